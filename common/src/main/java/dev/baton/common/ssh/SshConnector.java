@@ -1,0 +1,142 @@
+package dev.baton.common.ssh;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.Session;
+
+/**
+ * Opens authenticated SSH sessions to sites: key authentication only, host keys pinned in
+ * known_hosts, nothing read from {@code ~/.ssh}. One connector per service; thread-safe.
+ */
+public class SshConnector implements AutoCloseable {
+    private final SshClient client;
+    private final PinnedHostKeyVerifier verifier = new PinnedHostKeyVerifier();
+
+    public SshConnector() {
+        client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(verifier);
+        client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        client.start();
+    }
+
+    /**
+     * Connects and authenticates within {@code timeout}. Blocking: never call on an event loop.
+     *
+     * @throws SshFailure with the kind of failure: unreachable, unknown or changed host key, auth, timeout
+     */
+    public SshConnection connect(SshEndpoint endpoint, Duration timeout) throws SshFailure {
+        KeyPair identity = loadIdentity(endpoint);
+        if (!Files.isReadable(endpoint.knownHosts())) {
+            throw new SshFailure(SshFailure.Kind.CONFIG, "known_hosts file " + endpoint.knownHosts() + " is not readable");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ClientSession session;
+        try {
+            session = client.connect(endpoint.user(), endpoint.host(), endpoint.port(),
+                    AttributeRepository.ofKeyValuePair(PinnedHostKeyVerifier.KNOWN_HOSTS, endpoint.knownHosts()), null)
+                    .verify(timeout).getSession();
+        } catch (IOException e) {
+            throw connectFailure(endpoint, e);
+        }
+        try {
+            session.addPublicKeyIdentity(identity);
+            session.auth().verify(remaining(deadline));
+            return new SshConnection(endpoint, session);
+        } catch (IOException e) {
+            SshFailure failure = classify(endpoint, session, e);
+            closeQuietly(session);
+            throw failure;
+        }
+    }
+
+    private static KeyPair loadIdentity(SshEndpoint endpoint) throws SshFailure {
+        if (!Files.isReadable(endpoint.privateKey())) {
+            throw new SshFailure(SshFailure.Kind.CONFIG, "private key " + endpoint.privateKey() + " is not readable");
+        }
+        try {
+            for (KeyPair kp : new FileKeyPairProvider(endpoint.privateKey()).loadKeys(null)) {
+                return kp;
+            }
+        } catch (Exception e) {
+            throw new SshFailure(SshFailure.Kind.CONFIG, "cannot load private key " + endpoint.privateKey()
+                    + " (" + e.getClass().getSimpleName() + ")", null);
+        }
+        throw new SshFailure(SshFailure.Kind.CONFIG, "no key found in " + endpoint.privateKey());
+    }
+
+    private static SshFailure connectFailure(SshEndpoint endpoint, IOException e) {
+        Throwable root = rootCause(e);
+        if (root instanceof ConnectException || root instanceof NoRouteToHostException || root instanceof UnknownHostException) {
+            return new SshFailure(SshFailure.Kind.UNREACHABLE, endpoint.describe() + " unreachable: " + root.getMessage(), e);
+        }
+        if (isTimeout(e)) {
+            return new SshFailure(SshFailure.Kind.UNREACHABLE, endpoint.describe() + " did not answer in time", e);
+        }
+        return new SshFailure(SshFailure.Kind.UNREACHABLE, endpoint.describe() + ": " + e.getMessage(), e);
+    }
+
+    private static SshFailure classify(SshEndpoint endpoint, Session session, IOException e) {
+        SshFailure rejection = session.getAttribute(PinnedHostKeyVerifier.REJECTION);
+        if (rejection != null) {
+            return rejection;
+        }
+        if (isTimeout(e)) {
+            return new SshFailure(SshFailure.Kind.TIMEOUT, endpoint.describe() + ": authentication timed out", e);
+        }
+        String msg = String.valueOf(e.getMessage());
+        if (msg.contains("No more authentication methods") || msg.contains("authentication")) {
+            return new SshFailure(SshFailure.Kind.AUTH_FAILED, endpoint.describe() + ": key not accepted", e);
+        }
+        return new SshFailure(SshFailure.Kind.PROTOCOL, endpoint.describe() + ": " + msg, e);
+    }
+
+    static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException
+                    || (t.getMessage() != null && t.getMessage().toLowerCase().contains("timeout"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    static Duration remaining(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(1_000_000L, deadlineNanos - System.nanoTime()));
+    }
+
+    private static void closeQuietly(ClientSession session) {
+        try {
+            session.close(true);
+        } catch (RuntimeException ignored) {
+            // closing is best effort; the original failure is what matters
+        }
+    }
+
+    @Override
+    public void close() {
+        client.stop();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.baton.common.wire;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** Coordinator {@code GET /api/v1/status}: the minimum DESIGN.md section 6 promises. */
+public record CoordinatorStatus(
+        FailoverState state,
+        String activeSite,
+        long epoch,
+        boolean frozen,
+        String frozenReason,
+        Instant frozenUntil,
+        Instant cooldownUntil,
+        int failoversLast24h,
+        Instant lastFailover,
+        Instant lastFailback,
+        String currentOperation,
+        Map<String, ObserverSummary> observers) {
+
+    public CoordinatorStatus {
+        observers = observers == null ? Map.of() : Map.copyOf(observers);
+    }
+}
