@@ -1,0 +1,71 @@
+package dev.baton.drill.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.common.ssh.SshConnection;
+import dev.baton.common.ssh.SshConnector;
+import dev.baton.common.ssh.SshEndpoint;
+import dev.baton.drill.Json;
+import dev.baton.drill.broker.BrokerSimulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two simulated sites driven over real SSH: engines start and stop, and the broker sees double logins. */
+class SimulatedSiteTest {
+    private static final Duration T = Duration.ofSeconds(10);
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void composeOverSshRunsTheEngineAndTheBrokerCatchesTwoLiveEngines() throws Exception {
+        try (BrokerSimulator broker = new BrokerSimulator(Duration.ofMillis(1500), Clock.systemUTC());
+                SimulatedSite primary = new SimulatedSite("primary", temp.resolve("primary"), broker.url(), "U123");
+                SimulatedSite standby = new SimulatedSite("standby", temp.resolve("standby"), broker.url(), "U123");
+                SshConnector ssh = new SshConnector()) {
+
+            exec(ssh, primary, "docker compose up -d");
+            await().atMost(T).until(() -> "primary".equals(broker.activeEngine("U123")));
+            JsonNode health = get("http://127.0.0.1:" + primary.enginePort() + "/health/detailed");
+            assertThat(health.at("/components/ib_gateway/connected").asBoolean()).isTrue();
+            await().atMost(T).until(() -> Json.MAPPER.readTree(primary.root().resolve("state/engine.json").toFile()).path("seq").asLong() > 3);
+            assertThat(exec(ssh, primary, "docker inspect -f '{{.State.Running}}' trading-engine")).isEqualTo("true\n");
+
+            // a clean handover: stop (logout) first, then start the other site
+            exec(ssh, primary, "docker compose stop");
+            assertThat(primary.engineRunning()).isFalse();
+            exec(ssh, standby, "docker compose up -d");
+            await().atMost(T).until(() -> "standby".equals(broker.activeEngine("U123")));
+            assertThat(broker.violations()).isEmpty();
+
+            // the disaster Baton prevents: the old primary comes back while the standby trades
+            primary.bringBackEngine();
+            await().atMost(T).until(() -> !broker.violations().isEmpty());
+            assertThat(broker.violations().get(0).activeEngine()).isEqualTo("standby");
+            assertThat(broker.violations().get(0).newEngine()).isEqualTo("primary");
+        }
+    }
+
+    private static String exec(SshConnector ssh, SimulatedSite site, String command) throws Exception {
+        SshEndpoint e = new SshEndpoint(site.ssh().host(), site.ssh().port(), site.ssh().user(), site.ssh().privateKey(), site.ssh().knownHosts());
+        try (SshConnection c = ssh.connect(e, T)) {
+            return c.exec(command, Map.of("BATON_EPOCH", "1"), T).stdout();
+        }
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        return Json.MAPPER.readTree(r.body());
+    }
+}
