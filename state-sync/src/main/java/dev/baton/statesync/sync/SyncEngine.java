@@ -1,0 +1,531 @@
+package dev.baton.statesync.sync;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.common.SftpException;
+import org.jboss.logging.Logger;
+
+/**
+ * One replication cycle from a source site to a target site, atomic and whole.
+ *
+ * <p>Layout on the target (all under {@code <root>/.baton}, mode 0700):
+ * {@code snapshots/<id>/} holds one complete version of the sync set; {@code current} is a symlink
+ * to the live snapshot; each configured path ({@code <root>/state}, {@code <root>/.env}) is a
+ * symlink into {@code .baton/current/}. A cycle stages a new version in {@code staging/<id>/}
+ * (unchanged files hard-linked from the previous version, changed files written, fsynced and
+ * verified by SHA-256 against the source), renames it to {@code snapshots/<id>}, then switches
+ * {@code current} with one atomic rename of a new symlink over it. A reader therefore sees either
+ * the whole previous version or the whole new one; a cycle cut at any point leaves the previous one.
+ *
+ * <p>Not thread-safe per target: the caller serialises cycles to the same target.
+ */
+public final class SyncEngine implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(SyncEngine.class);
+    private static final DateTimeFormatter ID_FORMAT =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+    public static final Pattern SNAPSHOT_ID = Pattern.compile("\\d{8}T\\d{6}\\.\\d{3}Z(-\\d{1,6})?");
+    /** Racy files up to this size are read twice and compared, so a rewrite within one mtime tick is caught. */
+    private static final long DOUBLE_READ_LIMIT = 1 << 20;
+
+    /** Tuning and policy, from configuration. */
+    public record Options(int keep, double deleteThreshold, int parallelism, int readAttempts, int verifyAttempts,
+            Duration racyWindow, boolean preserveOwnership) {
+    }
+
+    /** Counters a caller may export; incremented as events happen. */
+    public interface Events {
+        Events NONE = new Events() {
+        };
+
+        default void checksumMismatch(String target) {
+        }
+
+        default void tornRead(String source) {
+        }
+    }
+
+    private final SyncSet set;
+    private final Options options;
+    private final TransferHooks hooks;
+    private final Events events;
+    private final Clock clock;
+    private final ExecutorService workers;
+    private final Map<String, Manifest> current = new ConcurrentHashMap<>();
+
+    public SyncEngine(SyncSet set, Options options, TransferHooks hooks, Events events, Clock clock) {
+        this.set = set;
+        this.options = options;
+        this.hooks = hooks;
+        this.events = events;
+        this.clock = clock;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(options.parallelism(), r -> {
+            Thread t = new Thread(r, "state-sync-transfer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Brings {@code target} to the source's current state, or does nothing if nothing changed.
+     * Blocking. The caller has checked that {@code source} is the active site of {@code epoch}.
+     *
+     * @throws SyncRefused nothing was changed because changing it could lose state
+     * @throws SyncFailed  the cycle broke off; the target still shows its previous complete version
+     */
+    public CycleResult cycle(Site source, Site target, long epoch) throws SyncRefused, SyncFailed {
+        try {
+            return run(source, target, epoch);
+        } catch (SyncRefused | SyncFailed e) {
+            current.remove(target.name());
+            throw e;
+        }
+    }
+
+    private CycleResult run(Site source, Site target, long epoch) throws SyncRefused, SyncFailed {
+        Sftp src = source.sftp();
+        long listedAt = clock.millis();
+        List<SourceEntry> entries;
+        try {
+            entries = SourceWalker.walk(src, source.root(), set);
+        } catch (IOException e) {
+            source.disconnect();
+            throw new SyncFailed("listing " + source.name() + " failed: " + e.getMessage(), e);
+        }
+        Manifest before = current.get(target.name());
+        if (before == null) {
+            before = loadCurrent(target);
+        }
+        CyclePlan plan = CyclePlan.of(entries, before);
+        if (plan.isNoop()) {
+            return new CycleResult(null, 0, 0, before.fileCount(), 0, List.of(), listedAt);
+        }
+        plan.checkDeletions(before.fileCount(), options.deleteThreshold(), target.name());
+
+        Map<String, Manifest.Item> items = new TreeMap<>();
+        List<SourceEntry> link = new ArrayList<>(plan.unchanged());
+        List<SourceEntry> copy = new ArrayList<>(plan.copy());
+        Map<String, Manifest.Item> old = before.entries();
+        for (SourceEntry e : plan.unchanged()) {
+            items.put(e.rel(), old.get(e.rel()));
+        }
+        // racy files: hash them on the source; identical content is linked, not copied
+        Map<String, Optional<Manifest.Item>> rehashed;
+        try {
+            rehashed = parallel(plan.check(), e -> hashSource(src, source, e));
+        } catch (IOException e) {
+            source.disconnect();
+            throw new SyncFailed("reading " + source.name() + " failed: " + e.getMessage(), e);
+        }
+        for (SourceEntry e : plan.check()) {
+            Optional<Manifest.Item> now = rehashed.get(e.rel());
+            Manifest.Item was = old.get(e.rel());
+            if (now.isPresent() && now.get().sha256().equals(was.sha256()) && now.get().mtime() == was.mtime()
+                    && now.get().size() == was.size()) {
+                items.put(e.rel(), was.withRacy(now.get().racy()));
+                link.add(e);
+            } else {
+                copy.add(e);
+            }
+        }
+        if (copy.isEmpty() && plan.deleted().isEmpty() && !plan.dirsChanged()) {
+            current.put(target.name(), before.with(items));
+            return new CycleResult(null, 0, 0, before.fileCount(), 0, List.of(), listedAt);
+        }
+        try {
+            return write(src, source, target, epoch, entries, before, items, link, copy, plan, listedAt);
+        } catch (IOException e) {
+            target.disconnect();
+            throw new SyncFailed("cycle " + source.name() + " -> " + target.name() + " broke off: " + e.getMessage()
+                    + "; " + target.name() + " keeps its previous version", e);
+        }
+    }
+
+    private CycleResult write(Sftp src, Site source, Site target, long epoch, List<SourceEntry> entries,
+            Manifest before, Map<String, Manifest.Item> items, List<SourceEntry> link, List<SourceEntry> copy,
+            CyclePlan plan, long listedAt) throws IOException, SyncRefused, SyncFailed {
+        Sftp dst = target.sftp();
+        TargetLayout layout = new TargetLayout(target.root());
+        checkEpoch(dst, layout, target.name(), epoch);
+        layout.prepare(dst);
+
+        String id = nextId(before.id());
+        String staging = layout.staging(id);
+        dst.mkdir(staging);
+        List<SourceEntry> dirs = entries.stream().filter(SourceEntry::directory).toList();
+        TreeSet<String> dirRels = new TreeSet<>();
+        for (SourceEntry d : dirs) {
+            dirRels.add(d.rel());
+        }
+        for (SourceEntry e : entries) {
+            String parent = SitePaths.parent("/" + e.rel());
+            for (String p = parent; !p.isEmpty(); p = SitePaths.parent(p)) {
+                dirRels.add(p.substring(1));
+            }
+        }
+        for (String d : dirRels) {
+            dst.mkdir(SitePaths.join(staging, d));
+        }
+
+        String previous = before.isEmpty() ? null : layout.snapshot(before.id());
+        List<String> unstable = Collections.synchronizedList(new ArrayList<>());
+        List<SourceEntry> fallbackCopy = Collections.synchronizedList(new ArrayList<>());
+        parallel(link, e -> {
+            if (dst.supportsHardlinks()) {
+                dst.hardlink(SitePaths.join(previous, e.rel()), SitePaths.join(staging, e.rel()));
+            } else {
+                fallbackCopy.add(e);
+            }
+            return Boolean.TRUE;
+        });
+        copy.addAll(fallbackCopy);
+        Map<String, Optional<Manifest.Item>> copied = parallel(copy, e -> {
+            Optional<Manifest.Item> item = copyFile(src, source, dst, target, e, SitePaths.join(staging, e.rel()));
+            if (item.isEmpty() && old(before, e.rel()).isPresent() && previous != null) {
+                // changed during every read: keep the previous version rather than ship a torn one
+                unstable.add(e.rel());
+                dst.hardlink(SitePaths.join(previous, e.rel()), SitePaths.join(staging, e.rel()));
+            }
+            hooks.staged(e.rel());
+            return item;
+        });
+        long bytes = 0;
+        long files = 0;
+        for (SourceEntry e : copy) {
+            Optional<Manifest.Item> item = copied.get(e.rel());
+            if (item.isPresent()) {
+                items.put(e.rel(), item.get());
+                bytes += item.get().size();
+                files++;
+            } else if (unstable.contains(e.rel())) {
+                items.put(e.rel(), old(before, e.rel()).get());
+            }
+        }
+        // directory modes last (deepest first), so a read-only directory does not block its own filling
+        List<SourceEntry> byDepth = new ArrayList<>(dirs);
+        byDepth.sort(Comparator.comparing(SourceEntry::rel).reversed());
+        for (SourceEntry d : byDepth) {
+            Attributes a = new Attributes().perms(d.mode()).modifyTime(FileTime.fromMillis(d.mtime()));
+            dst.client().setStat(SitePaths.join(staging, d.rel()), a);
+            items.put(d.rel(), new Manifest.Item(true, 0, d.mtime(), d.mode(), null, false));
+        }
+        Manifest next = new Manifest(id, epoch, clock.millis(), items);
+        dst.writeAtomically(SitePaths.join(staging, Manifest.FILE_NAME), next.render().getBytes(StandardCharsets.UTF_8),
+                0600);
+
+        checkEpoch(dst, layout, target.name(), epoch);
+        dst.rename(staging, layout.snapshot(id));
+        layout.switchTo(dst, id);
+        layout.linkPaths(dst, set.paths(), id);
+        layout.raiseEpoch(dst, epoch);
+        current.put(target.name(), next);
+        layout.prune(dst, options.keep(), id);
+        LOG.debugf("cycle %s -> %s: snapshot %s, %d files / %d bytes copied, %d deleted", source.name(), target.name(),
+                id, files, bytes, plan.deleted().size());
+        return new CycleResult(id, files, bytes, next.fileCount(), plan.deleted().size(), List.copyOf(unstable), listedAt);
+    }
+
+    private static Optional<Manifest.Item> old(Manifest before, String rel) {
+        return Optional.ofNullable(before.entries().get(rel));
+    }
+
+    private void checkEpoch(Sftp dst, TargetLayout layout, String target, long epoch) throws IOException, SyncRefused,
+            SyncFailed {
+        EpochGuard.checkTarget(target, layout.epoch(dst, target), epoch);
+    }
+
+    /** The manifest of the target's current snapshot; empty if it has none (first sync). */
+    private Manifest loadCurrent(Site target) throws SyncFailed {
+        Sftp dst = target.sftp();
+        try {
+            TargetLayout layout = new TargetLayout(target.root());
+            Optional<String> id = layout.currentId(dst);
+            if (id.isEmpty()) {
+                return Manifest.empty();
+            }
+            Optional<byte[]> text = dst.readIfExists(SitePaths.join(layout.snapshot(id.get()), Manifest.FILE_NAME));
+            if (text.isEmpty()) {
+                return Manifest.empty();
+            }
+            Manifest m = Manifest.parse(new String(text.get(), StandardCharsets.UTF_8));
+            return m.id().equals(id.get()) ? m : Manifest.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            target.disconnect();
+            throw new SyncFailed("reading the current version on " + target.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Hashes a source file without copying it (racy check); empty if it vanished or never held still. */
+    private Optional<Manifest.Item> hashSource(Sftp src, Site source, SourceEntry e) throws IOException {
+        for (int attempt = 1; attempt <= options.readAttempts(); attempt++) {
+            long startedAt = clock.millis();
+            Attributes before = statOrNull(src, e.readPath());
+            if (before == null) {
+                return Optional.empty();
+            }
+            String sha = hash(src, e.readPath());
+            hooks.sourceRead(e.rel(), attempt);
+            Attributes after = statOrNull(src, e.readPath());
+            if (after != null && sameContentMeta(before, after)) {
+                return Optional.of(item(after, sha, startedAt));
+            }
+            events.tornRead(source.name());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Copies one file into staging: re-read while it changes under us, fsync, set mode and mtime,
+     * then verify the SHA-256 on the target; rewrite on mismatch. Empty if the file vanished or
+     * never held still.
+     */
+    private Optional<Manifest.Item> copyFile(Sftp src, Site source, Sftp dst, Site target, SourceEntry e, String to)
+            throws IOException, SyncFailed {
+        for (int write = 1; write <= options.verifyAttempts(); write++) {
+            Optional<Manifest.Item> item = transfer(src, source, dst, e, to, write);
+            if (item.isEmpty()) {
+                if (dst.lstat(to).isPresent()) {
+                    dst.remove(to);
+                }
+                return item;
+            }
+            String remote = dst.sha256(to);
+            if (remote.equals(item.get().sha256())) {
+                return item;
+            }
+            events.checksumMismatch(target.name());
+            LOG.warnf("checksum mismatch for %s on %s (write %d of %d); writing it again", e.rel(), target.name(),
+                    write, options.verifyAttempts());
+        }
+        throw new SyncFailed("the SHA-256 of " + e.rel() + " on " + target.name() + " did not match the source after "
+                + options.verifyAttempts() + " writes");
+    }
+
+    private Optional<Manifest.Item> transfer(Sftp src, Site source, Sftp dst, SourceEntry e, String to, int write)
+            throws IOException {
+        for (int attempt = 1; attempt <= options.readAttempts(); attempt++) {
+            long startedAt = clock.millis();
+            Attributes before = statOrNull(src, e.readPath());
+            if (before == null || !before.isRegularFile()) {
+                return Optional.empty();
+            }
+            MessageDigest digest = Sftp.sha256();
+            try (SftpClient.CloseableHandle handle = dst.create(to)) {
+                try (InputStream in = src.read(e.readPath());
+                        OutputStream out = hooks.targetStream(e.rel(), write, dst.output(to, handle))) {
+                    byte[] buf = new byte[Sftp.IO_BUFFER];
+                    for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                        digest.update(buf, 0, n);
+                        out.write(buf, 0, n);
+                    }
+                } catch (SftpException missing) {
+                    if (Sftp.isMissing(missing) && statOrNull(src, e.readPath()) == null) {
+                        return Optional.empty();
+                    }
+                    throw missing;
+                }
+                String sha = HexFormat.of().formatHex(digest.digest());
+                hooks.sourceRead(e.rel(), attempt);
+                Attributes after = statOrNull(src, e.readPath());
+                if (after == null) {
+                    return Optional.empty();
+                }
+                boolean stable = sameContentMeta(before, after);
+                if (stable && isRacy(after, startedAt) && after.getSize() <= DOUBLE_READ_LIMIT) {
+                    stable = hash(src, e.readPath()).equals(sha);
+                }
+                if (!stable) {
+                    events.tornRead(source.name());
+                    LOG.debugf("%s changed while it was read (attempt %d); reading it again", e.rel(), attempt);
+                    continue;
+                }
+                dst.fsync(handle);
+                Attributes attrs = new Attributes().perms(SourceWalker.mode(after)).modifyTime(after.getModifyTime());
+                if (options.preserveOwnership() && after.getUserId() >= 0) {
+                    attrs.owner(after.getUserId(), after.getGroupId());
+                }
+                dst.setAttributes(handle, attrs);
+                return Optional.of(item(after, sha, startedAt));
+            }
+        }
+        LOG.warnf("%s on %s changed during each of %d reads; keeping its previous version this cycle", e.rel(),
+                source.name(), options.readAttempts());
+        return Optional.empty();
+    }
+
+    private Manifest.Item item(Attributes a, String sha, long readStartedAt) {
+        return new Manifest.Item(false, a.getSize(), SourceWalker.mtime(a), SourceWalker.mode(a), sha,
+                isRacy(a, readStartedAt));
+    }
+
+    private boolean isRacy(Attributes a, long readStartedAt) {
+        return SourceWalker.mtime(a) >= readStartedAt - options.racyWindow().toMillis();
+    }
+
+    private static boolean sameContentMeta(Attributes a, Attributes b) {
+        return a.getSize() == b.getSize() && SourceWalker.mtime(a) == SourceWalker.mtime(b);
+    }
+
+    private static String hash(Sftp sftp, String path) throws IOException {
+        MessageDigest digest = Sftp.sha256();
+        try (InputStream in = sftp.read(path)) {
+            byte[] buf = new byte[Sftp.IO_BUFFER];
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                digest.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static Attributes statOrNull(Sftp sftp, String path) throws IOException {
+        try {
+            return sftp.stat(path);
+        } catch (SftpException e) {
+            if (Sftp.isMissing(e)) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private String nextId(String previous) {
+        String id = ID_FORMAT.format(Instant.ofEpochMilli(clock.millis()));
+        if (previous.isEmpty() || id.compareTo(previous) > 0) {
+            return id;
+        }
+        // same millisecond (or the clock stepped back): stay after the previous id
+        int dash = previous.indexOf('-');
+        String base = dash < 0 ? previous : previous.substring(0, dash);
+        int n = dash < 0 ? 1 : Integer.parseInt(previous.substring(dash + 1)) + 1;
+        return base + "-" + n;
+    }
+
+    /** The snapshots kept on a site, oldest first. */
+    public List<SnapshotInfo> snapshots(Site site) throws SyncFailed {
+        Sftp sftp = site.sftp();
+        try {
+            TargetLayout layout = new TargetLayout(site.root());
+            Optional<String> live = layout.currentId(sftp);
+            List<SnapshotInfo> out = new ArrayList<>();
+            for (String id : layout.snapshotIds(sftp)) {
+                Optional<byte[]> text = sftp.readIfExists(SitePaths.join(layout.snapshot(id), Manifest.FILE_NAME));
+                if (text.isEmpty()) {
+                    continue;
+                }
+                Manifest m = Manifest.parse(new String(text.get(), StandardCharsets.UTF_8));
+                out.add(new SnapshotInfo(site.name(), id, m.epoch(), Instant.ofEpochMilli(m.created()), m.fileCount(),
+                        m.totalBytes(), live.filter(id::equals).isPresent()));
+            }
+            return out;
+        } catch (IOException | IllegalArgumentException e) {
+            site.disconnect();
+            throw new SyncFailed("listing snapshots on " + site.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes snapshot {@code id} the live version of {@code site} with one atomic switch. Refused if
+     * the site holds a newer epoch than {@code epoch}.
+     *
+     * @return the snapshot now live, or empty if no such snapshot exists
+     */
+    public Optional<SnapshotInfo> restore(Site site, String id, long epoch) throws SyncRefused, SyncFailed {
+        if (!SNAPSHOT_ID.matcher(id).matches()) {
+            throw new SyncRefused(SyncRefused.Reason.PATH_ESCAPE, "refused: " + id + " is not a snapshot id");
+        }
+        Sftp sftp = site.sftp();
+        try {
+            TargetLayout layout = new TargetLayout(site.root());
+            EpochGuard.checkTarget(site.name(), layout.epoch(sftp, site.name()), epoch);
+            if (!layout.snapshotIds(sftp).contains(id)) {
+                return Optional.empty();
+            }
+            current.remove(site.name());
+            layout.switchTo(sftp, id);
+            layout.linkPaths(sftp, set.paths(), id);
+            return snapshots(site).stream().filter(s -> s.id().equals(id)).findFirst();
+        } catch (IOException e) {
+            site.disconnect();
+            throw new SyncFailed("restoring " + id + " on " + site.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Forgets what is cached about a site's current version (it is re-read on the next cycle). */
+    public void forget(String site) {
+        current.remove(site);
+    }
+
+    private interface Task<T> {
+        T run(SourceEntry e) throws Exception;
+    }
+
+    /** Runs {@code task} for every entry on the transfer pool; the first failure cancels the rest. */
+    private <T> Map<String, T> parallel(List<SourceEntry> entries, Task<T> task) throws SyncFailed, IOException {
+        Map<String, T> results = new LinkedHashMap<>();
+        if (entries.isEmpty()) {
+            return results;
+        }
+        List<Future<T>> futures = new ArrayList<>(entries.size());
+        for (SourceEntry e : entries) {
+            Callable<T> call = () -> task.run(e);
+            futures.add(workers.submit(call));
+        }
+        try {
+            for (int i = 0; i < entries.size(); i++) {
+                results.put(entries.get(i).rel(), futures.get(i).get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("cycle interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SyncFailed f) {
+                throw f;
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new SyncFailed("transfer failed: " + cause, cause);
+        } finally {
+            for (Future<T> f : futures) {
+                f.cancel(true);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}
