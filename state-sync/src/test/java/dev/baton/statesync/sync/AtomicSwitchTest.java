@@ -1,0 +1,100 @@
+package dev.baton.statesync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A reader on the standby, reading while cycles switch versions under it, only ever sees whole
+ * files, and all files of one version together.
+ */
+class AtomicSwitchTest {
+    private static final int FILES = 30;
+    private static final int CYCLES = 8;
+
+    @TempDir
+    Path dir;
+    TwoSites sites;
+    SyncEngine engine;
+
+    @BeforeEach
+    void start() throws Exception {
+        sites = new TwoSites(dir);
+        engine = TwoSites.engine();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        engine.close();
+        sites.close();
+    }
+
+    private void writeVersion(int v) throws IOException {
+        for (int i = 0; i < FILES; i++) {
+            // every file ends with END so a half-written one is recognisable; sizes vary per version
+            TwoSites.write(sites.primaryRoot(), "state/f" + i, v + ":" + "x".repeat(1000 * (v % 3 + 1)) + ":END",
+                    "rw-r--r--");
+        }
+    }
+
+    @Test
+    void readersSeeWholeFilesOfOneVersion() throws Exception {
+        writeVersion(0);
+        engine.cycle(sites.primary, sites.standby, 1);
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger reads = new AtomicInteger();
+        List<String> problems = new ArrayList<>();
+        Path state = sites.standbyRoot().resolve("state");
+
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+            while (!done.get() && problems.isEmpty()) {
+                try {
+                    Path version = state.toRealPath(); // what a process opening state/ now would see
+                    Set<String> versions = new HashSet<>();
+                    try (Stream<Path> files = Files.list(version)) {
+                        for (Path f : files.toList()) {
+                            String content = Files.readString(f);
+                            if (!content.endsWith(":END")) {
+                                problems.add("half-written " + f);
+                            }
+                            versions.add(content.substring(0, content.indexOf(':')));
+                        }
+                    }
+                    if (versions.size() != 1) {
+                        problems.add("mixed versions " + versions);
+                    }
+                    reads.incrementAndGet();
+                } catch (NoSuchFileException pruned) {
+                    // the version this reader resolved was pruned meanwhile (keep=3); resolve again
+                } catch (IOException e) {
+                    problems.add(e.toString());
+                }
+            }
+        });
+        for (int v = 1; v <= CYCLES; v++) {
+            writeVersion(v);
+            engine.cycle(sites.primary, sites.standby, 1);
+        }
+        done.set(true);
+        reader.get();
+
+        assertThat(problems).isEmpty();
+        assertThat(reads.get()).isPositive();
+        assertThat(Files.readString(state.resolve("f0"))).startsWith(CYCLES + ":");
+    }
+}
