@@ -113,6 +113,7 @@ public class HttpProbe implements Probe {
                     return;
                 }
                 HttpClientRequest req = ar.result();
+                req.exceptionHandler(e -> finish(ProbeOutcome.down(elapsed(), describe(e))));
                 request.set(req);
                 if (result.isDone()) {
                     reset();
@@ -232,8 +233,10 @@ public class HttpProbe implements Probe {
             root = root.getCause();
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        if (root instanceof javax.net.ssl.SSLException || root instanceof java.security.cert.CertificateException) {
-            return "TLS: " + message;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.GeneralSecurityException) {
+                return "TLS: " + message;
+            }
         }
         if (root instanceof java.net.ConnectException) {
             return "connection refused: " + message;
