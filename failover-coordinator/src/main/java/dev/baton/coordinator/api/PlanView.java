@@ -1,0 +1,15 @@
+package dev.baton.coordinator.api;
+
+import dev.baton.coordinator.policy.Decision;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Answer to a failover or failback request: for a dry run, what would happen and whether it would be
+ * allowed; otherwise the operation that started (follow it at {@code GET /api/v1/operations/{operation}}).
+ */
+public record PlanView(boolean dryRun, boolean wouldProceed, UUID operation, Decision decision, List<PlannedStep> steps) {
+
+    public record PlannedStep(int index, String name, String type, String does) {
+    }
+}

@@ -1,0 +1,23 @@
+package dev.baton.coordinator.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.common.wire.SyncRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** state-sync's API (DESIGN.md section 6). URL: {@code quarkus.rest-client.state-sync.url}. */
+@RegisterRestClient(configKey = "state-sync")
+@Path("/api/v1")
+interface StateSyncApi {
+
+    @POST
+    @Path("/sync")
+    JsonNode sync(@HeaderParam("Authorization") String authorization, SyncRequest request);
+
+    @GET
+    @Path("/status")
+    JsonNode status();
+}

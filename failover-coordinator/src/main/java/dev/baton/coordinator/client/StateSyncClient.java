@@ -1,0 +1,86 @@
+package dev.baton.coordinator.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.common.wire.SyncRequest;
+import dev.baton.coordinator.config.CoordinatorConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/** Asks state-sync for a final epoch-fenced pull, and how fresh each site's copy is. */
+@ApplicationScoped
+public class StateSyncClient {
+    private final StateSyncApi api;
+    private final String authorization;
+
+    StateSyncClient(@RestClient StateSyncApi api, CoordinatorConfig config) {
+        this.api = api;
+        this.authorization = config.clients().stateSync().token().map(t -> "Bearer " + t).orElse(null);
+    }
+
+    /** One sync cycle {@code from -> to}; state-sync refuses (4xx, not retried) a stale epoch. */
+    @Timeout(value = 120, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 500, abortOn = ServiceCallFailed.Refused.class)
+    public JsonNode sync(String from, String to, long epoch) {
+        try {
+            return api.sync(authorization, new SyncRequest(from, to, epoch));
+        } catch (RuntimeException e) {
+            throw ServiceCallFailed.from("state-sync", e);
+        }
+    }
+
+    /** When {@code target}'s copy was last brought up to date, if state-sync knows. */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 300, abortOn = ServiceCallFailed.Refused.class)
+    public Optional<Instant> lastSuccess(String target) {
+        JsonNode status;
+        try {
+            status = api.status();
+        } catch (RuntimeException e) {
+            throw ServiceCallFailed.from("state-sync", e);
+        }
+        return lastSuccessIn(status, target);
+    }
+
+    /**
+     * Reads {@code lastSuccessAt} for {@code target} from the status document: a list of target entries,
+     * an object with a {@code targets} list or map, or a single entry.
+     */
+    static Optional<Instant> lastSuccessIn(JsonNode status, String target) {
+        if (status == null) {
+            return Optional.empty();
+        }
+        JsonNode targets = status.has("targets") ? status.get("targets") : status;
+        if (targets.isArray()) {
+            for (JsonNode t : targets) {
+                if (target.equals(t.path("target").asText())) {
+                    return instant(t.get("lastSuccessAt"));
+                }
+            }
+            return Optional.empty();
+        }
+        if (targets.has(target) && targets.get(target).isObject()) {
+            return instant(targets.get(target).get("lastSuccessAt"));
+        }
+        if (!targets.has("target") || target.equals(targets.path("target").asText())) {
+            return instant(targets.get("lastSuccessAt"));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Instant> instant(JsonNode n) {
+        if (n == null || n.isNull() || !n.isTextual()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(n.asText()));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+}

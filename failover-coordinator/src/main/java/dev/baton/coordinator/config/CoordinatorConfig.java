@@ -1,0 +1,333 @@
+package dev.baton.coordinator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the coordinator is told: the two sites, the observers whose verdicts count, the
+ * policy thresholds, the runbooks and where the other Baton services live. Every key can be set by
+ * environment variable ({@code baton.coordinator.policy.cooldown} = {@code BATON_COORDINATOR_POLICY_COOLDOWN};
+ * list entries: {@code BATON_COORDINATOR_RUNBOOKS_FAILOVER_STEPS_0__TYPE}).
+ */
+@ConfigMapping(prefix = "baton.coordinator")
+public interface CoordinatorConfig {
+
+    /** The two sites by name (names as in the health-checkers' verdicts). Exactly one primary and one standby. Required. */
+    @NotEmpty
+    Map<String, @Valid Site> sites();
+
+    @Valid
+    Observers observers();
+
+    @Valid
+    Policy policy();
+
+    @Valid
+    Fence fence();
+
+    /** Runbooks by kind: {@code failover} and {@code failback}. A kind without steps uses the built-in default runbook. */
+    Map<String, @Valid Runbook> runbooks();
+
+    @Valid
+    Dns dns();
+
+    @Valid
+    Clients clients();
+
+    @Valid
+    Leader leader();
+
+    @Valid
+    Guard guard();
+
+    /** How often the leader evaluates the policy. Default 2s. */
+    @WithDefault("2s")
+    Duration tick();
+
+    /** An operation found running at start-up is resumed when younger than this, else aborted to DEGRADED. Default 10m. */
+    @WithName("resume-max-age")
+    @WithDefault("10m")
+    Duration resumeMaxAge();
+
+    /** One site the coordinator can reach over SSH. */
+    interface Site {
+        /** {@code primary} or {@code standby}. Required. */
+        @Pattern(regexp = "primary|standby", message = "must be primary or standby")
+        String role();
+
+        /** SSH host. Required. */
+        @NotBlank
+        String host();
+
+        /** SSH port. Default 22. */
+        @WithDefault("22")
+        @Min(1)
+        @Max(65535)
+        int port();
+
+        /** SSH user. Default {@code baton}. */
+        @WithDefault("baton")
+        String user();
+
+        /** Path of the private key file (ECDSA/RSA/Ed25519, OpenSSH format). Required. */
+        @WithName("private-key")
+        String privateKey();
+
+        /** Path of a known_hosts file pinning the site's host key. Required. */
+        @WithName("known-hosts")
+        String knownHosts();
+
+        /** The stack's directory on the site (where docker-compose.yml lives). Required. */
+        @NotBlank
+        String root();
+
+        /** Where the epoch is written over SFTP. Default {@code <root>/.baton/epoch}. */
+        @WithName("epoch-file")
+        Optional<String> epochFile();
+
+        /** The compose command line. Default {@code docker compose}. */
+        @WithName("compose-command")
+        @WithDefault("docker compose")
+        String composeCommand();
+
+        /** Services that make up the trading engine: stopped by fence, watched by the split-brain guard. Default {@code trading-engine}. */
+        @WithName("engine-services")
+        @WithDefault("trading-engine")
+        List<String> engineServices();
+
+        /** The value the DNS record takes when this site is active (usually its public IP). Optional. */
+        @WithName("dns-value")
+        Optional<String> dnsValue();
+
+        @WithName("fencing-endpoint")
+        @Valid
+        FencingEndpoint fencingEndpoint();
+    }
+
+    /** An out-of-band way to power the site off (e.g. a cloud provider's API), used when SSH cannot reach it. */
+    interface FencingEndpoint {
+        /** URL that powers the server off on POST. Unset = no fencing endpoint. */
+        Optional<String> url();
+
+        /** URL whose GET body tells the power state. Default: none (a 2xx on the POST is taken as confirmation). */
+        @WithName("status-url")
+        Optional<String> statusUrl();
+
+        /** Regex that must match the status body once the server is off. Default {@code "status"\s*:\s*"off"} (Hetzner Cloud). */
+        @WithName("off-pattern")
+        @WithDefault("\"status\"\\s*:\\s*\"off\"")
+        String offPattern();
+
+        /** Bearer token for the endpoint. Secret: from env or file only. */
+        Optional<String> token();
+    }
+
+    interface Observers {
+        /** Names of the observers (health-checker instances) whose verdicts count. Required. */
+        @NotEmpty
+        List<@Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,99}") String> names();
+
+        /** An observer whose last report is older than this abstains. Default 30s. */
+        @WithDefault("30s")
+        Duration staleness();
+
+        /** Observers that must agree the active site is DOWN. Default: a majority of {@code names}. */
+        Optional<@Min(1) Integer> quorum();
+    }
+
+    interface Policy {
+        /** Automatic failover on or off (manual stays possible). Default true. */
+        @WithDefault("true")
+        boolean automatic();
+
+        /** Whether a failed standby fails back automatically. Default false (failback is manual). */
+        @WithName("automatic-failback")
+        @WithDefault("false")
+        boolean automaticFailback();
+
+        /** How long the quorum must have seen the active site DOWN. Default 30s. */
+        @WithDefault("30s")
+        Duration confirmation();
+
+        /** Minimum time between the end of one operation and the next automatic or manual failover. Default 5m. */
+        @WithDefault("5m")
+        Duration cooldown();
+
+        /** At most this many failovers in any rolling 24 hours. Default 5. */
+        @WithName("daily-cap")
+        @WithDefault("5")
+        @Min(1)
+        int dailyCap();
+
+        /** Require the standby to be UP by a quorum of observers. Default true. */
+        @WithName("require-standby-up")
+        @WithDefault("true")
+        boolean requireStandbyUp();
+
+        /** The standby's synced state must be younger than this. Default 15m. */
+        @WithName("max-sync-age")
+        @WithDefault("15m")
+        Duration maxSyncAge();
+
+        /** Announce and wait this long for a veto before an automatic failover. Default 0s (no veto window). */
+        @WithName("veto-window")
+        @WithDefault("0s")
+        Duration vetoWindow();
+
+        /** Broker maintenance windows: failures inside them do not count. Default: the IBKR windows. */
+        @WithName("maintenance-windows")
+        @WithDefault("daily 22:00 15m UTC;SUN 23:45 60m UTC")
+        String maintenanceWindows();
+
+        @Valid
+        Remediation remediation();
+    }
+
+    /** Restart the engine containers on the failing active site before failing over. */
+    interface Remediation {
+        /** Default false. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** How long to give the restarted engine before failing over anyway. Default 60s. */
+        @WithDefault("60s")
+        Duration grace();
+    }
+
+    interface Fence {
+        /** The broker's session-release time: waited when the old site is unreachable and cannot be powered off. Default 5m. */
+        @WithName("session-release")
+        @WithDefault("5m")
+        Duration sessionRelease();
+
+        /** Whether waiting the session-release time is an acceptable fence. Default true. */
+        @WithName("allow-wait")
+        @WithDefault("true")
+        boolean allowWait();
+
+        /** SSH connect timeout. Default 10s. */
+        @WithName("connect-timeout")
+        @WithDefault("10s")
+        Duration connectTimeout();
+    }
+
+    interface Runbook {
+        /** Ordered steps. Empty = the built-in default (see docs/services/failover-coordinator.md). */
+        Optional<List<@Valid Step>> steps();
+    }
+
+    /** One runbook step. */
+    interface Step {
+        /** A label for the journal. Default: the type. */
+        Optional<String> name();
+
+        /** notify, http-hook, ssh, fence, sync, start, wait-healthy, dns, wait. Required. */
+        @Pattern(regexp = "notify|http-hook|ssh|fence|sync|start|wait-healthy|dns|wait",
+                message = "must be one of notify, http-hook, ssh, fence, sync, start, wait-healthy, dns, wait")
+        String type();
+
+        /** Where ssh steps run: {@code from} (the site being left) or {@code to}. Default {@code to}. */
+        @WithDefault("to")
+        @Pattern(regexp = "from|to", message = "must be from or to")
+        String site();
+
+        /** ssh: the command. */
+        Optional<String> command();
+
+        /** http-hook: URL to POST the operation to (non-2xx vetoes). */
+        Optional<String> url();
+
+        /** notify: severity. Default INFO. */
+        @WithDefault("INFO")
+        @Pattern(regexp = "INFO|WARNING|CRITICAL", message = "must be INFO, WARNING or CRITICAL")
+        String severity();
+
+        /** notify: message; {kind}, {from}, {to}, {epoch}, {reason} are replaced. */
+        Optional<String> message();
+
+        /** wait: how long; wait-healthy: how long to wait. Default 5m (wait-healthy), 0s otherwise. */
+        Optional<Duration> duration();
+
+        /** wait-healthy: {@code containers} (docker inspect over SSH) or {@code verdicts} (quorum UP). Default containers. */
+        @WithDefault("containers")
+        @Pattern(regexp = "containers|verdicts", message = "must be containers or verdicts")
+        String source();
+
+        /** Per attempt. Default 2m. */
+        @WithDefault("2m")
+        Duration timeout();
+
+        /** Extra attempts after a failure. Default 0. */
+        @WithDefault("0")
+        @Min(0)
+        @Max(10)
+        int retries();
+
+        /** abort, continue or needs-operator. Default abort. */
+        @WithName("on-failure")
+        @WithDefault("abort")
+        @Pattern(regexp = "abort|continue|needs-operator", message = "must be abort, continue or needs-operator")
+        String onFailure();
+    }
+
+    interface Dns {
+        /** Zone of the switched record. Unset = no DNS step in the default runbook. */
+        Optional<String> zone();
+
+        /** Record name, e.g. {@code trade.example.com}. */
+        Optional<String> name();
+
+        /** Record type. Default A. */
+        @WithDefault("A")
+        String type();
+
+        /** TTL set on switch. Default 60. */
+        @WithDefault("60")
+        int ttl();
+    }
+
+    interface Clients {
+        @WithName("state-sync")
+        @Valid
+        Client stateSync();
+
+        @WithName("dns-manager")
+        @Valid
+        Client dnsManager();
+
+        @Valid
+        Client notifier();
+    }
+
+    /** Another Baton service. Its URL is {@code quarkus.rest-client.<name>.url}. */
+    interface Client {
+        /** Bearer token sent on mutating calls. Secret: from env or file only. */
+        Optional<String> token();
+    }
+
+    interface Leader {
+        /** This instance's id in the lease table. Default: the host name. */
+        Optional<String> id();
+
+        /** Lease lifetime; renewed every third of it. Default 15s. */
+        @WithDefault("15s")
+        Duration lease();
+    }
+
+    interface Guard {
+        /** How often the inactive site is checked for a running engine (split-brain guard). Default 30s. */
+        @WithDefault("30s")
+        Duration interval();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.baton.coordinator.policy;
+
+import dev.baton.common.wire.HealthStatus;
+import dev.baton.common.wire.SiteVerdict;
+import dev.baton.common.wire.VerdictReport;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The latest report of each observer. Observers re-send on every change and as a heartbeat, so this
+ * lives in memory: after a restart the first heartbeats refill it (and the confirmation time restarts,
+ * which errs on the side of not failing over). A site's {@code since} is the observer's own when given,
+ * else the first report in which the coordinator saw that status.
+ */
+@ApplicationScoped
+public class VerdictBook {
+    private final Map<String, ObserverView> latest = new ConcurrentHashMap<>();
+
+    /** Records a report; an older report than the one held is ignored (reordered delivery). */
+    public void record(VerdictReport report) {
+        latest.compute(report.observer(), (name, previous) -> {
+            if (previous != null && previous.observedAt().isAfter(report.observedAt())) {
+                return previous;
+            }
+            Map<String, ObserverView.SiteView> sites = new HashMap<>();
+            report.sites().forEach((site, verdict) -> sites.put(site, view(previous, site, verdict, report.observedAt())));
+            return new ObserverView(name, report.observedAt(), sites);
+        });
+    }
+
+    private static ObserverView.SiteView view(ObserverView previous, String site, SiteVerdict verdict, Instant observedAt) {
+        if (verdict.since() != null) {
+            return new ObserverView.SiteView(verdict.status(), verdict.since());
+        }
+        ObserverView.SiteView before = previous == null ? null : previous.sites().get(site);
+        Instant since = before != null && before.status() == verdict.status() ? before.since() : observedAt;
+        return new ObserverView.SiteView(verdict.status(), since);
+    }
+
+    public Map<String, ObserverView> snapshot() {
+        return Map.copyOf(latest);
+    }
+
+    public HealthStatus status(String observer, String site) {
+        ObserverView v = latest.get(observer);
+        return v == null ? HealthStatus.UNKNOWN : v.statusOf(site);
+    }
+
+    /** Forgets every report (tests, and an operator's reset after reconfiguring observers). */
+    public void clear() {
+        latest.clear();
+    }
+}

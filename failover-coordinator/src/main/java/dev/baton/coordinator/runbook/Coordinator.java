@@ -1,0 +1,427 @@
+package dev.baton.coordinator.runbook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.common.ssh.SshFailure;
+import dev.baton.common.wire.CoordinatorStatus;
+import dev.baton.common.wire.FailoverState;
+import dev.baton.common.wire.FreezeRequest;
+import dev.baton.common.wire.ObserverSummary;
+import dev.baton.common.wire.Severity;
+import dev.baton.common.wire.VerdictReport;
+import dev.baton.coordinator.client.NotifierClient;
+import dev.baton.coordinator.client.StateSyncClient;
+import dev.baton.coordinator.config.CoordinatorConfig;
+import dev.baton.coordinator.policy.Decision;
+import dev.baton.coordinator.policy.FailoverPolicy;
+import dev.baton.coordinator.policy.MaintenanceWindow;
+import dev.baton.coordinator.policy.ObserverView;
+import dev.baton.coordinator.policy.PolicyInput;
+import dev.baton.coordinator.policy.PolicySettings;
+import dev.baton.coordinator.policy.VerdictBook;
+import dev.baton.coordinator.store.CoordinatorStore;
+import dev.baton.coordinator.store.OperationRow;
+import dev.baton.coordinator.store.StateRow;
+import dev.baton.coordinator.store.StepRow;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import org.jboss.logging.Logger;
+
+/**
+ * The coordinator's moves: evaluate the policy on each tick, start operations (automatic or asked for),
+ * freeze, veto, recover after a restart and guard against a second engine. Decisions come from
+ * {@link FailoverPolicy}; doing comes from {@link RunbookExecutor}; this class only joins them to the store.
+ */
+@ApplicationScoped
+public class Coordinator {
+    private static final Logger LOG = Logger.getLogger(Coordinator.class);
+    private static final Duration SYNC_STATUS_TTL = Duration.ofSeconds(10);
+
+    private final CoordinatorStore store;
+    private final VerdictBook verdicts;
+    private final FailoverPolicy policy = new FailoverPolicy();
+    private final PolicySettings settings;
+    private final RunbookPlanner planner;
+    private final RunbookExecutor executor;
+    private final SiteShell shell;
+    private final Sites sites;
+    private final StateSyncClient stateSync;
+    private final NotifierClient notifier;
+    private final LeaderLease lease;
+    private final CoordinatorMetrics metrics;
+    private final CoordinatorConfig config;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Map<String, SyncSeen> syncSeen = new HashMap<>();
+    private volatile Decision lastDecision;
+    private volatile String lastRecordedRefusal;
+
+    private record SyncSeen(Instant lastSuccess, Instant fetchedAt) {
+    }
+
+    public Coordinator(CoordinatorStore store, VerdictBook verdicts, RunbookPlanner planner, RunbookExecutor executor, SiteShell shell,
+            Sites sites, StateSyncClient stateSync, NotifierClient notifier, LeaderLease lease, CoordinatorMetrics metrics,
+            CoordinatorConfig config, ObjectMapper json, Clock clock) {
+        this.store = store;
+        this.verdicts = verdicts;
+        this.planner = planner;
+        this.executor = executor;
+        this.shell = shell;
+        this.sites = sites;
+        this.stateSync = stateSync;
+        this.notifier = notifier;
+        this.lease = lease;
+        this.metrics = metrics;
+        this.config = config;
+        this.json = json;
+        this.clock = clock;
+        this.settings = settings(config);
+    }
+
+    static PolicySettings settings(CoordinatorConfig c) {
+        Set<String> observers = new HashSet<>(c.observers().names());
+        return new PolicySettings(observers, c.observers().quorum().orElse(PolicySettings.majority(observers.size())),
+                c.observers().staleness(), c.policy().confirmation(), c.policy().cooldown(), c.policy().dailyCap(),
+                c.policy().requireStandbyUp(), c.policy().maxSyncAge(), MaintenanceWindow.parseAll(c.policy().maintenanceWindows()),
+                c.policy().automatic(), c.policy().automaticFailback(), c.policy().remediation().enabled(), c.policy().remediation().grace());
+    }
+
+    // ---- start-up and leadership
+
+    /** Creates the state row if needed, takes the lease if free and recovers operations left running. */
+    public void startUp() {
+        store.initialise(sites.primary());
+        StateRow s = store.state();
+        metrics.observe(s.state(), s.epoch(), s.frozen());
+        if (lease.renew()) {
+            recover();
+        }
+    }
+
+    /** Renews the lease; a coordinator that just became leader recovers what its predecessor left. */
+    public void renewLease() {
+        if (lease.renew()) {
+            recover();
+        }
+    }
+
+    /**
+     * Resumes each operation the journal shows RUNNING (steps are idempotent: fence stops and confirms,
+     * start is {@code up -d}, DNS is compare-and-set, sync is epoch-fenced), unless it is older than
+     * {@code resume-max-age} or the runbook changed since: then it is aborted to DEGRADED and an operator paged.
+     *
+     * @return the resumed operations' futures
+     */
+    public synchronized List<Future<?>> recover() {
+        List<Future<?>> resumed = new java.util.ArrayList<>();
+        for (OperationRow op : store.running()) {
+            if (executor.current().filter(op.id()::equals).isPresent()) {
+                continue;
+            }
+            List<RunbookStep> plan = planner.plan(op.kind(), !"manual".equals(op.trigger()));
+            List<StepRow> journal = store.steps(op.id());
+            boolean samePlan = journal.size() == plan.size();
+            for (int i = 0; samePlan && i < plan.size(); i++) {
+                samePlan = journal.get(i).name().equals(plan.get(i).name()) && journal.get(i).type().equals(plan.get(i).type());
+            }
+            Duration age = Duration.between(op.startedAt(), clock.instant());
+            if (!samePlan || age.compareTo(config.resumeMaxAge()) > 0) {
+                String why = !samePlan ? "the runbook changed since it started" : "it is " + age.toSeconds() + "s old";
+                String active = journal.stream().anyMatch(s -> s.type().equals("start") && s.status() != StepRow.Status.PENDING)
+                        ? op.toSite() : op.fromSite();
+                if (store.finish(op.id(), op.epoch(), OperationRow.Status.FAILED, FailoverState.DEGRADED, active,
+                        "coordinator restarted mid-operation and did not resume: " + why, clock.instant())) {
+                    store.history("operation-failed", op.id(), "abandoned at restart: " + why);
+                    notifier.trySend(Severity.CRITICAL, "Baton: operation " + op.id() + " abandoned at restart",
+                            "The coordinator restarted during a " + op.kind() + " " + op.fromSite() + " -> " + op.toSite() + " and did not resume it ("
+                                    + why + "). State is DEGRADED; check both sites.", "baton-op-" + op.id() + "-outcome", Map.of());
+                }
+                continue;
+            }
+            LOG.infof("resuming operation %s (%s %s -> %s) from its journal", op.id(), op.kind(), op.fromSite(), op.toSite());
+            store.history("operation-resumed", op.id(), "resumed after a coordinator restart");
+            resumed.add(executor.resume(op, plan));
+        }
+        return resumed;
+    }
+
+    // ---- automatic decisions
+
+    /** One policy evaluation (every {@code tick}); acts only as leader and when nothing is running. */
+    public Decision evaluate() {
+        if (!lease.isLeader()) {
+            return null;
+        }
+        StateRow s = store.state();
+        metrics.observe(s.state(), s.epoch(), s.frozen());
+        PolicyInput input = input(s, false);
+        Decision d = policy.decideAutomatic(input);
+        lastDecision = d;
+        metrics.decision(d.action().name());
+        switch (d.action()) {
+            case PROCEED -> {
+                if (d.firstDownAt() != null) {
+                    metrics.detectionToDecision(Duration.between(d.firstDownAt(), d.at()));
+                }
+                OperationRow.Kind kind = sites.isPrimary(s.activeSite()) ? OperationRow.Kind.FAILOVER : OperationRow.Kind.FAILBACK;
+                begin(kind, "automatic", "automatic: " + d.summary(), s, d, false);
+            }
+            case REMEDIATE -> remediate(s, d);
+            case REFUSED -> {
+                if (!d.summary().equals(lastRecordedRefusal)) {
+                    lastRecordedRefusal = d.summary();
+                    store.history("decision-refused", null, d.summary());
+                    store.setLastDecision(toJson(d));
+                    notifier.trySend(Severity.WARNING, "Baton: " + s.activeSite() + " is down but failover is refused",
+                            d.summary(), "baton-refused-" + s.activeSite(), Map.of("site", s.activeSite()));
+                }
+            }
+            default -> lastRecordedRefusal = null;
+        }
+        return d;
+    }
+
+    private void remediate(StateRow s, Decision d) {
+        Instant now = clock.instant();
+        store.setRemediatedAt(now);
+        String site = s.activeSite();
+        String outcome;
+        try {
+            var r = shell.exec(site, shell.compose(site, "restart " + String.join(" ", shell.engineServices(site))), s.epoch(),
+                    Duration.ofMinutes(2));
+            outcome = r.succeeded() ? "engine restarted on " + site : "restart on " + site + " exited " + r.exitCode();
+        } catch (SshFailure e) {
+            outcome = "restart on " + site + " failed: " + e.getMessage();
+        }
+        store.history("remediation", null, outcome + " (" + d.summary() + ")");
+        notifier.trySend(Severity.WARNING, "Baton: restarting the engine on " + site + " before failing over", outcome,
+                "baton-remediation-" + site, Map.of("site", site));
+    }
+
+    // ---- operator requests
+
+    /** The outcome of a failover or failback request: the decision, the plan, and the operation when one started. */
+    public record Outcome(Decision decision, List<RunbookStep> plan, UUID operation, boolean dryRun) {
+    }
+
+    public Outcome requestFailover(String reason, boolean dryRun, boolean force, String actor) {
+        return request(OperationRow.Kind.FAILOVER, reason, dryRun, force, actor);
+    }
+
+    public Outcome requestFailback(String reason, boolean dryRun, String actor) {
+        return request(OperationRow.Kind.FAILBACK, reason, dryRun, false, actor);
+    }
+
+    private synchronized Outcome request(OperationRow.Kind kind, String reason, boolean dryRun, boolean force, String actor) {
+        if (!dryRun) {
+            requireLeader();
+        }
+        StateRow s = store.state();
+        boolean failback = kind == OperationRow.Kind.FAILBACK;
+        Decision d = policy.decideManual(input(s, true), force, failback);
+        List<RunbookStep> plan = planner.plan(kind, false);
+        if (dryRun) {
+            // a dry run reads and explains; it writes nothing and touches no site
+            return new Outcome(d, plan, null, true);
+        }
+        store.audit(kind.name().toLowerCase(), actor, reason, (force ? "force; " : "") + d.summary());
+        if (!d.proceeds()) {
+            boolean busy = !d.holds(FailoverPolicy.STATE) && (s.currentOperation() != null || executor.isRunning());
+            throw new Refusal(409, busy ? "Operation in progress" : "Refused", d.summary(), d);
+        }
+        UUID id = begin(kind, "manual", reason, s, d, true);
+        return new Outcome(d, plan, id, false);
+    }
+
+    private UUID begin(OperationRow.Kind kind, String trigger, String reason, StateRow s, Decision d, boolean manual) {
+        if (executor.isRunning()) {
+            throw new Refusal(409, "Operation in progress", "operation " + executor.current().orElse(null) + " is running", d);
+        }
+        String from = s.activeSite();
+        String to = sites.other(from);
+        OperationRow op = new OperationRow(UUID.randomUUID(), kind, trigger, from, to, reason, OperationRow.Status.RUNNING,
+                s.epoch() + 1, s.state(), toJson(d), clock.instant(), null, null, null);
+        FailoverState running = kind == OperationRow.Kind.FAILOVER ? FailoverState.FAILING_OVER : FailoverState.FAILING_BACK;
+        if (!store.begin(op, s.state(), s.epoch(), running)) {
+            throw new Refusal(409, "Operation in progress", "the state changed while deciding (another operation or coordinator)", d);
+        }
+        lastRecordedRefusal = null;
+        metrics.observe(running, op.epoch(), s.frozen());
+        store.history("operation-started", op.id(), kind.name().toLowerCase() + " " + from + " -> " + to + " (" + trigger + ", epoch "
+                + op.epoch() + "): " + reason);
+        LOG.infof("%s %s -> %s started as operation %s, epoch %d (%s)", kind, from, to, op.id(), op.epoch(), trigger);
+        executor.start(op, planner.plan(kind, !manual));
+        return op.id();
+    }
+
+    public void freeze(FreezeRequest request, String actor) {
+        requireLeader();
+        store.freeze(request.reason(), request.until());
+        store.audit("freeze", actor, request.reason(), request.until() == null ? "until unfrozen" : "until " + request.until());
+        store.history("freeze", null, "frozen by " + actor + ": " + request.reason());
+    }
+
+    public void unfreeze(String actor) {
+        requireLeader();
+        store.unfreeze();
+        store.audit("unfreeze", actor, null, null);
+        store.history("unfreeze", null, "unfrozen by " + actor);
+    }
+
+    public void veto(UUID id, String actor) {
+        requireLeader();
+        OperationRow op = store.operation(id).orElseThrow(() -> new Refusal(404, "Not Found", "no operation " + id, null));
+        if (op.status() != OperationRow.Status.RUNNING || !executor.veto(id, actor)) {
+            throw new Refusal(409, "Not running", "operation " + id + " is " + op.status() + "; nothing to veto", null);
+        }
+        store.audit("veto", actor, null, "operation " + id);
+        store.history("veto", id, "vetoed by " + actor);
+    }
+
+    public void acceptVerdicts(VerdictReport report) {
+        if (!config.observers().names().contains(report.observer())) {
+            throw new Refusal(422, "Unknown observer", "observer '" + report.observer() + "' is not in baton.coordinator.observers.names", null);
+        }
+        verdicts.record(report);
+    }
+
+    private void requireLeader() {
+        if (!lease.isLeader()) {
+            throw new Refusal(503, "Not the leader", "this coordinator is a follower; the leader is "
+                    + lease.current().orElse("unknown"), null);
+        }
+    }
+
+    // ---- split-brain guard
+
+    /**
+     * Looks for a running engine on the site that should be stopped. If one is found (a compose restart
+     * policy after a reboot, a hand-started stack) it is fenced again and a critical alert raised; if it
+     * cannot be stopped, the state goes DEGRADED.
+     *
+     * @return what was found and done, or empty when the inactive site was clean or unreachable
+     */
+    public Optional<String> guard() {
+        if (!lease.isLeader() || executor.isRunning()) {
+            return Optional.empty();
+        }
+        StateRow s = store.state();
+        if (s.state() != FailoverState.PRIMARY_ACTIVE && s.state() != FailoverState.STANDBY_ACTIVE) {
+            return Optional.empty();
+        }
+        String inactive = sites.other(s.activeSite());
+        Set<String> running;
+        try {
+            running = shell.runningEngine(inactive, Duration.ofSeconds(30));
+        } catch (SshFailure e) {
+            LOG.debugf("split-brain guard: %s not checked: %s", inactive, e.getMessage());
+            return Optional.empty();
+        }
+        if (running.isEmpty()) {
+            return Optional.empty();
+        }
+        metrics.splitBrain();
+        String outcome;
+        Severity severity = Severity.CRITICAL;
+        try {
+            shell.writeEpoch(inactive, s.epoch());
+            Set<String> still = shell.stopEngine(inactive, s.epoch(), Duration.ofSeconds(60));
+            outcome = still.isEmpty() ? "engine (" + String.join(", ", running) + ") found running on inactive site " + inactive
+                    + " and fenced again" : "engine still running on " + inactive + " after stop: " + still;
+            if (!still.isEmpty()) {
+                store.degrade();
+            }
+        } catch (SshFailure e) {
+            outcome = "engine found running on inactive site " + inactive + " and could not be stopped: " + e.getMessage();
+            store.degrade();
+        }
+        store.history("split-brain", null, outcome);
+        notifier.trySend(severity, "Baton: engine running on inactive site " + inactive, outcome + "\nActive site: " + s.activeSite()
+                + ", epoch " + s.epoch(), "baton-split-brain-" + inactive, Map.of("site", inactive));
+        LOG.error(outcome);
+        return Optional.of(outcome);
+    }
+
+    // ---- reads
+
+    public CoordinatorStatus status() {
+        StateRow s = store.state();
+        Instant now = clock.instant();
+        Map<String, ObserverSummary> observers = new HashMap<>();
+        Map<String, ObserverView> seen = verdicts.snapshot();
+        for (String name : config.observers().names()) {
+            ObserverView v = seen.get(name);
+            Map<String, dev.baton.common.wire.HealthStatus> bySite = new HashMap<>();
+            if (v != null) {
+                v.sites().forEach((site, view) -> bySite.put(site, view.status()));
+            }
+            boolean stale = v == null || Duration.between(v.observedAt(), now).compareTo(settings.staleness()) > 0;
+            observers.put(name, new ObserverSummary(v == null ? null : v.observedAt(), stale, bySite));
+        }
+        Instant cooldownUntil = s.lastOperationEnd() == null ? null : s.lastOperationEnd().plus(settings.cooldown());
+        int last24h = store.failoversSince(now.minus(Duration.ofHours(24))).size();
+        boolean frozen = s.frozen() && (s.frozenUntil() == null || now.isBefore(s.frozenUntil()));
+        return new CoordinatorStatus(s.state(), s.activeSite(), s.epoch(), frozen, frozen ? s.frozenReason() : null,
+                frozen ? s.frozenUntil() : null, cooldownUntil != null && cooldownUntil.isAfter(now) ? cooldownUntil : null, last24h,
+                s.lastFailover(), s.lastFailback(), s.currentOperation() == null ? null : s.currentOperation().toString(), observers);
+    }
+
+    /** The last automatic decision this instance made (null before the first tick). */
+    public Decision lastDecision() {
+        return lastDecision;
+    }
+
+    public LeaderLease lease() {
+        return lease;
+    }
+
+    private PolicyInput input(StateRow s, boolean fresh) {
+        Instant now = clock.instant();
+        String active = s.activeSite();
+        String other = sites.other(active);
+        boolean frozen = s.frozen();
+        return new PolicyInput(now, s.state(), active, other, sites.isPrimary(active), frozen, s.frozenUntil(),
+                s.currentOperation() != null || executor.isRunning(), verdicts.snapshot(),
+                store.failoversSince(now.minus(Duration.ofHours(24))), s.lastOperationEnd(), syncedAt(other, now, fresh),
+                s.remediatedAt(), settings);
+    }
+
+    /** When state was last synced to {@code site}; state-sync is asked at most every 10s unless {@code fresh}. */
+    private Instant syncedAt(String site, Instant now, boolean fresh) {
+        synchronized (syncSeen) {
+            SyncSeen seen = syncSeen.get(site);
+            if (!fresh && seen != null && Duration.between(seen.fetchedAt(), now).compareTo(SYNC_STATUS_TTL) < 0) {
+                return seen.lastSuccess();
+            }
+            try {
+                Instant last = stateSync.lastSuccess(site).orElse(null);
+                syncSeen.put(site, new SyncSeen(last, now));
+                return last;
+            } catch (RuntimeException e) {
+                LOG.debugf("state-sync status unavailable: %s", e.getMessage());
+                if (seen != null) {
+                    syncSeen.put(site, new SyncSeen(seen.lastSuccess(), now));
+                }
+                return seen == null ? null : seen.lastSuccess();
+            }
+        }
+    }
+
+    private String toJson(Decision d) {
+        try {
+            return json.writeValueAsString(d);
+        } catch (JsonProcessingException e) {
+            return d.summary();
+        }
+    }
+}

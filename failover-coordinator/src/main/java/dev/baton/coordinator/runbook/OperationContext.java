@@ -1,0 +1,40 @@
+package dev.baton.coordinator.runbook;
+
+import dev.baton.coordinator.store.OperationRow;
+import java.time.Instant;
+
+/** What the steps of one running operation share. */
+final class OperationContext {
+    final OperationRow op;
+    /** Set by the fence step: whether the old site answered SSH. Null = not known yet (try, then fall back). */
+    volatile Boolean fromReachable;
+    volatile boolean vetoed;
+    volatile String vetoedBy;
+    volatile Instant stepStartedAt;
+
+    OperationContext(OperationRow op) {
+        this.op = op;
+    }
+
+    String from() {
+        return op.fromSite();
+    }
+
+    String to() {
+        return op.toSite();
+    }
+
+    long epoch() {
+        return op.epoch();
+    }
+
+    String site(RunbookStep step) {
+        return "from".equals(step.site()) ? from() : to();
+    }
+
+    String render(String template) {
+        return template == null ? null : template.replace("{kind}", op.kind().name().toLowerCase(java.util.Locale.ROOT))
+                .replace("{from}", from()).replace("{to}", to()).replace("{epoch}", Long.toString(epoch()))
+                .replace("{reason}", op.reason()).replace("{operation}", op.id().toString());
+    }
+}

@@ -1,0 +1,210 @@
+package dev.baton.coordinator.support;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.extension.Parameters;
+import com.github.tomakehurst.wiremock.extension.ServeEventListener;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.baton.common.testing.CommandHandler;
+import dev.baton.common.testing.ComposeEmulator;
+import dev.baton.common.testing.EmbeddedSshServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Two sites as real SSH servers whose {@code docker compose} is emulated, and WireMock stand-ins for
+ * state-sync, dns-manager, notifier and a cloud power-off API, all on 127.0.0.1. The stand-ins follow
+ * DESIGN.md section 6: bearer auth on mutating calls (401 problem JSON without it), 202 from the notifier.
+ */
+public final class World implements AutoCloseable {
+    public static final Set<String> SERVICES = Set.of("trading-engine", "ib-gateway");
+    public static final Set<String> ENGINE = Set.of("trading-engine", "ib-gateway");
+    public static final String PRIMARY_IP = "203.0.113.10";
+    public static final String STANDBY_IP = "198.51.100.20";
+
+    public final EmbeddedSshServer primary;
+    public final EmbeddedSshServer standby;
+    public final WireMockServer fakes;
+    private volatile ComposeEmulator primaryCompose;
+    private volatile ComposeEmulator standbyCompose;
+    /** Engine starts the test caused itself (a reboot's restart policy), not Baton. */
+    private final List<Instant> injected = new ArrayList<>();
+
+    private World() throws IOException {
+        primaryCompose = new ComposeEmulator("primary", SERVICES);
+        standbyCompose = new ComposeEmulator("standby", SERVICES);
+        primary = EmbeddedSshServer.start(Files.createTempDirectory("baton-primary"), delegate(true));
+        standby = EmbeddedSshServer.start(Files.createTempDirectory("baton-standby"), delegate(false));
+        fakes = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().extensions(new PowerOff()));
+        fakes.start();
+    }
+
+    public static World start() throws IOException {
+        return new World();
+    }
+
+    private CommandHandler delegate(boolean isPrimary) {
+        return request -> (isPrimary ? primaryCompose : standbyCompose).handle(request);
+    }
+
+    public ComposeEmulator primaryCompose() {
+        return primaryCompose;
+    }
+
+    public ComposeEmulator standbyCompose() {
+        return standbyCompose;
+    }
+
+    /** Configuration the coordinator needs to reach all of this. */
+    public Map<String, String> config() {
+        Map<String, String> c = new LinkedHashMap<>();
+        site(c, "primary", "primary", primary, PRIMARY_IP);
+        site(c, "standby", "standby", standby, STANDBY_IP);
+        c.put("baton.coordinator.sites.primary.fencing-endpoint.url", fakes.baseUrl() + "/v1/servers/42/actions/poweroff");
+        c.put("baton.coordinator.sites.primary.fencing-endpoint.status-url", fakes.baseUrl() + "/v1/servers/42");
+        c.put("baton.coordinator.sites.primary.fencing-endpoint.token", "cloud-token-0123456789");
+        c.put("quarkus.rest-client.state-sync.url", fakes.baseUrl());
+        c.put("quarkus.rest-client.dns-manager.url", fakes.baseUrl());
+        c.put("quarkus.rest-client.notifier.url", fakes.baseUrl());
+        return c;
+    }
+
+    private static void site(Map<String, String> c, String name, String role, EmbeddedSshServer s, String ip) {
+        String p = "baton.coordinator.sites." + name + ".";
+        c.put(p + "role", role);
+        c.put(p + "host", s.host());
+        c.put(p + "port", String.valueOf(s.port()));
+        c.put(p + "user", s.user());
+        c.put(p + "private-key", s.privateKey().toString());
+        c.put(p + "known-hosts", s.knownHosts().toString());
+        c.put(p + "root", s.root().toString());
+        // the SFTP server is rooted in the site directory, so the epoch file is relative to it
+        c.put(p + "epoch-file", ".baton/epoch");
+        c.put(p + "engine-services", "trading-engine,ib-gateway");
+        c.put(p + "dns-value", ip);
+    }
+
+    /** Primary running its engine, standby stopped, both SSH servers up, fakes answering as healthy services. */
+    public synchronized void reset() throws IOException {
+        if (!primary.isRunning()) {
+            primary.restart();
+        }
+        if (!standby.isRunning()) {
+            standby.restart();
+        }
+        primaryCompose = new ComposeEmulator("primary", SERVICES);
+        standbyCompose = new ComposeEmulator("standby", SERVICES);
+        SERVICES.forEach(primaryCompose::bringUp);
+        injected.clear();
+        fakes.resetAll();
+        healthyFakes(Instant.now().minusSeconds(60));
+    }
+
+    public void healthyFakes(Instant lastSync) {
+        String status = "[{\"target\":\"standby\",\"lastSuccessAt\":\"" + lastSync + "\",\"lagSeconds\":60.0,\"bytes\":2048,\"files\":3,\"lastError\":null},"
+                + "{\"target\":\"primary\",\"lastSuccessAt\":\"" + lastSync + "\",\"lagSeconds\":60.0,\"bytes\":2048,\"files\":3,\"lastError\":null}]";
+        fakes.stubFor(get(urlPathEqualTo("/api/v1/status")).willReturn(json(200, status)));
+        authed("/api/v1/sync", "sync-token-0123456789", json(200, "{\"files\":3,\"bytes\":2048,\"durationMs\":12}"));
+        authed("/api/v1/switch", "dns-token-0123456789", json(200, "{\"changed\":true}"));
+        fakes.stubFor(get(urlPathEqualTo("/api/v1/propagation")).willReturn(json(200, "{\"propagated\":true,\"results\":[]}")));
+        authed("/api/v1/alerts", "notifier-token-0123456789", json(202, "{\"id\":\"a-1\",\"status\":\"accepted\"}"));
+        // Hetzner-style power-off: POST action, then GET the server until status is "off"
+        fakes.stubFor(post(urlPathEqualTo("/v1/servers/42/actions/poweroff")).withHeader("Authorization", equalTo("Bearer cloud-token-0123456789"))
+                .withServeEventListener("power-off", Parameters.empty())
+                .willReturn(json(201, "{\"action\":{\"id\":7,\"command\":\"poweroff\",\"status\":\"running\"}}")));
+        fakes.stubFor(get(urlPathEqualTo("/v1/servers/42")).willReturn(json(200, "{\"server\":{\"id\":42,\"status\":\"running\"}}")));
+    }
+
+    private void authed(String path, String token, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder ok) {
+        fakes.stubFor(post(urlPathEqualTo(path)).atPriority(10).willReturn(json(401,
+                "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"missing bearer token\"}")
+                .withHeader("Content-Type", "application/problem+json")));
+        fakes.stubFor(post(urlPathEqualTo(path)).atPriority(1).withHeader("Authorization", equalTo("Bearer " + token)).willReturn(ok));
+    }
+
+    public static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    /** The primary's engine comes back on its own (compose restart policy after a reboot). */
+    public synchronized void primaryEngineRestartsByItself() {
+        injected.add(Instant.now());
+        SERVICES.forEach(primaryCompose::bringUp);
+    }
+
+    /**
+     * Invariant 1 from the emulators' timelines: at no instant did both sites run an engine service,
+     * except in overlaps the test itself injected (a restart policy), which must have been ended by Baton.
+     */
+    public void assertNeverTwoEngines() {
+        List<ComposeEmulator.Event> all = new ArrayList<>();
+        Map<ComposeEmulator.Event, String> siteOf = new LinkedHashMap<>();
+        primaryCompose.events().forEach(e -> {
+            all.add(e);
+            siteOf.put(e, "primary");
+        });
+        standbyCompose.events().forEach(e -> {
+            all.add(e);
+            siteOf.put(e, "standby");
+        });
+        all.sort(java.util.Comparator.comparing(ComposeEmulator.Event::at));
+        Map<String, java.util.Set<String>> running = new LinkedHashMap<>();
+        running.put("primary", new java.util.HashSet<>());
+        running.put("standby", new java.util.HashSet<>());
+        for (ComposeEmulator.Event e : all) {
+            String site = siteOf.get(e);
+            if (!ENGINE.contains(e.service())) {
+                continue;
+            }
+            if (e.running()) {
+                running.get(site).add(e.service());
+            } else {
+                running.get(site).remove(e.service());
+            }
+            boolean both = !running.get("primary").isEmpty() && !running.get("standby").isEmpty();
+            boolean byTest = e.running() && site.equals("primary") && injected.stream().anyMatch(i -> !i.isAfter(e.at()));
+            if (both && !byTest && e.running()) {
+                throw new AssertionError(site + " started " + e.service() + " at " + e.at() + " while the other site ran "
+                        + running.get(site.equals("primary") ? "standby" : "primary") + "\nprimary: " + primaryCompose.events()
+                        + "\nstandby: " + standbyCompose.events());
+            }
+        }
+        assertThat(running.get("primary").isEmpty() || running.get("standby").isEmpty())
+                .as("both sites still run an engine at the end: primary %s, standby %s", running.get("primary"), running.get("standby"))
+                .isTrue();
+    }
+
+    @Override
+    public void close() throws IOException {
+        fakes.stop();
+        primary.close();
+        standby.close();
+    }
+
+    /** Powering the primary off through the cloud API stops its engine, as a real power-off would. */
+    private final class PowerOff implements ServeEventListener {
+        @Override
+        public String getName() {
+            return "power-off";
+        }
+
+        @Override
+        public void beforeResponseSent(ServeEvent serveEvent, Parameters parameters) {
+            primaryCompose.handle(new CommandHandler.Request("docker compose stop", Map.of(), primary.root()));
+            fakes.stubFor(get(urlPathEqualTo("/v1/servers/42")).willReturn(json(200, "{\"server\":{\"id\":42,\"status\":\"off\"}}")));
+        }
+    }
+}
