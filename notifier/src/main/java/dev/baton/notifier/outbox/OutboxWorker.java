@@ -59,6 +59,7 @@ public class OutboxWorker {
     private final ScheduledExecutorService drainer;
     private final ExecutorService senders;
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final AtomicBoolean escalated = new AtomicBoolean();
     private final Map<String, AtomicInteger> consecutiveFailures = new ConcurrentHashMap<>();
 
     public OutboxWorker(NotifierConfig config, OutboxStore store, ChannelRegistry channels, NotifierMetrics metrics, Clock clock) {
@@ -134,8 +135,8 @@ public class OutboxWorker {
                 for (Future<Void> f : senders.invokeAll(work)) {
                     f.get();
                 }
-                if (claimed.size() < config.outbox().batchSize()) {
-                    break;
+                if (claimed.size() < config.outbox().batchSize() && !escalated.getAndSet(false)) {
+                    break; // nothing more due now (an escalation just added due rows: go round once more)
                 }
             }
         } catch (InterruptedException e) {
@@ -226,7 +227,7 @@ public class OutboxWorker {
         if (added > 0) {
             metrics.outcome(name, "escalated", added);
             LOG.warnf("channel %s failed %d times in a row: %d critical alerts escalated to %s", name, inARow, added, fallback.get());
-            wake();
+            escalated.set(true);
         }
     }
 
@@ -239,7 +240,7 @@ public class OutboxWorker {
     }
 
     @PreDestroy
-    void stop() {
+    public void stop() {
         drainer.shutdownNow();
         senders.shutdownNow();
     }

@@ -3,6 +3,8 @@ package dev.baton.notifier.pipeline;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -26,7 +28,7 @@ public final class AlertPolicy {
     /** The outcome: what happened, the channels to send to (empty unless it sends), and why in words. */
     public record Decision(Disposition disposition, Set<String> channels, String reason) {
         public Decision {
-            channels = Set.copyOf(channels);
+            channels = Collections.unmodifiableSet(new LinkedHashSet<>(channels)); // route order is delivery order
         }
 
         static Decision drop(Disposition d, String reason) {
