@@ -104,12 +104,12 @@ public class CheckCatalog {
                 errors.add(key + "type: unknown check type '" + c.type() + "'; known: " + CheckType.known());
             }
             if (!positive(c.interval())) {
-                errors.add(key + "interval: must be positive, was " + c.interval());
+                errors.add(key + "interval: must be positive, was " + human(c.interval()));
             }
             if (!positive(c.timeout())) {
-                errors.add(key + "timeout: must be positive, was " + c.timeout());
+                errors.add(key + "timeout: must be positive, was " + human(c.timeout()));
             } else if (positive(c.interval()) && c.timeout().compareTo(c.interval()) > 0) {
-                errors.add(key + "timeout: " + c.timeout() + " is longer than the interval " + c.interval());
+                errors.add(key + "timeout: " + human(c.timeout()) + " is longer than the interval " + human(c.interval()));
             }
             if (type.isEmpty()) {
                 continue;
@@ -303,6 +303,13 @@ public class CheckCatalog {
 
     private static String unescape(String s) {
         return s.replace("\\n", "\n").replace("\\r", "\r").replace("\\t", "\t");
+    }
+
+    static String human(Duration d) {
+        if (d.toNanos() % 1_000_000 != 0) {
+            return d.toString();
+        }
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     private static boolean positive(Duration d) {

@@ -90,14 +90,14 @@ class CheckCatalogTest {
     void negativeIntervalNamesTheKey() {
         assertThatThrownBy(() -> catalog(merge(check(0, "x", "tcp", "10.0.0.1:22"),
                 Map.of("baton.health.checks[0].interval", "-5s"))))
-                .hasMessageContaining("baton.health.checks[0].interval: must be positive");
+                .hasMessageContaining("baton.health.checks[0].interval: must be positive, was -5s");
     }
 
     @Test
     void timeoutLongerThanIntervalNamesTheKey() {
         assertThatThrownBy(() -> catalog(merge(check(0, "x", "tcp", "10.0.0.1:22"),
                 Map.of("baton.health.checks[0].interval", "2s", "baton.health.checks[0].timeout", "5s"))))
-                .hasMessageContaining("baton.health.checks[0].timeout: PT5S is longer than the interval PT2S");
+                .hasMessageContaining("baton.health.checks[0].timeout: 5s is longer than the interval 2s");
     }
 
     @Test
