@@ -1,0 +1,47 @@
+package dev.baton.dns.api;
+
+import dev.baton.dns.propagation.PropagationChecker;
+import dev.baton.dns.propagation.PropagationReport;
+import dev.baton.dns.switching.InvalidRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Is the change live at every authoritative nameserver? Optionally waits (polls) for it. */
+@Path("/api/v1/propagation")
+@Produces(MediaType.APPLICATION_JSON)
+public class PropagationResource {
+    private final PropagationChecker checker;
+
+    public PropagationResource(PropagationChecker checker) {
+        this.checker = checker;
+    }
+
+    @GET
+    @Operation(summary = "Ask each authoritative nameserver (recursion off) whether it answers the expected value")
+    public PropagationReport check(@QueryParam("name") String name, @QueryParam("type") String type,
+            @QueryParam("expected") String expected, @QueryParam("nameservers") String nameservers,
+            @QueryParam("wait") String wait) {
+        List<String> ns = nameservers == null || nameservers.isBlank() ? List.of()
+                : Arrays.stream(nameservers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return checker.check(name, type, expected, ns, parseWait(wait));
+    }
+
+    /** {@code wait} is seconds ({@code 30}) or an ISO duration ({@code PT30S}); absent = one round. */
+    static Duration parseWait(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return Duration.ZERO;
+        }
+        try {
+            return wait.trim().startsWith("P") ? Duration.parse(wait.trim()) : Duration.ofSeconds(Long.parseLong(wait.trim()));
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("wait must be seconds (e.g. 30) or an ISO-8601 duration (e.g. PT30S)");
+        }
+    }
+}
