@@ -175,33 +175,33 @@ public class OutboxWorker {
         }
         Instant now = clock.instant();
         if (result instanceof DeliveryResult.Accepted) {
-                store.markDelivered(ids, now).await().atMost(DB_TIMEOUT);
-                consecutiveFailures.computeIfAbsent(name, k -> new AtomicInteger()).set(0);
-                metrics.outcome(name, "delivered", ids.size());
-                group.forEach(c -> metrics.latency(name, Duration.between(c.alert().receivedAt(), now)));
+            store.markDelivered(ids, now).await().atMost(DB_TIMEOUT);
+            consecutiveFailures.computeIfAbsent(name, k -> new AtomicInteger()).set(0);
+            metrics.outcome(name, "delivered", ids.size());
+            group.forEach(c -> metrics.latency(name, Duration.between(c.alert().receivedAt(), now)));
         } else if (result instanceof DeliveryResult.Throttled t) {
-                store.reschedule(ids, now.plus(t.after()), "throttled by the per-chat rate limit", false).await().atMost(DB_TIMEOUT);
-                metrics.outcome(name, "throttled", ids.size());
+            store.reschedule(ids, now.plus(t.after()), "throttled by the per-chat rate limit", false).await().atMost(DB_TIMEOUT);
+            metrics.outcome(name, "throttled", ids.size());
         } else if (result instanceof DeliveryResult.Retry r) {
-                Instant oldest = group.stream().map(ClaimedDelivery::createdAt).min(Comparator.naturalOrder()).orElse(now);
-                if (!Duration.between(oldest, now).minus(config.outbox().maxAge()).isNegative()) {
-                    String reason = "undelivered after " + config.outbox().maxAge() + ": " + r.error();
-                    store.deadLetter(ids, reason).await().atMost(DB_TIMEOUT);
-                    metrics.outcome(name, "dead", ids.size());
-                    LOG.warnf("channel %s: dead-lettered %d deliveries: %s", name, ids.size(), reason);
-                } else {
-                    int attempts = group.stream().mapToInt(ClaimedDelivery::attempts).max().orElse(1);
-                    Duration delay = r.after().orElseGet(() -> backoff.delay(attempts, ThreadLocalRandom.current().nextDouble()));
-                    store.reschedule(ids, now.plus(delay), r.error(), true).await().atMost(DB_TIMEOUT);
-                    metrics.outcome(name, "retried", ids.size());
-                    LOG.infof("channel %s: attempt %d failed (%s); next in %s", name, attempts, r.error(), delay);
-                }
-                failed(name, group, now);
-        } else if (result instanceof DeliveryResult.Permanent p) {
-                store.deadLetter(ids, p.error()).await().atMost(DB_TIMEOUT);
+            Instant oldest = group.stream().map(ClaimedDelivery::createdAt).min(Comparator.naturalOrder()).orElse(now);
+            if (!Duration.between(oldest, now).minus(config.outbox().maxAge()).isNegative()) {
+                String reason = "undelivered after " + config.outbox().maxAge() + ": " + r.error();
+                store.deadLetter(ids, reason).await().atMost(DB_TIMEOUT);
                 metrics.outcome(name, "dead", ids.size());
-                LOG.warnf("channel %s: dead-lettered %d deliveries: %s", name, ids.size(), p.error());
-                failed(name, group, now);
+                LOG.warnf("channel %s: dead-lettered %d deliveries: %s", name, ids.size(), reason);
+            } else {
+                int attempts = group.stream().mapToInt(ClaimedDelivery::attempts).max().orElse(1);
+                Duration delay = r.after().orElseGet(() -> backoff.delay(attempts, ThreadLocalRandom.current().nextDouble()));
+                store.reschedule(ids, now.plus(delay), r.error(), true).await().atMost(DB_TIMEOUT);
+                metrics.outcome(name, "retried", ids.size());
+                LOG.infof("channel %s: attempt %d failed (%s); next in %s", name, attempts, r.error(), delay);
+            }
+            failed(name, group, now);
+        } else if (result instanceof DeliveryResult.Permanent p) {
+            store.deadLetter(ids, p.error()).await().atMost(DB_TIMEOUT);
+            metrics.outcome(name, "dead", ids.size());
+            LOG.warnf("channel %s: dead-lettered %d deliveries: %s", name, ids.size(), p.error());
+            failed(name, group, now);
         }
     }
 
