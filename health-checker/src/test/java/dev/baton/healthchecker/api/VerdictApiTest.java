@@ -149,13 +149,13 @@ class VerdictApiTest {
 
     @Test
     void checksListDefinitionsAndStateWithoutSecrets() {
-        given().get("/api/v1/checks").then().statusCode(200)
+        await().atMost(PATIENCE).untilAsserted(() -> given().get("/api/v1/checks").then().statusCode(200)
                 .body("find { it.name == 'primary-engine' }.type", equalTo("http"))
                 .body("find { it.name == 'primary-engine' }.status", equalTo("UP"))
                 .body("find { it.name == 'primary-engine' }.failureThreshold", equalTo(2))
                 .body("find { it.name == 'primary-engine' }.latencyMs", org.hamcrest.Matchers.notNullValue())
                 .body("find { it.name == 'primary-grafana' }.critical", equalTo(false))
-                .body(not(containsString(LoopbackPeersResource.COORDINATOR_TOKEN)));
+                .body(not(containsString(LoopbackPeersResource.COORDINATOR_TOKEN))));
         given().get("/api/v1/checks/primary-engine").then().statusCode(200).body("site", equalTo("primary"));
         given().get("/api/v1/checks/nope").then().statusCode(404)
                 .contentType("application/problem+json")
@@ -164,14 +164,13 @@ class VerdictApiTest {
 
     @Test
     void metricsShowStatusTransitionsLatencyAndSchedulingLag() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics)
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
                 .contains("baton_health_checker_check_up{check=\"primary-engine\",site=\"primary\",type=\"http\"} 1.0")
                 .contains("baton_health_checker_site_up{site=\"primary\"} 1.0")
                 .contains("baton_health_checker_transitions_total{check=\"primary-engine\",site=\"primary\",to=\"UP\",type=\"http\"}")
                 .contains("baton_health_checker_probe_duration_seconds_bucket{check=\"primary-engine\"")
                 .contains("baton_health_checker_scheduling_lag_seconds{quantile=\"0.99\"")
                 .contains("baton_health_checker_pushes_total{coordinator=\"0\",result=\"delivered\"}")
-                .doesNotContain(LoopbackPeersResource.COORDINATOR_TOKEN);
+                .doesNotContain(LoopbackPeersResource.COORDINATOR_TOKEN));
     }
 }

@@ -111,7 +111,7 @@ class TcpProbeTest {
 
     @Test
     void aSilentServerCostsOneTimeout() throws Exception {
-        ProbeOutcome outcome = run("127.0.0.1:" + silent.getLocalPort(), Map.of("tcp.send", "PING\\r\\n", "tcp.expect", "+PONG"));
+        ProbeOutcome outcome = run("127.0.0.1:" + silent.getLocalPort(), Map.of("tcp.send", "PING\\r\\n", "tcp.expect", "+PONG", "timeout", "1s"));
         assertThat(outcome.success()).isFalse();
         assertThat(outcome.message()).isEqualTo("reply did not contain '+PONG' within 1000 ms");
     }

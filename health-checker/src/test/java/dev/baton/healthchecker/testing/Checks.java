@@ -24,8 +24,8 @@ public final class Checks {
         all.put("baton.health.checks[0].site", "primary");
         all.put("baton.health.checks[0].type", type);
         all.put("baton.health.checks[0].target", target);
-        all.put("baton.health.checks[0].timeout", "1s");
-        all.put("baton.health.checks[0].interval", "2s");
+        all.put("baton.health.checks[0].timeout", "3s");
+        all.put("baton.health.checks[0].interval", "5s");
         options.forEach((k, v) -> all.put("baton.health.checks[0]." + k, v));
         HealthCheckerConfig config = new SmallRyeConfigBuilder()
                 .withMapping(HealthCheckerConfig.class)

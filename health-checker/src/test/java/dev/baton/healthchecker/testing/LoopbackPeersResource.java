@@ -64,8 +64,8 @@ public class LoopbackPeersResource implements QuarkusTestResourceLifecycleManage
         config.put(engine + "site", "primary");
         config.put(engine + "type", "http");
         config.put(engine + "target", target.url("/switch"));
-        config.put(engine + "interval", "200ms");
-        config.put(engine + "timeout", "150ms");
+        config.put(engine + "interval", "500ms");
+        config.put(engine + "timeout", "400ms");
         config.put(engine + "failure-threshold", "2");
         config.put(engine + "success-threshold", "2");
         config.put(engine + "http.json-equals", "components.ib_gateway.connected == true");

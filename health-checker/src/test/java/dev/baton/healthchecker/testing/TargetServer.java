@@ -2,24 +2,18 @@ package dev.baton.healthchecker.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 
 /**
- * A loopback HTTP(S) target that misbehaves on demand. Paths: {@code /ok} (the trading engine's healthy
+ * A loopback HTTP target that misbehaves on demand. Paths: {@code /ok} (the trading engine's healthy
  * detailed health), {@code /disconnected} (broker gateway down), {@code /down} (503), {@code /garbage}
  * (not JSON), {@code /huge} (a 10 MB body), {@code /hang} (never answers), {@code /slowloris} (headers and
  * a few bytes, then nothing), and {@code /switch}, whose answer the test flips with {@link #healthy(boolean)}.
@@ -64,26 +58,8 @@ public final class TargetServer implements AutoCloseable {
         return new TargetServer(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64));
     }
 
-    /** HTTPS with a leaf for 127.0.0.1 signed by the test CA ({@code tls/ca.pem}), which expires before the leaf. */
-    public static TargetServer https() throws IOException {
-        try (InputStream in = TargetServer.class.getResourceAsStream("/tls/server.p12")) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, "changeit".toCharArray());
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, "changeit".toCharArray());
-            SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(kmf.getKeyManagers(), null, null);
-            HttpsServer s = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-            s.setHttpsConfigurator(new HttpsConfigurator(ssl));
-            return new TargetServer(s);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException(e);
-        }
-    }
-
     public String url(String path) {
-        String scheme = server instanceof HttpsServer ? "https" : "http";
-        return scheme + "://127.0.0.1:" + server.getAddress().getPort() + path;
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
     public void healthy(boolean healthy) {
