@@ -27,10 +27,21 @@ public class PropagationResource {
     @Operation(summary = "Ask each authoritative nameserver (recursion off) whether it answers the expected value")
     public PropagationReport check(@QueryParam("name") String name, @QueryParam("type") String type,
             @QueryParam("expected") String expected, @QueryParam("nameservers") String nameservers,
-            @QueryParam("wait") String wait) {
+            @QueryParam("wait") String wait, @QueryParam("cachesExpireAt") String cachesExpireAt) {
         List<String> ns = nameservers == null || nameservers.isBlank() ? List.of()
                 : Arrays.stream(nameservers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        return checker.check(name, type, expected, ns, parseWait(wait));
+        return checker.check(name, type, expected, ns, parseWait(wait), parseInstant(cachesExpireAt));
+    }
+
+    static java.time.Instant parseInstant(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(s.trim());
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("cachesExpireAt must be an ISO-8601 instant, e.g. 2026-01-01T00:00:00Z");
+        }
     }
 
     /** {@code wait} is seconds ({@code 30}) or an ISO duration ({@code PT30S}); absent = one round. */

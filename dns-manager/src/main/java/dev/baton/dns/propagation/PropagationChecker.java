@@ -79,6 +79,15 @@ public class PropagationChecker {
      * @param wait        how long to keep polling for agreement; zero = one round
      */
     public PropagationReport check(String name, String type, String expected, List<String> nameservers, Duration wait) {
+        return check(name, type, expected, nameservers, wait, null);
+    }
+
+    /**
+     * @param cachesExpireAt when resolver caches of the old value expire (from the switch answer); null = unknown,
+     *                       resolvers stay informational
+     */
+    public PropagationReport check(String name, String type, String expected, List<String> nameservers, Duration wait,
+            Instant cachesExpireAt) {
         if (name == null || name.isBlank() || expected == null || expected.isBlank()) {
             throw new InvalidRequestException("name and expected are required");
         }
@@ -118,11 +127,13 @@ public class PropagationChecker {
                 break;
             }
         }
-        List<ServerAnswer> informational = resolverAnswers(qname, t, want);
+        boolean informationalOnly = cachesExpireAt == null || clock.instant().isBefore(cachesExpireAt);
+        List<ServerAnswer> resolverAnswers = resolverAnswers(qname, t, want, informationalOnly);
+        boolean resolversAgree = resolverAnswers.stream().allMatch(ServerAnswer::matches);
         long elapsed = Duration.between(start, clock.instant()).toMillis();
         metrics.counter("baton_dns_propagation_checks_total", "result", complete ? "complete" : "incomplete").increment();
         return new PropagationReport(fqdn, t.name(), want, zone.map(ProviderRegistry.ZoneTarget::zone).orElse(null), complete,
-                !complete && !wait.isZero(), rounds, elapsed, clock.instant(), answers, informational);
+                !complete && !wait.isZero(), rounds, elapsed, clock.instant(), answers, resolversAgree, resolverAnswers);
     }
 
     private List<Target> targets(String fqdn, Optional<ProviderRegistry.ZoneTarget> zone, List<String> explicit) {
@@ -219,13 +230,21 @@ public class PropagationChecker {
         return out;
     }
 
-    private List<ServerAnswer> resolverAnswers(Name qname, RecordType type, String want) {
+    private List<ServerAnswer> resolverAnswers(Name qname, RecordType type, String want, boolean informationalOnly) {
         Map<InetSocketAddress, CompletableFuture<Message>> futures = new LinkedHashMap<>();
         for (InetSocketAddress r : resolvers) {
             futures.put(r, ask(r, qname, type.dnsType(), true));
         }
         List<ServerAnswer> out = new ArrayList<>();
-        futures.forEach((r, f) -> out.add(describe(new Target(r, null), await(f), f, qname, type, want, null, true)));
+        futures.forEach((r, f) -> {
+            ServerAnswer a = describe(new Target(r, null), await(f), f, qname, type, want, null, true);
+            if (!informationalOnly) {
+                a = new ServerAnswer(a.server(), a.host(), false, a.authoritative(), a.rcode(), a.answers(), a.ttl(), a.soaSerial(),
+                        a.matches(), a.matches() || a.error() != null ? a.error()
+                                : "still answers the old value after cached answers should have expired");
+            }
+            out.add(a);
+        });
         return out;
     }
 

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Whether every authoritative nameserver answers {@code expected}. {@code complete} is the one bit a caller
- * acts on; {@code timedOut} says the wait ended at its deadline rather than on agreement.
+ * acts on; {@code timedOut} says the wait ended at its deadline rather than on agreement. {@code resolversAgree}
+ * is about the configured recursive resolvers only and never decides {@code complete}.
  */
 public record PropagationReport(
         String name,
@@ -18,5 +19,6 @@ public record PropagationReport(
         long elapsedMs,
         Instant checkedAt,
         List<ServerAnswer> nameservers,
+        boolean resolversAgree,
         List<ServerAnswer> resolvers) {
 }

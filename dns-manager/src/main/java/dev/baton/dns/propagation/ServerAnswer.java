@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * What one server answered. For an authoritative nameserver {@code matches} needs the AA flag, NOERROR and the
- * expected value among the answers. Resolvers are {@code informational}: they may serve a cached old value
- * until its TTL (shown in {@code ttl}) runs out, so they never decide whether a change is live.
+ * expected value among the answers. Resolvers are {@code informational} until the old value's caches expire
+ * (the switch's {@code cachesExpireAt}; always, when the caller does not give it): before that they may rightly
+ * serve the old value. After it, a resolver still answering the old value is reported with an error.
  */
 public record ServerAnswer(
         String server,

@@ -184,8 +184,10 @@ public class SwitchService {
 
     private SwitchOutcome outcome(String what, RecordKey key, DnsRecord before, DnsRecord after, String responseId, String auditId,
             List<String> notes) {
+        Instant at = clock.instant();
+        Instant cachesExpireAt = "ALREADY_DONE".equals(what) ? null : at.plusSeconds(before.ttl());
         return new SwitchOutcome(what, key.zone(), key.fqdn(), key.type().name(), key.target().provider().name(),
-                view(before), view(after), responseId, auditId, clock.instant(), notes);
+                view(before), view(after), responseId, auditId, at, cachesExpireAt, notes);
     }
 
     private static List<String> notes(DnsRecord before) {

@@ -153,4 +153,19 @@ class Rfc2136PropagationTest {
                 .body("complete", equalTo(true))
                 .body("nameservers", hasSize(2));
     }
+
+    @Test
+    void resolversAreInformationalUntilTheOldTtlHasPassed() throws Exception {
+        world.knot().set(world.knot().primary(), "example.test", "cache.example.test", "A", "192.0.2.10", 300);
+        String url = "/api/v1/propagation?name=cache.example.test&type=A&expected=198.51.100.20";
+
+        given().get(url).then().statusCode(200)
+                .body("resolvers[0].informational", equalTo(true))
+                .body("resolvers[0].matches", equalTo(false))
+                .body("resolvers[0].error", org.hamcrest.Matchers.nullValue());
+        given().get(url + "&cachesExpireAt=2020-01-01T00:00:00Z").then().statusCode(200)
+                .body("resolversAgree", equalTo(false))
+                .body("resolvers[0].informational", equalTo(false))
+                .body("resolvers[0].error", containsString("old value"));
+    }
 }

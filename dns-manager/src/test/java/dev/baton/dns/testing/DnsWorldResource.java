@@ -48,6 +48,12 @@ public class DnsWorldResource implements QuarkusTestResourceLifecycleManager {
             c.put("baton.dns.providers.r53.secret-access-key", DnsWorld.AWS_SECRET);
             c.put("baton.dns.providers.r53.change-poll-interval", "50ms");
             c.put("baton.dns.providers.r53.change-timeout", "5s");
+            // accounts whose credentials the fakes refuse
+            provider(c, "cf-bad", "cloudflare", "cf-bad.example", world.cloudflare().baseUri() + "/client/v4", ns);
+            c.put("baton.dns.providers.cf-bad.token", DnsWorld.WRONG_SECRET);
+            provider(c, "r53-bad", "route53", "r53-bad.example", world.route53().baseUri().toString(), ns);
+            c.put("baton.dns.providers.r53-bad.access-key-id", DnsWorld.AWS_KEY_ID);
+            c.put("baton.dns.providers.r53-bad.secret-access-key", DnsWorld.WRONG_SECRET);
             c.put("baton.dns.providers.knot.type", "rfc2136");
             c.put("baton.dns.providers.knot.zones", "example.test");
             c.put("baton.dns.providers.knot.server", knot != null ? KnotServers.hostPort(knot.primary()) : "127.0.0.1:9");
