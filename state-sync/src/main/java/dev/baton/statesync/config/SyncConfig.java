@@ -118,7 +118,7 @@ public interface SyncConfig {
 
         /**
          * How often the active site's metadata is polled (one SFTP directory walk on a kept-open
-         * session). Default 200ms; read by the scheduler as {@code baton.sync.continuous.interval}.
+         * session), as the fixed delay between the end of one tick and the start of the next. Default 200ms.
          */
         @WithDefault("0.2s")
         Duration interval();

@@ -165,7 +165,9 @@ public final class SyncEngine implements AutoCloseable {
         try {
             return write(src, source, target, epoch, entries, before, items, link, copy, plan, listedAt);
         } catch (IOException e) {
+            // both sessions are reopened: streams abandoned mid-transfer leave the source channel in an unknown state
             target.disconnect();
+            source.disconnect();
             throw new SyncFailed("cycle " + source.name() + " -> " + target.name() + " broke off: " + e.getMessage()
                     + "; " + target.name() + " keeps its previous version", e);
         }
@@ -518,8 +520,21 @@ public final class SyncEngine implements AutoCloseable {
             }
             throw new SyncFailed("transfer failed: " + cause, cause);
         } finally {
+            // no interrupts: an interrupted thread can break the shared SFTP channel for the next cycle;
+            // queued tasks are dropped and running ones are awaited, so nothing outlives the cycle
             for (Future<T> f : futures) {
-                f.cancel(true);
+                f.cancel(false);
+            }
+            for (Future<T> f : futures) {
+                if (!f.isCancelled()) {
+                    try {
+                        f.get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (ExecutionException ignored) {
+                        // the first failure is what the caller hears about
+                    }
+                }
             }
         }
     }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * files, and all files of one version together.
  */
 class AtomicSwitchTest {
-    private static final int FILES = 30;
-    private static final int CYCLES = 8;
+    private static final int FILES = 20;
+    private static final int CYCLES = 5;
 
     @TempDir
     Path dir;
