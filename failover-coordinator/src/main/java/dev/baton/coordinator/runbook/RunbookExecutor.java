@@ -173,7 +173,9 @@ public class RunbookExecutor {
             try {
                 detail = runner.run(step, ctx, started.plus(step.timeout()));
                 store.stepFinished(ctx.op.id(), index, StepRow.Status.SUCCEEDED, detail, clock.instant());
-                metrics.step(step.type(), "succeeded", Duration.between(started, clock.instant()));
+                Duration took = Duration.between(started, clock.instant());
+                metrics.step(step.type(), "succeeded", took);
+                LOG.infof("operation %s step %d %s done in %d ms: %s", ctx.op.id(), index, step.name(), took.toMillis(), detail);
                 return new Outcome(true, detail);
             } catch (StepFailed e) {
                 detail = e.getMessage();

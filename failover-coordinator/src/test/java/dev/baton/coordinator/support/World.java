@@ -42,6 +42,8 @@ public final class World implements AutoCloseable {
     private volatile ComposeEmulator standbyCompose;
     /** Engine starts the test caused itself (a reboot's restart policy), not Baton. */
     private final List<Instant> injected = new ArrayList<>();
+    private int primaryMark;
+    private int standbyMark;
 
     private World() throws IOException {
         primaryCompose = new ComposeEmulator("primary", SERVICES);
@@ -66,6 +68,18 @@ public final class World implements AutoCloseable {
 
     public ComposeEmulator standbyCompose() {
         return standbyCompose;
+    }
+
+    /** Commands the primary's SSH server received since the last reset. */
+    public List<CommandHandler.Request> primaryCommands() {
+        List<CommandHandler.Request> all = primary.received();
+        return all.subList(Math.min(primaryMark, all.size()), all.size());
+    }
+
+    /** Commands the standby's SSH server received since the last reset. */
+    public List<CommandHandler.Request> standbyCommands() {
+        List<CommandHandler.Request> all = standby.received();
+        return all.subList(Math.min(standbyMark, all.size()), all.size());
     }
 
     /** Configuration the coordinator needs to reach all of this. */
@@ -109,6 +123,8 @@ public final class World implements AutoCloseable {
         standbyCompose = new ComposeEmulator("standby", SERVICES);
         SERVICES.forEach(primaryCompose::bringUp);
         injected.clear();
+        primaryMark = primary.received().size();
+        standbyMark = standby.received().size();
         fakes.resetAll();
         healthyFakes(Instant.now().minusSeconds(60));
     }
@@ -199,6 +215,11 @@ public final class World implements AutoCloseable {
         @Override
         public String getName() {
             return "power-off";
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
         }
 
         @Override
