@@ -5,10 +5,13 @@
 # Knobs (env): ALERTS CONCURRENCY PACED_RATE PACED_SECONDS OUTAGE_SECONDS OUTAGE_RATE (see NotifierBench javadoc).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-./mvnw -B -o -q package -pl notifier -DskipTests
-./mvnw -B -o -q dependency:build-classpath -pl notifier -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+# Package, running one quick unit test: its Surefire report records the full test classpath, which the benchmark
+# needs (Jackson, the embedded PostgreSQL fixture from common's test-jar) — this works offline, unlike
+# dependency:build-classpath whose plugin dependencies are not in the build cache.
+./mvnw -B -o -q package -pl notifier -Dtest=RulesTest -Dsurefire.failIfNoSpecifiedTests=false
+report=notifier/target/surefire-reports/TEST-dev.baton.notifier.pipeline.RulesTest.xml
+cp="$(grep -o 'name="surefire.test.class.path" value="[^"]*"' "$report" | sed 's/.*value="//; s/"$//')"
 out=notifier/target/bench-classes
 mkdir -p "$out"
-cp="notifier/target/classes:$(cat notifier/target/bench-classpath.txt)"
 javac -d "$out" -cp "$cp" bench/notifier/src/NotifierBench.java
 java -cp "$out:$cp" NotifierBench notifier/target/quarkus-app/quarkus-run.jar

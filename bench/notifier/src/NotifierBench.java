@@ -5,11 +5,11 @@ import dev.baton.common.testing.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Notifier benchmark (a program, not a test). Starts an embedded PostgreSQL, a fake webhook channel on 127.0.0.1
@@ -86,13 +88,9 @@ public final class NotifierBench {
         fake.start();
 
         try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start()) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
             List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-Dquarkus.http.host=127.0.0.1",
-                    "-Dquarkus.http.port=" + port,
+                    "-Dquarkus.http.port=0",
                     "-Dquarkus.datasource.reactive.url=" + pg.reactiveUrl(),
                     "-Dquarkus.datasource.jdbc.url=" + pg.jdbcUrl(),
                     "-Dquarkus.datasource.username=" + EmbeddedPostgresServer.USER,
@@ -107,9 +105,10 @@ public final class NotifierBench {
                     "-Dbaton.notifier.outbox.initial-backoff=1s",
                     "-Dbaton.notifier.outbox.max-backoff=5s",
                     "-jar", jar.toString()));
-            Process notifier = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(Path.of("notifier/target/bench-notifier.log").toFile()).start();
+            Path log = Path.of("notifier/target/bench-notifier.log");
+            Process notifier = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
+                int port = awaitListening(log, notifier);
                 alerts = URI.create("http://127.0.0.1:" + port + "/api/v1/alerts");
                 awaitReady(port);
                 System.out.printf("machine: %d cores, %s %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
@@ -149,6 +148,19 @@ public final class NotifierBench {
             }
         }
         System.exit(0);
+    }
+
+    /** The notifier binds port 0; its log says which port it got. */
+    static int awaitListening(Path log, Process p) throws Exception {
+        Pattern listening = Pattern.compile("Listening on: http://127\\.0\\.0\\.1:(\\d+)");
+        for (int i = 0; i < 600 && p.isAlive(); i++) {
+            Matcher m = listening.matcher(Files.readString(log));
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("notifier did not start; see " + log);
     }
 
     void awaitReady(int port) throws Exception {

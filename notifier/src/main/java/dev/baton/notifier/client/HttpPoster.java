@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,7 +33,7 @@ public class HttpPoster {
     }
 
     /** A reply: status, body text and the headers a channel may need (Retry-After). */
-    public record Reply(int status, String body, Map<String, java.util.List<String>> headers) {
+    public record Reply(int status, String body, Map<String, List<String>> headers) {
         public Optional<String> header(String name) {
             return headers.entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())

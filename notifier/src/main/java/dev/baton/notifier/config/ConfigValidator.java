@@ -3,6 +3,7 @@ package dev.baton.notifier.config;
 import dev.baton.common.wire.Names;
 import dev.baton.common.wire.Severity;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ public final class ConfigValidator {
         return out;
     }
 
-    private static void positive(List<String> out, String key, java.time.Duration d) {
+    private static void positive(List<String> out, String key, Duration d) {
         if (d.isZero() || d.isNegative()) {
             out.add(P + key + " must be positive");
         }

@@ -56,8 +56,19 @@ public class AlertIntake {
     }
 
     public Uni<AcceptedAlert> accept(AlertRequest request) {
-        Alert alert = toAlert(request, clock);
-        return store.accept(alert, policy, (channel, a) -> Grouping.key(channel, a, pipeline.groupBy()), pipeline.groupWait(), inhibits)
+        return accept(toAlert(request, clock), false);
+    }
+
+    /** Re-raises a still-firing alert (the repeat reminder): the same policy decides, at the current time. */
+    public Uni<AcceptedAlert> remind(Alert latest) {
+        Alert again = new Alert(latest.key(), latest.severity(), latest.title(), latest.message(), latest.source(),
+                latest.labels(), false, clock.instant());
+        return accept(again, true);
+    }
+
+    private Uni<AcceptedAlert> accept(Alert alert, boolean reminder) {
+        return store.accept(alert, policy, (channel, a) -> Grouping.key(channel, a, pipeline.groupBy()), pipeline.groupWait(),
+                        inhibits, reminder)
                 .invoke(accepted -> {
                     metrics.accepted(accepted.disposition());
                     if (accepted.disposition().sends()) {

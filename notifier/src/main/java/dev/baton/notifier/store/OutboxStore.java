@@ -48,6 +48,16 @@ public class OutboxStore {
      */
     public Uni<AcceptedAlert> accept(Alert alert, AlertPolicy policy, BiFunction<String, Alert, String> groupKeyOf,
             Duration groupWait, boolean needFiring) {
+        return accept(alert, policy, groupKeyOf, groupWait, needFiring, false);
+    }
+
+    /**
+     * As {@link #accept}; for a {@code reminder} (the notifier re-raising a still-firing alert) a decision not to
+     * send stores nothing and only moves the key's last notification time, so the next reminder is one
+     * repeat interval later rather than at every poll.
+     */
+    public Uni<AcceptedAlert> accept(Alert alert, AlertPolicy policy, BiFunction<String, Alert, String> groupKeyOf,
+            Duration groupWait, boolean needFiring, boolean reminder) {
         Instant now = alert.receivedAt();
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1))")
                 .execute(Tuple.of(alert.key()))
@@ -55,7 +65,11 @@ public class OutboxStore {
                 .chain(previous -> activeSilences(conn, now)
                         .chain(silences -> (needFiring ? firing(conn) : Uni.createFrom().item(List.<AlertState>of()))
                                 .map(firing -> policy.decide(alert, previous, silences, firing, now))))
-                .chain(decision -> insertAlert(conn, alert, decision)
+                .chain(decision -> reminder && !decision.disposition().sends()
+                        ? conn.preparedQuery("UPDATE alert_state SET last_notified_at = $2 WHERE alert_key = $1")
+                                .execute(Tuple.of(alert.key(), odt(now)))
+                                .replaceWith(new AcceptedAlert(0, decision.disposition(), decision.reason(), decision.channels()))
+                        : insertAlert(conn, alert, decision)
                         .chain(id -> record(conn, id, alert, decision, groupKeyOf, groupWait)
                                 .replaceWith(new AcceptedAlert(id, decision.disposition(), decision.reason(), decision.channels())))));
     }
@@ -110,6 +124,24 @@ public class OutboxStore {
                     .replaceWithVoid());
         }
         return chain;
+    }
+
+    /** Still-firing keys whose last notification is at or before {@code notifiedBefore}, as their latest sent alert. */
+    public Uni<List<Alert>> dueForRepeat(Instant notifiedBefore, int limit) {
+        return pool.preparedQuery("""
+                SELECT a.* FROM alert_state s
+                  JOIN LATERAL (SELECT * FROM alert x
+                                 WHERE x.alert_key = s.alert_key AND x.disposition IN ('NOTIFY', 'REPEAT')
+                                 ORDER BY x.received_at DESC, x.id DESC LIMIT 1) a ON true
+                 WHERE s.firing AND s.last_notified_at <= $1
+                 ORDER BY s.last_notified_at
+                 LIMIT $2""")
+                .execute(Tuple.of(odt(notifiedBefore), limit))
+                .map(rows -> {
+                    List<Alert> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(alert(r)));
+                    return out;
+                });
     }
 
     /**

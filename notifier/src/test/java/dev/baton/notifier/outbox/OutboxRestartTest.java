@@ -315,4 +315,26 @@ class OutboxRestartTest {
         assertThat(accept(store, "k1", "ab", Map.of(), true).disposition()).isEqualTo(Disposition.NOTHING_TO_RESOLVE);
         assertThat(accept(store, "k1", "ab", Map.of(), false).disposition()).as("fires again").isEqualTo(Disposition.NOTIFY);
     }
+
+    @Test
+    void aStillFiringAlertIsRemindedEveryRepeatIntervalUntilResolved() {
+        OutboxStore store = newStore();
+        OutboxWorker worker = newWorker(store, RecordingChannel.accepting("a"), RecordingChannel.accepting("b"));
+        AlertIntake intake = new AlertIntake(config, store, worker, new NotifierMetrics(new SimpleMeterRegistry()), clock);
+        RepeatReminder reminder = new RepeatReminder(store, intake, clock, config);
+        accept(store, "k1", "ab", Map.of(), false);
+
+        clock.advance(Duration.ofHours(3));
+        assertThat(reminder.remind()).as("repeat interval (4h) not over").isZero();
+        clock.advance(Duration.ofHours(1));
+        assertThat(reminder.remind()).isEqualTo(1);
+        assertThat(reminder.remind()).as("just reminded").isZero();
+        var latest = store.recent(1, false).await().atMost(AWAIT).get(0);
+        assertThat(latest.disposition()).isEqualTo(Disposition.REPEAT);
+        assertThat(latest.deliveries()).extracting(d -> d.channel()).containsExactly("a", "b");
+
+        accept(store, "k1", "ab", Map.of(), true);
+        clock.advance(Duration.ofHours(5));
+        assertThat(reminder.remind()).as("resolved alerts are not repeated").isZero();
+    }
 }
