@@ -11,6 +11,7 @@ import java.util.Map;
  */
 public final class ConfigValidator {
     private static final String P = "baton.coordinator.";
+    private static final List<String> STEP_TYPES = List.of("notify", "http-hook", "ssh", "fence", "sync", "start", "wait-healthy", "dns", "wait");
 
     private ConfigValidator() {
     }
@@ -24,6 +25,9 @@ public final class ConfigValidator {
                     + primaries + " primary, " + standbys + " standby among " + c.sites().size() + ")");
         }
         c.sites().forEach((name, s) -> {
+            if (!s.role().equals("primary") && !s.role().equals("standby")) {
+                problems.add(P + "sites." + name + ".role: must be primary or standby, was '" + s.role() + "'");
+            }
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
                 problems.add(P + "sites." + name + ": site names are letters, digits, '.', '_' or '-'");
             }
@@ -56,6 +60,15 @@ public final class ConfigValidator {
             for (int i = 0; i < steps.size(); i++) {
                 CoordinatorConfig.Step s = steps.get(i);
                 String key = P + "runbooks." + rb.getKey() + ".steps[" + i + "]";
+                if (!STEP_TYPES.contains(s.type())) {
+                    problems.add(key + ".type: must be one of " + String.join(", ", STEP_TYPES) + ", was '" + s.type() + "'");
+                }
+                if (!List.of("abort", "continue", "needs-operator").contains(s.onFailure())) {
+                    problems.add(key + ".on-failure: must be abort, continue or needs-operator");
+                }
+                if (s.type().equals("fence") && !s.onFailure().equals("abort")) {
+                    problems.add(key + ".on-failure: a fence step always aborts (an unconfirmed fence ends in DEGRADED)");
+                }
                 switch (s.type()) {
                     case "ssh" -> {
                         if (s.command().isEmpty()) {

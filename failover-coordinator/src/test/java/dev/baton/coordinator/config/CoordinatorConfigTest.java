@@ -1,0 +1,108 @@
+package dev.baton.coordinator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.common.MapBackedConfigSource;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Bad configuration stops start-up with a message naming the key; good configuration gets the documented defaults. */
+class CoordinatorConfigTest {
+
+    private static Map<String, String> valid() {
+        Map<String, String> m = new HashMap<>();
+        for (String[] site : new String[][] {{"nbg1", "primary"}, {"fsn1", "standby"}}) {
+            String p = "baton.coordinator.sites." + site[0] + ".";
+            m.put(p + "role", site[1]);
+            m.put(p + "host", site[0] + ".example.net");
+            m.put(p + "private-key", "/run/secrets/id_ecdsa");
+            m.put(p + "known-hosts", "/etc/baton/known_hosts");
+            m.put(p + "root", "/srv/abstractfinance");
+        }
+        m.put("baton.coordinator.observers.names", "primary,standby,witness");
+        return m;
+    }
+
+    private static CoordinatorConfig build(Map<String, String> values) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(CoordinatorConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new MapBackedConfigSource("test", values) {
+                })
+                .build();
+        return config.getConfigMapping(CoordinatorConfig.class);
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        CoordinatorConfig c = build(valid());
+        assertThat(ConfigValidator.problems(c)).isEmpty();
+        assertThat(c.policy().cooldown()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.policy().dailyCap()).isEqualTo(5);
+        assertThat(c.policy().maintenanceWindows()).isEqualTo("daily 22:00 15m UTC;SUN 23:45 60m UTC");
+        assertThat(c.fence().sessionRelease()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.sites().get("nbg1").port()).isEqualTo(22);
+        assertThat(c.sites().get("nbg1").composeCommand()).isEqualTo("docker compose");
+        assertThat(c.sites().get("nbg1").engineServices()).containsExactly("trading-engine");
+        assertThat(c.observers().quorum()).isEmpty();
+    }
+
+    @Test
+    void missingSiteHostNamesTheKey() {
+        Map<String, String> m = valid();
+        m.remove("baton.coordinator.sites.nbg1.host");
+        assertThatThrownBy(() -> build(m)).hasMessageContaining("baton.coordinator.sites.nbg1.host");
+    }
+
+    @Test
+    void twoPrimariesAreRefused() {
+        Map<String, String> m = valid();
+        m.put("baton.coordinator.sites.fsn1.role", "primary");
+        assertThat(ConfigValidator.problems(build(m))).anySatisfy(p -> assertThat(p).startsWith("baton.coordinator.sites:"));
+    }
+
+    @Test
+    void aBadRoleIsRefusedByName() {
+        Map<String, String> m = valid();
+        m.put("baton.coordinator.sites.fsn1.role", "backup");
+        assertThatThrownBy(() -> ConfigValidator.check(build(m))).hasMessageContaining("baton.coordinator.sites.fsn1.role");
+    }
+
+    @Test
+    void quorumAboveTheObserverCountIsRefused() {
+        Map<String, String> m = valid();
+        m.put("baton.coordinator.observers.quorum", "4");
+        assertThatThrownBy(() -> ConfigValidator.check(build(m))).hasMessageContaining("baton.coordinator.observers.quorum");
+    }
+
+    @Test
+    void aBadMaintenanceWindowIsRefusedByName() {
+        Map<String, String> m = valid();
+        m.put("baton.coordinator.policy.maintenance-windows", "daily 22:00 15m Nowhere/Special");
+        assertThatThrownBy(() -> ConfigValidator.check(build(m))).hasMessageContaining("baton.coordinator.policy.maintenance-windows");
+    }
+
+    @Test
+    void aRunbookThatStartsBeforeFencingIsRefused() {
+        Map<String, String> m = valid();
+        m.put("baton.coordinator.runbooks.failover.steps[0].type", "start");
+        m.put("baton.coordinator.runbooks.failover.steps[1].type", "fence");
+        m.put("baton.coordinator.runbooks.failover.steps[2].type", "ssh");
+        assertThat(ConfigValidator.problems(build(m)))
+                .anySatisfy(p -> assertThat(p).contains("baton.coordinator.runbooks.failover.steps: a fence step is required, before any start step"))
+                .anySatisfy(p -> assertThat(p).contains("baton.coordinator.runbooks.failover.steps[2].command"));
+    }
+
+    @Test
+    void anUnknownStepTypeIsRefusedByName() {
+        Map<String, String> m = valid();
+        m.put("baton.coordinator.runbooks.failover.steps[0].type", "reboot");
+        assertThatThrownBy(() -> ConfigValidator.check(build(m))).hasMessageContaining("baton.coordinator.runbooks.failover.steps[0].type");
+    }
+}
