@@ -2,6 +2,7 @@ package dev.baton.dns.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.dns.config.DnsConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,7 +24,7 @@ import org.jboss.logging.Logger;
  * before the API answers. A database would be heavier than this service needs: switches are rare.
  */
 @ApplicationScoped
-@io.quarkus.runtime.Startup
+@Startup
 public class AuditLog {
     private static final Logger LOG = Logger.getLogger("dev.baton.dns.audit");
 

@@ -112,7 +112,7 @@ class Rfc2136PropagationTest {
                 .then().statusCode(200)
                 .body("complete", equalTo(false))
                 .body("timedOut", equalTo(true))
-                .body("rounds", greaterThan(1))
+                .body("rounds", greaterThan(0))
                 .body("nameservers.answers.flatten()", hasItem("192.0.2.10"));
     }
 
@@ -167,5 +167,23 @@ class Rfc2136PropagationTest {
                 .body("resolversAgree", equalTo(false))
                 .body("resolvers[0].informational", equalTo(false))
                 .body("resolvers[0].error", containsString("old value"));
+    }
+
+    @Test
+    void aRealSecondaryCatchesUpThroughNotifyAndIxfrWhileTheCheckWaits() throws Exception {
+        world.knot().set(world.knot().primary(), "example.test", "sec.example.test", "A", "192.0.2.10", 300);
+        String pair = primary() + "," + KnotServers.hostPort(world.knot().secondary());
+        org.awaitility.Awaitility.await("secondary has the starting value").atMost(java.time.Duration.ofSeconds(15))
+                .until(() -> given().get("/api/v1/propagation?name=sec.example.test&type=A&expected=192.0.2.10&nameservers=" + pair)
+                        .then().extract().jsonPath().getBoolean("complete"));
+
+        api().body(body("example.test", "sec.example.test", "A", "192.0.2.10", "198.51.100.20", 60, false))
+                .post("/api/v1/switch").then().statusCode(200).body("outcome", equalTo("CHANGED"));
+
+        JsonPath report = given().get("/api/v1/propagation?name=sec.example.test&type=A&expected=198.51.100.20&wait=20&nameservers=" + pair)
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(report.getBoolean("complete")).isTrue();
+        assertThat(report.getList("nameservers.soaSerial", Long.class)).hasSize(2).doesNotContainNull()
+                .satisfies(serials -> assertThat(serials.get(0)).isEqualTo(serials.get(1)));
     }
 }

@@ -63,7 +63,7 @@ public class DnsWorldResource implements QuarkusTestResourceLifecycleManager {
             c.put("baton.dns.providers.knot.timeout", "3s");
             // the "public resolver" in tests is the knot primary: loopback only, never the internet
             c.put("baton.dns.propagation.resolvers", knot != null ? KnotServers.hostPort(knot.primary()) : "127.0.0.1:9");
-            c.put("baton.dns.propagation.query-timeout", "1s");
+            c.put("baton.dns.propagation.query-timeout", "3s");
             c.put("baton.dns.propagation.poll-interval", "100ms");
             c.put("baton.dns.audit.file", audit.toString());
             return c;

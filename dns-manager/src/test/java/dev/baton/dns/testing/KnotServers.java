@@ -25,10 +25,14 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
 /**
- * Two real authoritative servers (Debian's {@code knotd}) on 127.0.0.1, unprivileged, each with its own config,
- * rundir and storage in a temp directory, serving the same zones. The first ("primary") is where RFC 2136 updates
- * go; the second ("lagging") is an independent copy the test updates only when it chooses to, which is how a
- * nameserver that lags behind looks from outside. Both accept TSIG-signed updates with the same key.
+ * Real authoritative servers (Debian's {@code knotd}) on 127.0.0.1, unprivileged, each with its own config,
+ * rundir and storage in a temp directory, serving the same zones:
+ * <ul>
+ * <li>"primary": where RFC 2136 updates go (TSIG key {@value #KEY_NAME});</li>
+ * <li>"lagging": an independent copy the test updates only when it chooses to — how a nameserver that lags behind
+ * looks from outside (it accepts signed updates with the same key);</li>
+ * <li>"secondary": a real secondary of the primary, kept current by NOTIFY and IXFR as in production.</li>
+ * </ul>
  */
 public final class KnotServers implements AutoCloseable {
     public static final Path KNOTD = Path.of("/usr/sbin/knotd");
@@ -56,8 +60,15 @@ public final class KnotServers implements AutoCloseable {
         new java.security.SecureRandom().nextBytes(key);
         KnotServers knot = new KnotServers(dir, Base64.getEncoder().encodeToString(key));
         try {
-            knot.launch("primary", zones);
-            knot.launch("lagging", zones);
+            java.util.Set<Integer> taken = new java.util.HashSet<>();
+            int primary = freePort(taken);
+            int lagging = freePort(taken);
+            int secondary = freePort(taken);
+            String notify = "remote:\n  - id: secondary\n    address: 127.0.0.1@" + secondary + "\n";
+            knot.launch("primary", primary, zones, notify, "    acl: [update, transfer]\n    notify: secondary\n", true);
+            knot.launch("lagging", lagging, zones, "", "    acl: update\n", true);
+            String fromPrimary = "remote:\n  - id: primary\n    address: 127.0.0.1@" + primary + "\n";
+            knot.launch("secondary", secondary, zones, fromPrimary, "    master: primary\n    acl: notify\n", false);
         } catch (IOException | RuntimeException e) {
             knot.close();
             throw e;
@@ -71,6 +82,10 @@ public final class KnotServers implements AutoCloseable {
 
     public InetSocketAddress lagging() {
         return addresses.get(1);
+    }
+
+    public InetSocketAddress secondary() {
+        return addresses.get(2);
     }
 
     public String tsigSecret() {
@@ -96,20 +111,26 @@ public final class KnotServers implements AutoCloseable {
         }
     }
 
-    private void launch(String label, List<String> zones) throws IOException {
+    private void launch(String label, int port, List<String> zones, String remotes, String zoneOptions, boolean zoneFiles)
+            throws IOException {
         Path home = Files.createDirectories(dir.resolve(label));
-        int port = freePort();
         StringBuilder conf = new StringBuilder()
                 .append("server:\n    rundir: \"").append(home).append("\"\n    listen: 127.0.0.1@").append(port).append('\n')
                 .append("database:\n    storage: \"").append(home).append("\"\n")
                 .append("key:\n  - id: ").append(KEY_NAME).append("\n    algorithm: hmac-sha256\n    secret: ").append(secret).append('\n')
+                .append(remotes)
                 .append("acl:\n  - id: update\n    key: ").append(KEY_NAME).append("\n    action: update\n")
+                .append("  - id: transfer\n    address: 127.0.0.1\n    action: transfer\n")
+                .append("  - id: notify\n    address: 127.0.0.1\n    action: notify\n")
                 .append("log:\n  - target: stderr\n    any: info\n")
                 .append("template:\n  - id: default\n    storage: \"").append(home).append("\"\n    file: \"%s.zone\"\n")
-                .append("    zonefile-sync: -1\n    acl: update\n")
+                .append("    zonefile-sync: -1\n").append(zoneOptions)
                 .append("zone:\n");
         for (String zone : zones) {
             conf.append("  - domain: ").append(zone).append('\n');
+            if (!zoneFiles) {
+                continue;
+            }
             Files.writeString(home.resolve(zone + ".zone"), """
                     $ORIGIN %s.
                     $TTL 300
@@ -151,13 +172,16 @@ public final class KnotServers implements AutoCloseable {
     }
 
     /** A port free for both UDP and TCP on 127.0.0.1 right now. */
-    private static int freePort() throws IOException {
+    private static int freePort(java.util.Set<Integer> taken) throws IOException {
         for (int i = 0; i < 20; i++) {
             try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 int port = tcp.getLocalPort();
+                if (!taken.add(port)) {
+                    continue;
+                }
                 try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
                     return port;
-                } catch (IOException taken) {
+                } catch (IOException busy) {
                     // UDP side busy: try another
                 }
             }
