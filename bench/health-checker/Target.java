@@ -1,22 +1,22 @@
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 
-/** The loopback target both probers hit: GET /health -> 200 with a small JSON body. Usage: java Target.java PORT */
+/**
+ * The loopback target both probers hit: GET /health -> 200 with a small JSON body, on Vert.x (Netty) so
+ * the target is never the bottleneck. Usage: java -cp "<quarkus-app/lib/main/*>" Target.java PORT
+ */
 public class Target {
-    public static void main(String[] args) throws Exception {
-        byte[] body = "{\"status\":\"ok\",\"components\":{\"ib_gateway\":{\"connected\":true}}}".getBytes(StandardCharsets.UTF_8);
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 1024);
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.createContext("/health", ex -> {
-            ex.getRequestBody().readAllBytes();
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        server.start();
-        System.out.println("target listening on 127.0.0.1:" + server.getAddress().getPort());
+    public static void main(String[] args) {
+        Buffer body = Buffer.buffer("{\"status\":\"ok\",\"components\":{\"ib_gateway\":{\"connected\":true}}}");
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        vertx.createHttpServer()
+                .requestHandler(req -> req.response().putHeader("Content-Type", "application/json").end(body))
+                .listen(Integer.parseInt(args[0]), "127.0.0.1")
+                .onSuccess(s -> System.out.println("target listening on 127.0.0.1:" + s.actualPort()))
+                .onFailure(e -> {
+                    e.printStackTrace();
+                    System.exit(1);
+                });
     }
 }

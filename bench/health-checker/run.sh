@@ -15,6 +15,7 @@ WARMUP=${WARMUP:-20}
 HC_JAVA_OPTS=${HC_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
 BLACKBOX=${BLACKBOX:-/usr/bin/prometheus-blackbox-exporter}
 JAR=$ROOT/health-checker/target/quarkus-app/quarkus-run.jar
+LIB="$ROOT/health-checker/target/quarkus-app/lib/main/*"   # Vert.x/Netty for the target and the driver
 TARGET_PORT=${TARGET_PORT:-18181}
 HC_PORT=${HC_PORT:-17081}
 BB_PORT=${BB_PORT:-19115}
@@ -32,10 +33,11 @@ hwm_mb() { awk '/^VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 wait_http() { for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; return 1; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); java: $(java -version 2>&1 | head -1)"
-echo "date: $(date -u +%Y-%m-%dT%H:%MZ); checks: $CHECKS at 1s; warmup ${WARMUP}s; measured ${MEASURE}s"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ); checks: $CHECKS at 1s, timeout 900ms; warmup ${WARMUP}s; measured ${MEASURE}s"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # the target both probers hit
-java "$HERE/Target.java" "$TARGET_PORT" > "$WORK/target.log" 2>&1 &
+java -cp "$LIB" "$HERE/Target.java" "$TARGET_PORT" > "$WORK/target.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$TARGET_PORT/health"
 
@@ -52,7 +54,7 @@ mkdir -p "$WORK/hc/config"
     echo "baton.health.checks[$i].type=http"
     echo "baton.health.checks[$i].target=http://127.0.0.1:$TARGET_PORT/health?c=$i"
     echo "baton.health.checks[$i].interval=1s"
-    echo "baton.health.checks[$i].timeout=500ms"
+    echo "baton.health.checks[$i].timeout=900ms"
   done
 } > "$WORK/hc/config/application.properties"
 (cd "$WORK/hc" && exec java $HC_JAVA_OPTS -jar "$JAR") > "$WORK/hc.log" 2>&1 &
@@ -61,16 +63,19 @@ PIDS+=($HC)
 wait_http "http://127.0.0.1:$HC_PORT/q/health/ready"
 sleep "$WARMUP"
 curl -fsS "http://127.0.0.1:$HC_PORT/q/metrics" > "$WORK/m0"
+T0=$(date +%s.%N)
 CPU0=$(cpu_seconds $HC)
 sleep "$MEASURE"
 curl -fsS "http://127.0.0.1:$HC_PORT/q/metrics" > "$WORK/m1"
+T1=$(date +%s.%N)
 CPU1=$(cpu_seconds $HC)
 HC_RSS=$(rss_mb $HC)
 HC_HWM=$(hwm_mb $HC)
+HC_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 UP=$(curl -fsS "http://127.0.0.1:$HC_PORT/api/v1/checks" | grep -o '"status":"UP"' | wc -l)
 kill $HC; wait $HC 2>/dev/null || true
 
-python3 - "$WORK/m0" "$WORK/m1" "$MEASURE" "$CPU0" "$CPU1" "$HC_RSS" "$HC_HWM" "$UP" "$CHECKS" <<'PY'
+python3 - "$WORK/m0" "$WORK/m1" "$(echo "$T1 - $T0" | bc -l)" "$CPU0" "$CPU1" "$HC_RSS" "$HC_HWM" "$UP" "$CHECKS" <<'PY'
 import re, sys
 m0, m1, secs, cpu0, cpu1, rss, hwm, up, checks = sys.argv[1:]
 def parse(path):
@@ -106,13 +111,14 @@ PY
 BB=$!
 PIDS+=($BB)
 wait_http "http://127.0.0.1:$BB_PORT/metrics"
-java "$HERE/BlackboxDriver.java" "http://127.0.0.1:$BB_PORT" "$TARGET_PORT" "$CHECKS" "$CHECKS" "$WARMUP" > /dev/null
+java -cp "$LIB" "$HERE/BlackboxDriver.java" "$BB_PORT" "$TARGET_PORT" "$CHECKS" "$CHECKS" "$WARMUP" > /dev/null 2>&1
 BCPU0=$(cpu_seconds $BB)
-OUT=$(java "$HERE/BlackboxDriver.java" "http://127.0.0.1:$BB_PORT" "$TARGET_PORT" "$CHECKS" "$CHECKS" "$MEASURE")
+OUT=$(java -cp "$LIB" "$HERE/BlackboxDriver.java" "$BB_PORT" "$TARGET_PORT" "$CHECKS" "$CHECKS" "$MEASURE" 2>/dev/null)
 BCPU1=$(cpu_seconds $BB)
 BB_RSS=$(rss_mb $BB)
 BB_HWM=$(hwm_mb $BB)
 echo "blackbox driver: $OUT"
+echo "load average: after health-checker run $HC_LOAD; after blackbox run $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$OUT" "$BCPU0" "$BCPU1" "$BB_RSS" "$BB_HWM" "$MEASURE" <<'PY'
 import re, sys
 out, c0, c1, rss, hwm, secs = sys.argv[1:]

@@ -51,6 +51,7 @@ class VerdictApiTest {
     void healthyTargetAndWorkingCoordinator() {
         peers.coordinatorAccepts();
         peers.target().healthy(true);
+        peers.standbyExit().set(0);
         awaitPrimary("UP");
     }
 
@@ -74,6 +75,35 @@ class VerdictApiTest {
 
         peers.target().healthy(true);
         awaitPrimary("UP");
+    }
+
+    @Test
+    void aHungTargetCostsItsOwnTimeoutAndNothingElse() {
+        await().atMost(PATIENCE).untilAsserted(() -> given().get("/api/v1/checks/primary-reports").then()
+                .body("status", equalTo("DOWN"))
+                .body("lastError", equalTo("no complete response within 900 ms")));
+        // non-critical: the site stays UP, and the other checks keep being probed
+        String before = given().get("/api/v1/checks/primary-engine").then().extract().path("checkedAt");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+                given().get("/api/v1/checks/primary-engine").then().extract().<String>path("checkedAt")).isNotEqualTo(before));
+        given().get("/api/v1/verdicts").then().body("sites.primary.status", equalTo("UP"));
+    }
+
+    @Test
+    void theStandbyContainerCheckRunsOverSshWithNagiosExitCodes() {
+        await().atMost(PATIENCE).untilAsserted(() -> given().get("/api/v1/verdicts").then()
+                .body("sites.standby.status", equalTo("UP")));
+        peers.standbyExit().set(1);
+        await().atMost(PATIENCE).untilAsserted(() -> given().get("/api/v1/checks/standby-engine-container").then()
+                .body("status", equalTo("UP"))
+                .body("lastError", equalTo("warning: exit 1: WARNING - engine restarting")));
+        peers.standbyExit().set(2);
+        await().atMost(PATIENCE).untilAsserted(() -> given().get("/api/v1/verdicts").then()
+                .body("sites.standby.status", equalTo("DOWN"))
+                .body("sites.standby.checks[0].lastError", equalTo("exit 2: Error: No such object: trading-engine")));
+        peers.standbyExit().set(0);
+        await().atMost(PATIENCE).untilAsserted(() -> given().get("/api/v1/verdicts").then()
+                .body("sites.standby.status", equalTo("UP")));
     }
 
     @Test

@@ -7,11 +7,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.baton.common.testing.CommandHandler;
+import dev.baton.common.testing.EmbeddedSshServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Two loopback peers for the running service: a trading-engine-like HTTP target the test can fail and
@@ -22,8 +26,11 @@ import java.util.Map;
 public class LoopbackPeersResource implements QuarkusTestResourceLifecycleManager {
     public static final String COORDINATOR_TOKEN = "coordinator-token-0123456789";
 
-    /** What a test gets: the target it can break and the coordinator it can inspect. */
-    public record Peers(TargetServer target, WireMockServer coordinator) {
+    /**
+     * What a test gets: the target it can break, the coordinator it can inspect, and the standby's SSH
+     * server whose container check answers with the exit code the test sets.
+     */
+    public record Peers(TargetServer target, WireMockServer coordinator, EmbeddedSshServer standby, AtomicInteger standbyExit) {
 
         /** The coordinator accepts verdicts with the right token (and refuses others with 401). */
         public void coordinatorAccepts() {
@@ -55,7 +62,18 @@ public class LoopbackPeersResource implements QuarkusTestResourceLifecycleManage
         }
         WireMockServer coordinator = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         coordinator.start();
-        peers = new Peers(target, coordinator);
+        AtomicInteger standbyExit = new AtomicInteger(0);
+        EmbeddedSshServer standby;
+        try {
+            standby = EmbeddedSshServer.start(Files.createTempDirectory("standby"), request -> switch (standbyExit.get()) {
+                case 0 -> CommandHandler.Reply.ok("true\n");
+                case 1 -> new CommandHandler.Reply(1, "WARNING - engine restarting\n", "");
+                default -> CommandHandler.Reply.fail(standbyExit.get(), "Error: No such object: trading-engine\n");
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        peers = new Peers(target, coordinator, standby, standbyExit);
         peers.coordinatorAccepts();
 
         Map<String, String> config = new HashMap<>();
@@ -77,6 +95,29 @@ public class LoopbackPeersResource implements QuarkusTestResourceLifecycleManage
         config.put(grafana + "interval", "1s");
         config.put(grafana + "timeout", "500ms");
         config.put(grafana + "critical", "false");
+        String hung = "baton.health.checks[2].";
+        config.put(hung + "name", "primary-reports");
+        config.put(hung + "site", "primary");
+        config.put(hung + "type", "http");
+        config.put(hung + "target", target.url("/hang"));
+        config.put(hung + "interval", "1s");
+        config.put(hung + "timeout", "900ms");
+        config.put(hung + "failure-threshold", "1");
+        config.put(hung + "critical", "false");
+        String container = "baton.health.checks[3].";
+        config.put(container + "name", "standby-engine-container");
+        config.put(container + "site", "standby");
+        config.put(container + "type", "ssh-command");
+        config.put(container + "target", "docker inspect -f '{{.State.Running}}' trading-engine");
+        config.put(container + "interval", "500ms");
+        config.put(container + "timeout", "450ms");
+        config.put(container + "failure-threshold", "2");
+        config.put(container + "success-threshold", "1");
+        config.put(container + "ssh.host", standby.host());
+        config.put(container + "ssh.port", String.valueOf(standby.port()));
+        config.put(container + "ssh.user", standby.user());
+        config.put(container + "ssh.private-key", standby.privateKey().toString());
+        config.put(container + "ssh.known-hosts", standby.knownHosts().toString());
         config.put("baton.health.push.coordinators", coordinator.baseUrl());
         config.put("baton.health.push.token", COORDINATOR_TOKEN);
         config.put("baton.health.push.heartbeat", "1s");
@@ -95,6 +136,11 @@ public class LoopbackPeersResource implements QuarkusTestResourceLifecycleManage
         if (peers != null) {
             peers.target().close();
             peers.coordinator().stop();
+            try {
+                peers.standby().close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }
