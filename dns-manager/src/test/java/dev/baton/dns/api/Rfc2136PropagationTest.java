@@ -186,4 +186,15 @@ class Rfc2136PropagationTest {
         assertThat(report.getList("nameservers.soaSerial", Long.class)).hasSize(2).doesNotContainNull()
                 .satisfies(serials -> assertThat(serials.get(0)).isEqualTo(serials.get(1)));
     }
+
+    @Test
+    void withoutConfiguredNameserversTheZonesNsRecordsAreLookedUp() {
+        // discover.example has no nameservers configured; its NS is ns1.discover.example, A 127.0.0.1 (port 53)
+        given().get("/api/v1/propagation?name=www.discover.example&type=A&expected=" + KnotServers.WWW_START)
+                .then().statusCode(200)
+                .body("zone", equalTo("discover.example"))
+                .body("nameservers", hasSize(1))
+                .body("nameservers[0].host", equalTo("ns1.discover.example"))
+                .body("nameservers[0].server", equalTo("127.0.0.1:53"));
+    }
 }

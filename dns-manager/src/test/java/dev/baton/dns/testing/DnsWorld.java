@@ -15,7 +15,8 @@ public record DnsWorld(CloudflareFake cloudflare, DigitalOceanFake digitalOcean,
     public static final String AWS_KEY_ID = "AKIDBATONTEST";
     public static final String AWS_SECRET = "baton/test/secret/0123456789abcdefEXAMPLE";
     public static final String WRONG_SECRET = "wrong-secret-0123456789abcdef";
-    public static final List<String> ALL_ZONES = List.of("example.test", "example.com", "example.net", "example.org", "limited.example");
+    public static final List<String> ALL_ZONES = List.of("example.test", "example.com", "example.net", "example.org", "limited.example",
+            "discover.example");
 
     public boolean hasKnot() {
         return knot != null;

@@ -48,6 +48,9 @@ public class DnsWorldResource implements QuarkusTestResourceLifecycleManager {
             c.put("baton.dns.providers.r53.secret-access-key", DnsWorld.AWS_SECRET);
             c.put("baton.dns.providers.r53.change-poll-interval", "50ms");
             c.put("baton.dns.providers.r53.change-timeout", "5s");
+            // no nameservers configured: propagation finds them through the zone's NS records
+            provider(c, "cf-discover", "cloudflare", "discover.example", world.cloudflare().baseUri() + "/client/v4", null);
+            c.put("baton.dns.providers.cf-discover.token", DnsWorld.CF_TOKEN);
             // accounts whose credentials the fakes refuse
             provider(c, "cf-bad", "cloudflare", "cf-bad.example", world.cloudflare().baseUri() + "/client/v4", ns);
             c.put("baton.dns.providers.cf-bad.token", DnsWorld.WRONG_SECRET);
@@ -76,7 +79,9 @@ public class DnsWorldResource implements QuarkusTestResourceLifecycleManager {
         c.put("baton.dns.providers." + name + ".type", type);
         c.put("baton.dns.providers." + name + ".zones", zones);
         c.put("baton.dns.providers." + name + ".base-url", baseUrl);
-        c.put("baton.dns.providers." + name + ".nameservers", ns);
+        if (ns != null) {
+            c.put("baton.dns.providers." + name + ".nameservers", ns);
+        }
         c.put("baton.dns.providers." + name + ".max-retry-wait", "5s");
         c.put("baton.dns.providers." + name + ".timeout", "3s");
     }
