@@ -14,10 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A channel or route misconfiguration stops startup with a message naming the key, and never a secret. */
-class NotifierConfigTest {
-    static final String TOKEN = "123456:SECRET-abcdefghijkl";
+public class NotifierConfigTest {
+    public static final String TOKEN = "123456:SECRET-abcdefghijkl";
 
-    static Map<String, String> valid() {
+    public static Map<String, String> valid() {
         Map<String, String> m = new HashMap<>();
         m.put("baton.notifier.channels.ops.telegram.token", TOKEN);
         m.put("baton.notifier.channels.ops.telegram.chat-id", "-100123");
@@ -29,7 +29,7 @@ class NotifierConfigTest {
         return m;
     }
 
-    static NotifierConfig build(Map<String, String> values) {
+    public static NotifierConfig build(Map<String, String> values) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(NotifierConfig.class)
                 .withConverter(Duration.class, 100, new DurationConverter())
