@@ -38,7 +38,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -204,7 +203,7 @@ class FailoverFlowTest {
     void failbackResyncsFromTheStandbyFirstAndRevertsDns() throws Exception {
         String failover = post("/api/v1/failover", new FailoverRequest("planned", false, false)).statusCode(202).extract().path("operation");
         assertThat(awaitEnd(failover)).isEqualTo("SUCCEEDED");
-        // cooldown holds a failback too, unless... failback is manual and cooldown applies: wait it out by clearing the end time
+        // the cooldown applies to a failback too: move the last operation's end 10 minutes into the past
         pg.execute("UPDATE coordinator_state SET last_operation_end = now() - interval '10 minutes'");
         world.fakes.resetRequests();
 
@@ -299,8 +298,7 @@ class FailoverFlowTest {
         given().queryParam("limit", 0).get("/api/v1/history").then().statusCode(400);
         given().get("/api/v1/status").then().statusCode(200).body("observers.obs-a.stale", equalTo(false))
                 .body("observers.obs-a.sites.primary", equalTo("UP"));
-        // no operation ran, no time passed: a second status read is identical in substance
-        given().get("/api/v1/status").then().body("state", equalTo("PRIMARY_ACTIVE"));
-        assertThat(Duration.ZERO).isZero();
+        // none of the bad requests changed anything
+        given().get("/api/v1/status").then().body("state", equalTo("PRIMARY_ACTIVE")).body("epoch", equalTo(0));
     }
 }
