@@ -4,6 +4,7 @@ import dev.baton.common.wire.HealthStatus;
 import dev.baton.common.wire.SiteVerdict;
 import dev.baton.common.wire.VerdictReport;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,16 +19,27 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class VerdictBook {
     private final Map<String, ObserverView> latest = new ConcurrentHashMap<>();
+    private final Clock clock;
 
-    /** Records a report; an older report than the one held is ignored (reordered delivery). */
+    public VerdictBook(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * Records a report; an older report than the one held is ignored (reordered delivery). A report
+     * stamped in the future (an observer's clock running ahead) counts as made now, so a skewed clock
+     * cannot keep a silent observer looking fresh.
+     */
     public void record(VerdictReport report) {
+        Instant now = clock.instant();
+        Instant observedAt = report.observedAt().isAfter(now) ? now : report.observedAt();
         latest.compute(report.observer(), (name, previous) -> {
-            if (previous != null && previous.observedAt().isAfter(report.observedAt())) {
+            if (previous != null && previous.observedAt().isAfter(observedAt)) {
                 return previous;
             }
             Map<String, ObserverView.SiteView> sites = new HashMap<>();
-            report.sites().forEach((site, verdict) -> sites.put(site, view(previous, site, verdict, report.observedAt())));
-            return new ObserverView(name, report.observedAt(), sites);
+            report.sites().forEach((site, verdict) -> sites.put(site, view(previous, site, verdict, observedAt)));
+            return new ObserverView(name, observedAt, sites);
         });
     }
 

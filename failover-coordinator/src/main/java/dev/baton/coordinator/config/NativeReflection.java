@@ -1,0 +1,20 @@
+package dev.baton.coordinator.config;
+
+import dev.baton.coordinator.api.OperationView;
+import dev.baton.coordinator.api.PlanView;
+import dev.baton.coordinator.api.StatusDetail;
+import dev.baton.coordinator.policy.Condition;
+import dev.baton.coordinator.policy.Decision;
+import dev.baton.coordinator.store.AuditEntry;
+import dev.baton.coordinator.store.HistoryEntry;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** The records Jackson writes or reads reflectively (API answers, the stored decision): the one place they are registered for native images. */
+@RegisterForReflection(targets = {
+        Decision.class, Condition.class, OperationView.class, OperationView.StepView.class, PlanView.class,
+        PlanView.PlannedStep.class, StatusDetail.class, HistoryEntry.class, AuditEntry.class
+})
+public final class NativeReflection {
+    private NativeReflection() {
+    }
+}
