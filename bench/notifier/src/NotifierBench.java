@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  *    POST to the fake channel receiving the alert (same clock; an upper bound, as it includes the POST itself);
  * 3. an outage: the channel answers 503 for OUTAGE_SECONDS while alerts keep coming, then recovers; counts
  *    alerts posted, delivered, duplicated and lost.
- * Env: ALERTS (5000), CONCURRENCY (16), PACED_RATE (50), PACED_SECONDS (20), OUTAGE_SECONDS (60), OUTAGE_RATE (20).
+ * Env: ALERTS (5000), CONCURRENCY (16), PACED_RATE (50), PACED_SECONDS (20), OUTAGE_SECONDS (60), OUTAGE_RATE (20),
+ * MAX_BACKOFF (5s; the notifier's outbox.max-backoff).
  */
 public final class NotifierBench {
     static final String TOKEN = "bench-token-0123456789";
@@ -103,7 +104,7 @@ public final class NotifierBench {
                     "-Dbaton.notifier.pipeline.group-wait=0s",
                     "-Dbaton.notifier.pipeline.group-by=bench_id",
                     "-Dbaton.notifier.outbox.initial-backoff=1s",
-                    "-Dbaton.notifier.outbox.max-backoff=5s",
+                    "-Dbaton.notifier.outbox.max-backoff=" + System.getenv().getOrDefault("MAX_BACKOFF", "5s"),
                     "-jar", jar.toString()));
             Path log = Path.of("notifier/target/bench-notifier.log");
             Process notifier = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -34,10 +34,12 @@ public class AlertResource {
         this.store = store;
     }
 
-    /** 202 once the alert and its outbox rows are committed; the body says what will happen to it. */
+    /** 202 once the alert and its outbox rows are committed (the body says what will happen to it); 503 if they could not be. */
     @POST
     public Uni<Response> submit(@NotNull(message = "an alert body is required") @Valid AlertRequest alert) {
-        return intake.accept(alert).map(accepted -> Response.accepted(accepted).build());
+        return intake.accept(alert)
+                .map(accepted -> Response.accepted(accepted).build())
+                .onFailure().recoverWithItem(OutboxUnavailable::response);
     }
 
     /** Newest first. {@code state=dead} lists only alerts with a dead-lettered delivery. */

@@ -55,7 +55,8 @@ public class AlertmanagerResource {
         return Multi.createFrom().iterable(alerts)
                 .onItem().transformToUniAndConcatenate(intake::accept)
                 .collect().asList()
-                .map(results -> Response.accepted(new Results(results)).build());
+                .map(results -> Response.accepted(new Results(results)).build())
+                .onFailure().recoverWithItem(OutboxUnavailable::response);
     }
 
     /** The answer: what happened to each alert. */

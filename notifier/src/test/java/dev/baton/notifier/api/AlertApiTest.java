@@ -5,13 +5,17 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.common.testing.EmbeddedPostgresResource;
+import dev.baton.common.testing.EmbeddedPostgresServer;
+import dev.baton.common.testing.InjectPostgres;
 import dev.baton.notifier.testing.ChannelFakesResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +36,26 @@ class AlertApiTest {
     static Map<String, Object> alert(String severity, String title, Map<String, String> labels) {
         return Map.of("severity", severity, "title", title, "message", "details", "dedupKey", UUID.randomUUID().toString(),
                 "source", "api-test", "labels", labels, "resolved", false);
+    }
+
+    @InjectPostgres
+    EmbeddedPostgresServer pg;
+
+    @Test
+    void whileTheDatabaseIsDownAnAlertIsRefusedWith503AndAcceptedAgainOnceItIsBack() throws Exception {
+        pg.stop();
+        try {
+            authed().body(alert("CRITICAL", "engine down", Map.of("route", "tg", "site", "api-db-down")))
+                    .post("/api/v1/alerts")
+                    .then().statusCode(503).header("Retry-After", "5").body("title", equalTo("Outbox unavailable"));
+        } finally {
+            pg.restart();
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                authed().body(alert("CRITICAL", "engine down", Map.of("route", "tg", "site", "api-db-back")))
+                        .post("/api/v1/alerts").then().statusCode(202));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().get("/q/health/ready").then().statusCode(200));
     }
 
     @Test
