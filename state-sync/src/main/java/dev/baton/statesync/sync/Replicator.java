@@ -52,7 +52,7 @@ public class Replicator {
         this.clock = Clock.systemUTC();
         config.sites().forEach((name, s) -> {
             sites.put(name, new Site(name, new SshEndpoint(s.host(), s.port(), s.user(), s.privateKey(), s.knownHosts()),
-                    s.root(), connector, config.transfer().connectTimeout()));
+                    s.root(), connector, config.transfer().connectTimeout(), config.transfer().parallelism()));
             TargetState state = new TargetState(name);
             targets.put(name, state);
             metrics.lagGauge(name, state, t -> t.lagSeconds(clock.millis()).orElse(Double.NaN));

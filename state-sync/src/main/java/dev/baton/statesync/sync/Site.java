@@ -21,15 +21,22 @@ public final class Site implements AutoCloseable {
     private final String root;
     private final SshConnector connector;
     private final Duration connectTimeout;
+    private final Sftp[] channels;
     private SshConnection connection;
-    private Sftp sftp;
 
-    public Site(String name, SshEndpoint endpoint, String root, SshConnector connector, Duration connectTimeout) {
+    /**
+     * @param channels SFTP channels opened on the one SSH session. Each is served by its own
+     *                 sftp-server process on OpenSSH, so several let the target's CPU cores and
+     *                 disk (concurrent fsyncs share journal commits) work in parallel.
+     */
+    public Site(String name, SshEndpoint endpoint, String root, SshConnector connector, Duration connectTimeout,
+            int channels) {
         this.name = name;
         this.endpoint = endpoint;
         this.root = root.length() > 1 && root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
         this.connector = connector;
         this.connectTimeout = connectTimeout;
+        this.channels = new Sftp[Math.max(1, channels)];
     }
 
     public String name() {
@@ -44,18 +51,27 @@ public final class Site implements AutoCloseable {
         return name + " (" + endpoint.describe() + ")";
     }
 
-    /** The open SFTP channel, connecting first if needed. Blocking. */
-    public synchronized Sftp sftp() throws SyncFailed {
-        if (sftp != null && sftp.isOpen() && connection.isOpen()) {
-            return sftp;
+    /** The first SFTP channel, connecting first if needed. Blocking. */
+    public Sftp sftp() throws SyncFailed {
+        return channel(0);
+    }
+
+    /** SFTP channel {@code n} (modulo the channel count), connecting and opening it if needed. Blocking. */
+    public synchronized Sftp channel(int n) throws SyncFailed {
+        int i = Math.floorMod(n, channels.length);
+        if (connection != null && !connection.isOpen()) {
+            disconnect();
         }
-        disconnect();
         try {
-            connection = connector.connect(endpoint, connectTimeout);
-            SftpClient client = connection.sftp();
-            sftp = new Sftp(client, name);
-            LOG.debugf("connected to site %s", describe());
-            return sftp;
+            if (connection == null) {
+                connection = connector.connect(endpoint, connectTimeout);
+                LOG.debugf("connected to site %s", describe());
+            }
+            if (channels[i] == null || !channels[i].isOpen()) {
+                SftpClient client = connection.sftp();
+                channels[i] = new Sftp(client, name);
+            }
+            return channels[i];
         } catch (SshFailure e) {
             disconnect();
             throw new SyncFailed("site " + name + ": " + e.getMessage(), e);
@@ -64,13 +80,15 @@ public final class Site implements AutoCloseable {
 
     /** Drops the session after a failure so the next use reconnects. */
     public synchronized void disconnect() {
-        if (sftp != null) {
-            try {
-                sftp.client().close();
-            } catch (IOException | RuntimeException ignored) {
-                // the session is being dropped anyway
+        for (int i = 0; i < channels.length; i++) {
+            if (channels[i] != null) {
+                try {
+                    channels[i].client().close();
+                } catch (IOException | RuntimeException ignored) {
+                    // the session is being dropped anyway
+                }
+                channels[i] = null;
             }
-            sftp = null;
         }
         if (connection != null) {
             connection.close();

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.jboss.logging.Logger;
 
@@ -139,10 +140,15 @@ public final class SyncEngine implements AutoCloseable {
         for (SourceEntry e : plan.unchanged()) {
             items.put(e.rel(), old.get(e.rel()));
         }
+        old.forEach((rel, item) -> {
+            if (item.directory()) {
+                items.put(rel, item);
+            }
+        });
         // racy files: hash them on the source; identical content is linked, not copied
         Map<String, Optional<Manifest.Item>> rehashed;
         try {
-            rehashed = parallel(plan.check(), e -> hashSource(src, source, e));
+            rehashed = parallel(plan.check(), (e, lane) -> hashSource(source.channel(lane), source, e));
         } catch (IOException e) {
             source.disconnect();
             throw new SyncFailed("reading " + source.name() + " failed: " + e.getMessage(), e);
@@ -176,6 +182,7 @@ public final class SyncEngine implements AutoCloseable {
     private CycleResult write(Sftp src, Site source, Site target, long epoch, List<SourceEntry> entries,
             Manifest before, Map<String, Manifest.Item> items, List<SourceEntry> link, List<SourceEntry> copy,
             CyclePlan plan, long listedAt) throws IOException, SyncRefused, SyncFailed {
+        long started = System.nanoTime();
         Sftp dst = target.sftp();
         TargetLayout layout = new TargetLayout(target.root());
         checkEpoch(dst, layout, target.name(), epoch);
@@ -202,25 +209,30 @@ public final class SyncEngine implements AutoCloseable {
         String previous = before.isEmpty() ? null : layout.snapshot(before.id());
         List<String> unstable = Collections.synchronizedList(new ArrayList<>());
         List<SourceEntry> fallbackCopy = Collections.synchronizedList(new ArrayList<>());
-        parallel(link, e -> {
-            if (dst.supportsHardlinks()) {
-                dst.hardlink(SitePaths.join(previous, e.rel()), SitePaths.join(staging, e.rel()));
-            } else {
-                fallbackCopy.add(e);
+        if (dst.supportsHardlinks()) {
+            List<String[]> pairs = new ArrayList<>(link.size());
+            for (SourceEntry e : link) {
+                pairs.add(new String[] {SitePaths.join(previous, e.rel()), SitePaths.join(staging, e.rel())});
             }
-            return Boolean.TRUE;
-        });
+            dst.hardlinkAll(pairs);
+        } else {
+            fallbackCopy.addAll(link);
+        }
         copy.addAll(fallbackCopy);
-        Map<String, Optional<Manifest.Item>> copied = parallel(copy, e -> {
-            Optional<Manifest.Item> item = copyFile(src, source, dst, target, e, SitePaths.join(staging, e.rel()));
+        long staged = System.nanoTime();
+        Map<String, Optional<Manifest.Item>> copied = parallel(copy, (e, lane) -> {
+            Sftp to = target.channel(lane);
+            Optional<Manifest.Item> item = copyFile(source.channel(lane), source, to, target, e,
+                    SitePaths.join(staging, e.rel()));
             if (item.isEmpty() && old(before, e.rel()).isPresent() && previous != null) {
                 // changed during every read: keep the previous version rather than ship a torn one
                 unstable.add(e.rel());
-                dst.hardlink(SitePaths.join(previous, e.rel()), SitePaths.join(staging, e.rel()));
+                to.hardlink(SitePaths.join(previous, e.rel()), SitePaths.join(staging, e.rel()));
             }
             hooks.staged(e.rel());
             return item;
         });
+        long copiedAt = System.nanoTime();
         long bytes = 0;
         long files = 0;
         for (SourceEntry e : copy) {
@@ -251,10 +263,44 @@ public final class SyncEngine implements AutoCloseable {
         layout.linkPaths(dst, set.paths(), id);
         layout.raiseEpoch(dst, epoch);
         current.put(target.name(), next);
-        layout.prune(dst, options.keep(), id);
+        long switched = System.nanoTime();
+        prune(target, layout, id);
+        LOG.debugf("%s -> %s phases: stage+link %d ms (%d links), copy %d ms (%d files), switch %d ms, prune %d ms",
+                source.name(), target.name(), (staged - started) / 1_000_000, link.size(), (copiedAt - staged) / 1_000_000,
+                copy.size(), (switched - copiedAt) / 1_000_000, (System.nanoTime() - switched) / 1_000_000);
         LOG.debugf("cycle %s -> %s: snapshot %s, %d files / %d bytes copied, %d deleted", source.name(), target.name(),
                 id, files, bytes, plan.deleted().size());
         return new CycleResult(id, files, bytes, next.fileCount(), plan.deleted().size(), List.copyOf(unstable), listedAt);
+    }
+
+    /** Deletes all but the newest {@code keep} snapshots (never the live one), files removed in parallel. */
+    private void prune(Site target, TargetLayout layout, String live) throws IOException, SyncFailed {
+        Sftp dst = target.sftp();
+        for (String id : layout.expired(dst, options.keep(), live)) {
+            List<String> dirs = new ArrayList<>();
+            List<String> files = new ArrayList<>();
+            collect(dst, layout.snapshot(id), dirs, files);
+            dst.removeAll(files);
+            Collections.reverse(dirs);
+            for (String d : dirs) {
+                dst.client().rmdir(d);
+            }
+        }
+    }
+
+    private static void collect(Sftp sftp, String dir, List<String> dirs, List<String> files) throws IOException {
+        dirs.add(dir);
+        for (SftpClient.DirEntry e : sftp.list(dir)) {
+            if (!SitePaths.isSafeName(e.getFilename())) {
+                continue;
+            }
+            String path = SitePaths.join(dir, e.getFilename());
+            if (e.getAttributes().isDirectory()) {
+                collect(sftp, path, dirs, files);
+            } else {
+                files.add(path);
+            }
+        }
     }
 
     private static Optional<Manifest.Item> old(Manifest before, String rel) {
@@ -321,7 +367,7 @@ public final class SyncEngine implements AutoCloseable {
                 }
                 return item;
             }
-            String remote = dst.sha256(to);
+            String remote = dst.sha256(to, item.get().size());
             if (remote.equals(item.get().sha256())) {
                 return item;
             }
@@ -337,9 +383,18 @@ public final class SyncEngine implements AutoCloseable {
             throws IOException {
         for (int attempt = 1; attempt <= options.readAttempts(); attempt++) {
             long startedAt = clock.millis();
-            Attributes before = statOrNull(src, e.readPath());
+            // first attempt: the listing's metadata (one request less); a change since is caught after the read
+            Attributes before = attempt == 1 && write == 1 ? listed(e) : statOrNull(src, e.readPath());
             if (before == null || !before.isRegularFile()) {
                 return Optional.empty();
+            }
+            if (before.getSize() <= Sftp.SMALL_FILE) {
+                Optional<Optional<Manifest.Item>> small = transferSmall(src, source, dst, e, to, write, attempt, before,
+                        startedAt);
+                if (small.isPresent()) {
+                    return small.get();
+                }
+                continue;
             }
             MessageDigest digest = Sftp.sha256();
             try (SftpClient.CloseableHandle handle = dst.create(to)) {
@@ -385,6 +440,53 @@ public final class SyncEngine implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * A small file: read whole into memory (plain requests), checked for change, then written.
+     * Empty means "changed while read, try again"; a present empty item means the file vanished.
+     */
+    private Optional<Optional<Manifest.Item>> transferSmall(Sftp src, Site source, Sftp dst, SourceEntry e, String to,
+            int write, int attempt, Attributes before, long startedAt) throws IOException {
+        byte[] data;
+        try {
+            data = src.readSmall(e.readPath(), before.getSize());
+        } catch (SftpException missing) {
+            if (Sftp.isMissing(missing)) {
+                return Optional.of(Optional.empty());
+            }
+            throw missing;
+        }
+        String sha = HexFormat.of().formatHex(Sftp.sha256().digest(data));
+        hooks.sourceRead(e.rel(), attempt);
+        Attributes after = statOrNull(src, e.readPath());
+        if (after == null) {
+            return Optional.of(Optional.empty());
+        }
+        boolean stable = sameContentMeta(before, after) && after.getSize() == data.length;
+        if (stable && isRacy(after, startedAt)) {
+            stable = HexFormat.of().formatHex(Sftp.sha256().digest(src.readSmall(e.readPath(), after.getSize())))
+                    .equals(sha);
+        }
+        if (!stable) {
+            events.tornRead(source.name());
+            LOG.debugf("%s changed while it was read (attempt %d); reading it again", e.rel(), attempt);
+            return Optional.empty();
+        }
+        java.io.ByteArrayOutputStream staged = new java.io.ByteArrayOutputStream(data.length);
+        try (OutputStream out = hooks.targetStream(e.rel(), write, staged)) {
+            out.write(data);
+        }
+        try (SftpClient.CloseableHandle handle = dst.create(to)) {
+            dst.writeSmall(handle, staged.toByteArray());
+            dst.fsync(handle);
+            Attributes attrs = new Attributes().perms(SourceWalker.mode(after)).modifyTime(after.getModifyTime());
+            if (options.preserveOwnership() && after.getUserId() >= 0) {
+                attrs.owner(after.getUserId(), after.getGroupId());
+            }
+            dst.setAttributes(handle, attrs);
+        }
+        return Optional.of(Optional.of(item(after, sha, startedAt)));
+    }
+
     private Manifest.Item item(Attributes a, String sha, long readStartedAt) {
         return new Manifest.Item(false, a.getSize(), SourceWalker.mtime(a), SourceWalker.mode(a), sha,
                 isRacy(a, readStartedAt));
@@ -399,6 +501,10 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     private static String hash(Sftp sftp, String path) throws IOException {
+        Attributes a = sftp.stat(path);
+        if (a.getSize() <= Sftp.SMALL_FILE) {
+            return HexFormat.of().formatHex(Sftp.sha256().digest(sftp.readSmall(path, a.getSize())));
+        }
         MessageDigest digest = Sftp.sha256();
         try (InputStream in = sftp.read(path)) {
             byte[] buf = new byte[Sftp.IO_BUFFER];
@@ -407,6 +513,15 @@ public final class SyncEngine implements AutoCloseable {
             }
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static Attributes listed(SourceEntry e) {
+        Attributes a = new Attributes();
+        a.setType(SftpConstants.SSH_FILEXFER_TYPE_REGULAR);
+        a.setSize(e.size());
+        a.setModifyTime(FileTime.fromMillis(e.mtime()));
+        a.setPermissions(SftpConstants.S_IFREG | e.mode());
+        return a;
     }
 
     private static Attributes statOrNull(Sftp sftp, String path) throws IOException {
@@ -488,7 +603,8 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     private interface Task<T> {
-        T run(SourceEntry e) throws Exception;
+        /** {@code lane}: which SFTP channel of each site this task uses. */
+        T run(SourceEntry e, int lane) throws Exception;
     }
 
     /** Runs {@code task} for every entry on the transfer pool; the first failure cancels the rest. */
@@ -498,8 +614,10 @@ public final class SyncEngine implements AutoCloseable {
             return results;
         }
         List<Future<T>> futures = new ArrayList<>(entries.size());
-        for (SourceEntry e : entries) {
-            Callable<T> call = () -> task.run(e);
+        for (int i = 0; i < entries.size(); i++) {
+            SourceEntry e = entries.get(i);
+            int lane = i % options.parallelism();
+            Callable<T> call = () -> task.run(e, lane);
             futures.add(workers.submit(call));
         }
         try {

@@ -140,13 +140,15 @@ final class TargetLayout {
         }
     }
 
-    /** Deletes all but the newest {@code keep} snapshots, never the live one. */
-    void prune(Sftp sftp, int keep, String live) throws IOException {
+    /** Snapshots beyond the newest {@code keep}, oldest first, never the live one. */
+    List<String> expired(Sftp sftp, int keep, String live) throws IOException {
         List<String> ids = snapshotIds(sftp);
+        List<String> out = new ArrayList<>();
         for (int i = 0; i < ids.size() - keep; i++) {
             if (!ids.get(i).equals(live)) {
-                sftp.removeTree(snapshot(ids.get(i)));
+                out.add(ids.get(i));
             }
         }
+        return out;
     }
 }

@@ -29,7 +29,7 @@ final class TwoSites implements AutoCloseable {
 
     private Site site(String name, EmbeddedSshServer server) {
         return new Site(name, new SshEndpoint(server.host(), server.port(), server.user(), server.privateKey(),
-                server.knownHosts()), "/", connector, Duration.ofSeconds(10));
+                server.knownHosts()), "/", connector, Duration.ofSeconds(10), 2);
     }
 
     static SyncEngine.Options options() {

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Benchmark: Baton state-sync vs `rsync -a --delete -e ssh`, both against Debian's OpenSSH sshd on
+# loopback (an unprivileged sshd on a high port, its own host key and authorized_keys in a temp dir,
+# bound to 127.0.0.1 only). Same data, same machine, one run:
+#   (a) first copy of 10,000 files / 200 MB, (b) an incremental cycle with 1% of the files changed,
+#   (c) replication lag p50/p99 while a writer rewrites 10 files every 100 ms (1,000-file state dir).
+# A program, not a test. Run from anywhere as a non-root user, e.g.
+#   runuser -u baton-ci -- env HOME=/home/baton-ci bash bench/state-sync/run.sh
+# Knobs (env): FILES (10000), FILE_KB (20), LAG_FILES (1000), LAG_SECONDS (30), PORT (22822), PARALLELISM (8).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+PORT=${PORT:-22822}
+WORK=$(mktemp -d /tmp/baton-sync-bench.XXXXXX)
+SSHD_PID=
+cleanup() { [ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+cd "$ROOT"
+# Compile the module and run one quick unit test: its Surefire report records the test classpath
+# (state-sync classes, MINA SSHD, JBoss logging), which works offline unlike dependency:build-classpath.
+./mvnw -B -o -q test -pl state-sync -Dtest=SyncConfigTest -Dsurefire.failIfNoSpecifiedTests=false
+report=state-sync/target/surefire-reports/TEST-dev.baton.statesync.config.SyncConfigTest.xml
+cp="$(grep -o 'name="surefire.test.class.path" value="[^"]*"' "$report" | sed 's/.*value="//; s/"$//')"
+mkdir -p "$WORK/classes"
+javac -d "$WORK/classes" -cp "$cp" "$HERE/src/StateSyncBench.java"
+
+# an unprivileged OpenSSH sshd on loopback
+ssh-keygen -q -t ecdsa -N '' -f "$WORK/host_ecdsa"
+ssh-keygen -q -t ecdsa -N '' -f "$WORK/id_ecdsa"
+cp "$WORK/id_ecdsa.pub" "$WORK/authorized_keys"
+echo "[127.0.0.1]:$PORT $(cat "$WORK/host_ecdsa.pub")" > "$WORK/known_hosts"
+cat > "$WORK/sshd_config" <<CFG
+Port $PORT
+ListenAddress 127.0.0.1
+HostKey $WORK/host_ecdsa
+PidFile $WORK/sshd.pid
+AuthorizedKeysFile $WORK/authorized_keys
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+Subsystem sftp /usr/lib/openssh/sftp-server
+CFG
+/usr/sbin/sshd -D -e -f "$WORK/sshd_config" 2> "$WORK/sshd.log" &
+SSHD_PID=$!
+for _ in $(seq 1 50); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
+
+echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo "software: $(java -version 2>&1 | head -1); $(ssh -V 2>&1); $(rsync --version | head -1 | cut -c1-40)"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+java -Xmx1g -cp "$WORK/classes:$cp" StateSyncBench "$PORT" "$(id -un)" "$WORK/id_ecdsa" "$WORK/known_hosts" "$WORK" \
+    "${FILES:-10000}" "${FILE_KB:-20}" "${LAG_FILES:-1000}" "${LAG_SECONDS:-30}" "${PARALLELISM:-8}"

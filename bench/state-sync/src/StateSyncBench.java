@@ -1,0 +1,278 @@
+import dev.baton.common.ssh.SshConnector;
+import dev.baton.common.ssh.SshEndpoint;
+import dev.baton.statesync.sync.CycleResult;
+import dev.baton.statesync.sync.Site;
+import dev.baton.statesync.sync.SyncEngine;
+import dev.baton.statesync.sync.SyncSet;
+import dev.baton.statesync.sync.TransferHooks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * state-sync vs rsync over OpenSSH on loopback; see run.sh. Both copy from a source root to a target
+ * root on the same sshd: rsync pushes local files through one ssh connection, state-sync reads the
+ * source over SFTP and writes the target over SFTP (two sessions), as it does between two sites.
+ */
+public class StateSyncBench {
+    private final int port;
+    private final String user;
+    private final Path key;
+    private final Path knownHosts;
+    private final Path work;
+    private final SshConnector connector = new SshConnector();
+    private final Random random = new Random(42);
+    private int channels = 8;
+    private long seq;
+
+    StateSyncBench(String[] a) {
+        port = Integer.parseInt(a[0]);
+        user = a[1];
+        key = Path.of(a[2]);
+        knownHosts = Path.of(a[3]);
+        work = Path.of(a[4]);
+    }
+
+    public static void main(String[] a) throws Exception {
+        new StateSyncBench(a).run(Integer.parseInt(a[5]), Integer.parseInt(a[6]), Integer.parseInt(a[7]),
+                Integer.parseInt(a[8]), Integer.parseInt(a[9]));
+        System.exit(0);
+    }
+
+    void run(int files, int fileKb, int lagFiles, int lagSeconds, int parallelism) throws Exception {
+        channels = parallelism;
+        SyncEngine engine = engine(parallelism);
+        Path src = dir("src");
+        Path dstBaton = dir("dst-baton");
+        Path dstRsync = dir("dst-rsync");
+        generate(src, files, fileKb);
+        System.out.printf("data: %,d files of %d KiB in state/ (%,d MB) + .env%n", files, fileKb, (long) files * fileKb / 1024);
+        Thread.sleep(2500); // out of the racy window: a first copy of settled data
+
+        Site source = site("src", src);
+        Site target = site("dst", dstBaton);
+        source.sftp();
+        target.sftp(); // connection set-up is not part of a cycle (sessions are kept open)
+
+        double rsyncA = time(() -> rsync(src, dstRsync));
+        double batonA = time(() -> cycle(engine, source, target));
+        report("(a) first copy", rsyncA, batonA, "goal: within 1.5x of rsync");
+        verifySame(src, dstBaton, dstRsync);
+
+        // (b) 1% of the files rewritten (same size, new content)
+        for (int i = 0; i < files; i += 100) {
+            rewrite(src.resolve(name(i)), fileKb);
+        }
+        double rsyncB = time(() -> rsync(src, dstRsync));
+        double batonB = time(() -> cycle(engine, source, target));
+        report("(b) 1% changed", rsyncB, batonB, "goal: no slower than rsync");
+        verifySame(src, dstBaton, dstRsync);
+        Thread.sleep(2500);
+        engine.cycle(source, target, 1); // settle racy entries
+        double rsyncIdle = time(() -> rsync(src, dstRsync));
+        double batonIdle = time(() -> cycle(engine, source, target));
+        report("    nothing changed (one poll)", rsyncIdle, batonIdle, "");
+        source.close();
+        target.close();
+        engine.close();
+
+        // (c) lag with a writer rewriting 10 files every 100 ms in a 1,000-file state dir
+        Path lagSrc = dir("lag-src");
+        generate(lagSrc, lagFiles, 1);
+        Path lagBaton = dir("lag-dst-baton");
+        Path lagRsync = dir("lag-dst-rsync");
+        Thread.sleep(2500);
+        SyncEngine lagEngine = engine(parallelism);
+        Site ls = site("lag-src", lagSrc);
+        Site lt = site("lag-dst", lagBaton);
+        lagEngine.cycle(ls, lt, 1);
+        rsync(lagSrc, lagRsync);
+        List<Double> baton = lag(lagSrc, lagBaton, lagFiles, lagSeconds, () -> {
+            try {
+                lagEngine.cycle(ls, lt, 1);
+                Thread.sleep(200); // the service's default poll interval (fixed delay)
+                return true;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        List<Double> rs = lag(lagSrc, lagRsync, lagFiles, lagSeconds, () -> rsync(lagSrc, lagRsync));
+        System.out.printf("(c) lag, 10 files rewritten every 100 ms, %,d-file state dir, %d s: rsync in a back-to-back loop"
+                + " p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d samples); state-sync polling every 200 ms p50 %.0f ms,"
+                + " p99 %.0f ms, max %.0f ms (%d samples); goal: state-sync p99 < 1000 ms%n",
+                lagFiles, lagSeconds, pct(rs, 0.5), pct(rs, 0.99), pct(rs, 1), rs.size(),
+                pct(baton, 0.5), pct(baton, 0.99), pct(baton, 1), baton.size());
+        lagEngine.close();
+    }
+
+    private SyncEngine engine(int parallelism) throws Exception {
+        return new SyncEngine(new SyncSet(List.of("state", ".env"), List.of(), List.of()),
+                new SyncEngine.Options(5, 0.5, parallelism, 5, 3, Duration.ofSeconds(2), false),
+                TransferHooks.NONE, SyncEngine.Events.NONE, Clock.systemUTC());
+    }
+
+    private Site site(String name, Path root) {
+        return new Site(name, new SshEndpoint("127.0.0.1", port, user, key, knownHosts), root.toString(), connector,
+                Duration.ofSeconds(10), channels);
+    }
+
+    private Path dir(String name) throws IOException {
+        return Files.createDirectories(work.resolve(name));
+    }
+
+    private static String name(int i) {
+        return String.format("state/d%03d/f%05d.bin", i / 100, i);
+    }
+
+    private void generate(Path root, int files, int kb) throws IOException {
+        byte[] buf = new byte[kb * 1024];
+        for (int i = 0; i < files; i++) {
+            Path p = root.resolve(name(i));
+            Files.createDirectories(p.getParent());
+            random.nextBytes(buf);
+            Files.write(p, buf);
+        }
+        Path env = root.resolve(".env");
+        Files.writeString(env, "BROKER_PASSWORD=bench\n");
+        Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private void rewrite(Path p, int kb) throws IOException {
+        byte[] buf = new byte[kb * 1024];
+        random.nextBytes(buf);
+        Files.write(p, buf);
+    }
+
+    private boolean rsync(Path from, Path to) {
+        try {
+            Process p = new ProcessBuilder("rsync", "-a", "--delete", "-e",
+                    "ssh -p " + port + " -i " + key + " -o UserKnownHostsFile=" + knownHosts
+                            + " -o StrictHostKeyChecking=yes -o BatchMode=yes",
+                    from.resolve("state").toString(), from.resolve(".env").toString(), user + "@127.0.0.1:" + to + "/")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("rsync exited " + p.exitValue());
+            }
+            return true;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean cycle(SyncEngine engine, Site s, Site t) {
+        try {
+            CycleResult r = engine.cycle(s, t, 1);
+            return r.changed();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double time(BooleanSupplier run) {
+        long t0 = System.nanoTime();
+        run.getAsBoolean();
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void report(String what, double rsync, double baton, String goal) {
+        System.out.printf("%s: rsync %.2f s, state-sync %.2f s (%.2fx rsync) %s%n", what, rsync, baton, baton / rsync, goal);
+    }
+
+    private static void verifySame(Path src, Path a, Path b) throws IOException {
+        for (String rel : new String[] {name(0), name(100), ".env"}) {
+            byte[] want = Files.readAllBytes(src.resolve(rel));
+            if (!java.util.Arrays.equals(want, Files.readAllBytes(a.resolve(rel)))
+                    || !java.util.Arrays.equals(want, Files.readAllBytes(b.resolve(rel)))) {
+                throw new IllegalStateException("copies differ at " + rel);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code replicate} in a loop while a writer rewrites 10 files every 100 ms; a checker reads the
+     * target every 2 ms and records, per write, the time until the target shows that write (or a later one).
+     */
+    private List<Double> lag(Path src, Path dst, int files, int seconds, BooleanSupplier replicate) throws Exception {
+        Map<Integer, long[]> pending = new ConcurrentHashMap<>(); // file -> {seq, writtenAtNanos}
+        List<Double> lags = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread loop = new Thread(() -> {
+            while (!stop.get()) {
+                replicate.getAsBoolean();
+            }
+        });
+        Thread checker = new Thread(() -> {
+            while (!stop.get()) {
+                for (Map.Entry<Integer, long[]> e : pending.entrySet()) {
+                    try {
+                        String content = Files.readString(dst.resolve(name(e.getKey())));
+                        long seen = Long.parseLong(content.substring(0, content.indexOf(':')));
+                        long[] w = e.getValue();
+                        if (seen >= w[0] && pending.remove(e.getKey(), w)) {
+                            lags.add((System.nanoTime() - w[1]) / 1e6);
+                        }
+                    } catch (IOException | RuntimeException ignored) {
+                        // not there yet / between versions
+                    }
+                }
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        });
+        loop.start();
+        checker.start();
+        Random r = new Random(7);
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            seq++;
+            for (int k = 0; k < 10; k++) {
+                int f = r.nextInt(files);
+                Path p = src.resolve(name(f));
+                Path tmp = p.resolveSibling(p.getFileName() + ".w");
+                Files.writeString(tmp, seq + ":" + "y".repeat(900));
+                Files.move(tmp, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                long[] prev = pending.put(f, new long[] {seq, System.nanoTime()});
+                if (prev != null) {
+                    // overwritten before it arrived: its lag runs until the newer write is visible, count it then
+                    pending.put(f, new long[] {seq, prev[1]});
+                }
+            }
+            Thread.sleep(100);
+        }
+        // let the last writes arrive
+        long drain = System.nanoTime() + 10_000_000_000L;
+        while (!pending.isEmpty() && System.nanoTime() < drain) {
+            Thread.sleep(10);
+        }
+        stop.set(true);
+        loop.join();
+        checker.join();
+        if (!pending.isEmpty()) {
+            System.out.println("    " + pending.size() + " writes never arrived within 10 s");
+        }
+        return new ArrayList<>(lags);
+    }
+
+    private static double pct(List<Double> values, double q) {
+        List<Double> s = new ArrayList<>(values);
+        Collections.sort(s);
+        if (s.isEmpty()) {
+            return Double.NaN;
+        }
+        return s.get(Math.min(s.size() - 1, (int) Math.ceil(q * s.size()) - 1));
+    }
+}
