@@ -110,4 +110,23 @@ class DnsConfigTest {
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry()))
                 .hasMessageContaining("baton.dns.propagation.resolvers");
     }
+
+    @Test
+    void anAccountCanBeDeclaredEntirelyThroughEnvironmentVariables() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(DnsConfig.class)
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withSources(new io.smallrye.config.EnvConfigSource(Map.of(
+                        "BATON_DNS_PROVIDERS_KNOT_TYPE", "rfc2136",
+                        "BATON_DNS_PROVIDERS_KNOT_ZONES", "example.test",
+                        "BATON_DNS_PROVIDERS_KNOT_SERVER", "127.0.0.1:5353",
+                        "BATON_DNS_PROVIDERS_KNOT_TSIG_KEY_NAME", "key.",
+                        "BATON_DNS_PROVIDERS_KNOT_TSIG_SECRET", "c2VjcmV0LXNlY3JldA==",
+                        "BATON_DNS_PROVIDERS_KNOT_MAX_RETRIES", "2"), 300))
+                .build();
+        DnsConfig dns = config.getConfigMapping(DnsConfig.class);
+        assertThat(dns.providers()).containsOnlyKeys("knot");
+        assertThat(dns.providers().get("knot").maxRetries()).isEqualTo(2);
+        assertThat(new ProviderRegistry(dns).zone("example.test")).isPresent();
+    }
 }
