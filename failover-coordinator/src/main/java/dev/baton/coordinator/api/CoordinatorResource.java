@@ -139,6 +139,14 @@ public class CoordinatorResource {
         return coordinator.status();
     }
 
+    /** Body: {@code {"reason": "..."}}. Returns DEGRADED to "<active site> active" once an operator has checked both sites. */
+    @POST
+    @Path("/resolve")
+    public CoordinatorStatus resolve(@Valid @NotNull ResolveRequest request, @HeaderParam(ACTOR) String actor) {
+        coordinator.resolve(request.reason(), actor(actor));
+        return coordinator.status();
+    }
+
     @POST
     @Path("/verdicts")
     public Response verdicts(@Valid @NotNull VerdictReport report) {

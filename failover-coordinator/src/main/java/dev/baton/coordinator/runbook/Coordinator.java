@@ -288,6 +288,36 @@ public class Coordinator {
         store.history("veto", id, "vetoed by " + actor);
     }
 
+    /**
+     * An operator declares a DEGRADED situation handled: the state returns to "<active site> active".
+     * Refused while an operation runs, or while the inactive site is seen running an engine.
+     */
+    public void resolve(String reason, String actor) {
+        requireLeader();
+        StateRow s = store.state();
+        if (s.state() != FailoverState.DEGRADED || s.currentOperation() != null || executor.isRunning()) {
+            throw new Refusal(409, "Not degraded", "state is " + s.state() + (s.currentOperation() != null ? " with an operation running" : "")
+                    + "; only DEGRADED can be resolved", null);
+        }
+        String inactive = sites.other(s.activeSite());
+        String seen;
+        try {
+            Set<String> running = shell.runningEngine(inactive, Duration.ofSeconds(30));
+            if (!running.isEmpty()) {
+                throw new Refusal(409, "Engine running on inactive site", String.join(", ", running) + " running on " + inactive
+                        + " while " + s.activeSite() + " is active: fail over or back, or stop it first", null);
+            }
+            seen = inactive + " checked: no engine running";
+        } catch (SshFailure e) {
+            seen = inactive + " not checked (" + e.getMessage() + ")";
+        }
+        FailoverState resolved = sites.isPrimary(s.activeSite()) ? FailoverState.PRIMARY_ACTIVE : FailoverState.STANDBY_ACTIVE;
+        store.resolve(resolved);
+        store.audit("resolve", actor, reason, resolved + "; " + seen);
+        store.history("resolve", null, "DEGRADED resolved by " + actor + " to " + resolved + ": " + reason + "; " + seen);
+        metrics.observe(resolved, s.epoch(), s.frozen());
+    }
+
     public void acceptVerdicts(VerdictReport report) {
         if (!config.observers().names().contains(report.observer())) {
             throw new Refusal(422, "Unknown observer", "observer '" + report.observer() + "' is not in baton.coordinator.observers.names", null);

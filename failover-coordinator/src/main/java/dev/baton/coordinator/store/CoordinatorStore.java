@@ -103,6 +103,13 @@ public class CoordinatorStore {
         run(pool.query("UPDATE coordinator_state SET state = 'DEGRADED', updated_at = now() WHERE id = 1").execute());
     }
 
+    /** Leaves DEGRADED for {@code state}, only if still DEGRADED with nothing running. */
+    public boolean resolve(FailoverState state) {
+        RowSet<Row> rows = run(pool.preparedQuery("UPDATE coordinator_state SET state = $1, updated_at = now() "
+                + "WHERE id = 1 AND state = 'DEGRADED' AND current_operation IS NULL RETURNING id").execute(tuple(state.name())));
+        return rows.iterator().hasNext();
+    }
+
     public void setRpo(UUID id, double seconds) {
         run(pool.preparedQuery("UPDATE operations SET rpo_seconds = $1 WHERE id = $2").execute(tuple(seconds, id)));
     }

@@ -163,6 +163,12 @@ class FailoverFlowTest {
         // DEGRADED: automatic failover waits for an operator
         verdicts(HealthStatus.DOWN, HealthStatus.UP);
         assertThat(coordinator.evaluate().action()).isEqualTo(Decision.Action.REFUSED);
+
+        // the operator checks both sites and declares it handled; the standby is verified engine-free
+        post("/api/v1/resolve", "{\"reason\":\"primary back, standby clean\"}").statusCode(200)
+                .body("state", equalTo("PRIMARY_ACTIVE")).body("activeSite", equalTo("primary"));
+        given().get("/api/v1/audit").then().body("action", hasItem("resolve"));
+        post("/api/v1/resolve", "{\"reason\":\"again\"}").statusCode(409);
     }
 
     @Test
