@@ -26,7 +26,7 @@ public class BlackboxDriver {
         int seconds = Integer.parseInt(args[4]);
         long total = (long) rate * seconds;
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(200).setKeepAlive(true));
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(2000).setKeepAlive(true));
         AtomicLong sent = new AtomicLong();
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();

@@ -62,12 +62,12 @@ HC=$!
 PIDS+=($HC)
 wait_http "http://127.0.0.1:$HC_PORT/q/health/ready"
 sleep "$WARMUP"
-curl -fsS "http://127.0.0.1:$HC_PORT/q/metrics" > "$WORK/m0"
 T0=$(date +%s.%N)
+curl -fsS "http://127.0.0.1:$HC_PORT/q/metrics" > "$WORK/m0"
 CPU0=$(cpu_seconds $HC)
 sleep "$MEASURE"
-curl -fsS "http://127.0.0.1:$HC_PORT/q/metrics" > "$WORK/m1"
 T1=$(date +%s.%N)
+curl -fsS "http://127.0.0.1:$HC_PORT/q/metrics" > "$WORK/m1"
 CPU1=$(cpu_seconds $HC)
 HC_RSS=$(rss_mb $HC)
 HC_HWM=$(hwm_mb $HC)
@@ -79,8 +79,10 @@ python3 - "$WORK/m0" "$WORK/m1" "$(echo "$T1 - $T0" | bc -l)" "$CPU0" "$CPU1" "$
 import re, sys
 m0, m1, secs, cpu0, cpu1, rss, hwm, up, checks = sys.argv[1:]
 def parse(path):
-    probes, buckets, quant = 0.0, {}, {}
+    probes, buckets, quant, skipped = 0.0, {}, {}, 0.0
     for line in open(path):
+        if line.startswith("baton_health_checker_probes_skipped_total"):
+            skipped += float(line.split()[-1])
         if line.startswith("baton_health_checker_probe_duration_seconds_count"):
             probes += float(line.split()[-1])
         m = re.match(r'baton_health_checker_scheduling_lag_seconds_bucket\{le="([^"]+)"\} (\S+)', line)
@@ -89,9 +91,9 @@ def parse(path):
         m = re.match(r'baton_health_checker_scheduling_lag_seconds\{quantile="([^"]+)"\} (\S+)', line)
         if m:
             quant[m.group(1)] = float(m.group(2))
-    return probes, buckets, quant
-p0, b0, _ = parse(m0)
-p1, b1, q1 = parse(m1)
+    return probes, buckets, quant, skipped
+p0, b0, _, s0 = parse(m0)
+p1, b1, q1, s1 = parse(m1)
 probes = p1 - p0
 delta = {le: b1[le] - b0.get(le, 0) for le in b1}
 total = delta.get(float("inf"), 0)
@@ -102,7 +104,7 @@ def pct(q):
 cpu = float(cpu1) - float(cpu0)
 print(f"health-checker: {probes/float(secs):.0f} checks/s; scheduling lag p50 <= {pct(0.5)*1000:.2f} ms, p99 <= {pct(0.99)*1000:.2f} ms "
       f"(histogram buckets); quantile gauges p50 {q1.get('0.5',0)*1000:.2f} ms, p99 {q1.get('0.99',0)*1000:.2f} ms; "
-      f"{up}/{checks} checks UP")
+      f"{up}/{checks} checks UP; {s1 - s0:.0f} probes skipped (previous still running)")
 print(f"health-checker: CPU {cpu:.2f} s for {probes:.0f} probes = {cpu/probes*1000:.3f} CPU s per 1,000 probes; RSS {rss} MiB (peak {hwm} MiB)")
 PY
 

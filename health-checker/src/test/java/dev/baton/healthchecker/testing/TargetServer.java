@@ -10,7 +10,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback HTTP target that misbehaves on demand. Paths: {@code /ok} (the trading engine's healthy
@@ -30,7 +29,6 @@ public final class TargetServer implements AutoCloseable {
         return t;
     });
     private final CountDownLatch release = new CountDownLatch(1);
-    private final AtomicInteger hits = new AtomicInteger();
     private volatile boolean healthy = true;
 
     private TargetServer(HttpServer server) {
@@ -44,7 +42,6 @@ public final class TargetServer implements AutoCloseable {
         server.createContext("/hang", ex -> stall(ex, false));
         server.createContext("/slowloris", ex -> stall(ex, true));
         server.createContext("/switch", ex -> {
-            hits.incrementAndGet();
             if (healthy) {
                 respond(ex, 200, HEALTHY);
             } else {
@@ -64,10 +61,6 @@ public final class TargetServer implements AutoCloseable {
 
     public void healthy(boolean healthy) {
         this.healthy = healthy;
-    }
-
-    public int switchHits() {
-        return hits.get();
     }
 
     private static void respond(HttpExchange ex, int status, String body) throws IOException {
