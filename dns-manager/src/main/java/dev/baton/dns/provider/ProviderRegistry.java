@@ -9,8 +9,10 @@ import dev.baton.dns.provider.route53.Route53Provider;
 import dev.baton.dns.provider.route53.SigV4Signer;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +47,7 @@ public class ProviderRegistry {
             }
             DnsProvider provider = build(name, key, pc);
             p.put(name, provider);
-            List<java.net.InetSocketAddress> nameservers = new ArrayList<>();
+            List<InetSocketAddress> nameservers = new ArrayList<>();
             for (String ns : pc.nameservers().orElse(List.of())) {
                 try {
                     nameservers.add(HostPort.parse(ns, 53));
@@ -68,7 +70,7 @@ public class ProviderRegistry {
     }
 
     /** A zone, the account that serves it and the nameservers configured to verify it (empty: look them up). */
-    public record ZoneTarget(String zone, DnsProvider provider, List<java.net.InetSocketAddress> nameservers) {
+    public record ZoneTarget(String zone, DnsProvider provider, List<InetSocketAddress> nameservers) {
     }
 
     public Optional<ZoneTarget> zone(String zone) {
@@ -131,7 +133,7 @@ public class ProviderRegistry {
             }
             case RFC2136 -> {
                 String server = pc.server().orElseThrow(() -> new IllegalStateException(key + ".server is required for rfc2136"));
-                java.net.InetSocketAddress address;
+                InetSocketAddress address;
                 try {
                     address = HostPort.parse(server, 53);
                 } catch (IllegalArgumentException e) {
@@ -142,7 +144,7 @@ public class ProviderRegistry {
                 TSIG tsig;
                 try {
                     tsig = new TSIG(tsigAlgorithm(key, pc.tsigAlgorithm()), Name.fromString(keyName.endsWith(".") ? keyName : keyName + "."),
-                            java.util.Base64.getDecoder().decode(secret));
+                            Base64.getDecoder().decode(secret));
                 } catch (TextParseException e) {
                     throw new IllegalStateException(key + ".tsig-key-name: not a domain name");
                 } catch (IllegalArgumentException e) {

@@ -197,4 +197,28 @@ class CloudflareSwitchTest {
                 .then().statusCode(401);
         assertThat(world.cloudflare().requests()).isZero();
     }
+
+    @Test
+    void concurrentIdenticalSwitchesChangeTheRecordOnce() throws Exception {
+        String id = world.cloudflare().add("example.com", "www.example.com", "A", "192.0.2.10", 300, false);
+        String request = body("example.com", "www.example.com", "A", "192.0.2.10", "198.51.100.20", 60, false);
+
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var calls = new java.util.ArrayList<java.util.concurrent.Future<String>>();
+            for (int i = 0; i < 4; i++) {
+                calls.add(pool.submit(() -> api().body(request).post("/api/v1/switch")
+                        .then().statusCode(200).extract().path("outcome")));
+            }
+            var outcomes = new java.util.ArrayList<String>();
+            for (var call : calls) {
+                outcomes.add(call.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(outcomes).containsOnlyOnce("CHANGED").containsOnly("CHANGED", "ALREADY_DONE");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(world.cloudflare().changes()).hasSize(1);
+        assertThat(world.cloudflare().record(id).path("content").asText()).isEqualTo("198.51.100.20");
+    }
 }

@@ -197,4 +197,20 @@ class Rfc2136PropagationTest {
                 .body("nameservers[0].host", equalTo("ns1.discover.example"))
                 .body("nameservers[0].server", equalTo("127.0.0.1:53"));
     }
+
+    @Test
+    void prepareLowersTheTtlOfTheWholeSetOnTheServer() throws Exception {
+        world.knot().set(world.knot().primary(), "example.test", "ttl.example.test", "A", "192.0.2.10", 3600);
+
+        api().body("{\"zone\":\"example.test\",\"name\":\"ttl.example.test\",\"type\":\"A\"}")
+                .post("/api/v1/prepare")
+                .then().statusCode(200)
+                .body("outcome", equalTo("CHANGED"))
+                .body("previousTtl", equalTo(3600))
+                .body("ttl", equalTo(60));
+
+        given().get("/api/v1/records?zone=example.test&name=ttl.example.test&type=A").then().statusCode(200)
+                .body("records[0].value", equalTo("192.0.2.10"))
+                .body("records[0].ttl", equalTo(60));
+    }
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
@@ -117,7 +118,7 @@ public final class CloudflareProvider implements DnsProvider {
         return id;
     }
 
-    private JsonNode call(String what, java.util.function.Supplier<Response> exchange) {
+    private JsonNode call(String what, Supplier<Response> exchange) {
         try (Response response = HttpFailures.exchange(what, exchange)) {
             JsonNode body = response.hasEntity() ? readJson(response) : JsonNodeFactory.instance.objectNode();
             if (response.getStatus() / 100 == 2 && body.path("success").asBoolean(false)) {

@@ -23,6 +23,7 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
 /**
@@ -134,11 +135,11 @@ public final class Rfc2136Provider implements DnsProvider {
 
     static Record toRecord(Name owner, int type, long ttl, String value) {
         try {
-            String data = type == org.xbill.DNS.Type.TXT ? quote(value)
-                    : type == org.xbill.DNS.Type.CNAME && !value.endsWith(".") ? value + "." : value;
+            String data = type == Type.TXT ? quote(value)
+                    : type == Type.CNAME && !value.endsWith(".") ? value + "." : value;
             return Record.fromString(owner, type, DClass.IN, ttl, data, Name.root);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot build a " + org.xbill.DNS.Type.string(type) + " record from that value");
+            throw new IllegalArgumentException("cannot build a " + Type.string(type) + " record from that value");
         }
     }
 

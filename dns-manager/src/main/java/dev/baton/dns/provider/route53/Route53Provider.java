@@ -185,14 +185,10 @@ public final class Route53Provider implements DnsProvider {
             String message = doc == null ? "" : text(doc.getDocumentElement(), "Message");
             String detail = (code + " " + message).trim();
             if (RETRYABLE.contains(code)) {
-                return throwRetryable("Route 53 " + what + ": " + detail);
+                throw ProviderException.transientFailure("Route 53 " + what + ": " + detail, null);
             }
             throw HttpFailures.forStatus("Route 53 " + what, response.getStatus(), detail, null, null);
         }
-    }
-
-    private static Document throwRetryable(String message) {
-        throw ProviderException.transientFailure(message, null);
     }
 
     static Document parse(String xml) {
