@@ -82,6 +82,14 @@ class FailoverFlowTest {
     void automaticFailoverFencesSyncsStartsAndSwitchesDnsWithTheNewEpoch() throws Exception {
         verdicts(HealthStatus.DOWN, HealthStatus.UP);
 
+        // remediation ladder first: restart the engine on the failing primary, no failover yet
+        assertThat(coordinator.evaluate().action()).isEqualTo(Decision.Action.REMEDIATE);
+        assertThat(world.primaryCommands()).extracting(CommandHandler.Request::command)
+                .anyMatch(c -> c.contains(" restart trading-engine ib-gateway"));
+        given().get("/api/v1/status").then().body("state", equalTo("PRIMARY_ACTIVE")).body("epoch", equalTo(0));
+        given().get("/api/v1/history").then().body("kind", hasItem("remediation"));
+
+        // still down after the (zero, in tests) grace: fail over
         Decision d = coordinator.evaluate();
         assertThat(d.action()).as(d.summary()).isEqualTo(Decision.Action.PROCEED);
         String op = given().get("/api/v1/status").then().statusCode(200).body("state", equalTo("FAILING_OVER"))
@@ -117,7 +125,8 @@ class FailoverFlowTest {
                 .withRequestBody(matchingJsonPath("$.to", WireMock.equalTo(World.STANDBY_IP)))
                 .withRequestBody(matchingJsonPath("$.zone", WireMock.equalTo("example.com"))));
         world.fakes.verify(getRequestedFor(urlPathEqualTo("/api/v1/propagation")).withQueryParam("expected", WireMock.equalTo(World.STANDBY_IP)));
-        world.fakes.verify(2, postRequestedFor(urlPathEqualTo("/api/v1/alerts"))
+        // remediation warning, "started", "complete"
+        world.fakes.verify(3, postRequestedFor(urlPathEqualTo("/api/v1/alerts"))
                 .withHeader("Authorization", WireMock.equalTo("Bearer notifier-token-0123456789")));
         given().get("/q/metrics").then().body(containsString("baton_coordinator_operations_total{kind=\"failover\",outcome=\"succeeded\"}"))
                 .body(containsString("baton_coordinator_epoch"))
@@ -281,7 +290,8 @@ class FailoverFlowTest {
         given().get("/api/v1/audit").then().body("action", hasItem("freeze"));
 
         given().auth().oauth2(CoordinatorTestSupport.TOKEN).delete("/api/v1/freeze").then().statusCode(200).body("frozen", equalTo(false));
-        // seed bug: a refusal must not wedge automatic failover
+        // seed bug: a refusal must not wedge automatic failover (remediation first, then the failover)
+        assertThat(coordinator.evaluate().action()).isEqualTo(Decision.Action.REMEDIATE);
         Decision d = coordinator.evaluate();
         assertThat(d.action()).isEqualTo(Decision.Action.PROCEED);
         String op = given().get("/api/v1/status").then().extract().path("currentOperation");
