@@ -30,6 +30,10 @@ import java.util.regex.PatternSyntaxException;
 @ApplicationScoped
 public class CheckCatalog {
     static final String PREFIX = "baton.health.";
+    /** What the wire contract ({@code VerdictReport}, {@code SiteVerdict}, {@code CheckResult}) accepts. */
+    static final int MAX_SITES = 50;
+    static final int MAX_CHECKS_PER_SITE = 500;
+    static final int MAX_TARGET_LENGTH = 1000;
 
     private final List<CheckDefinition> checks;
     private final List<URI> coordinators;
@@ -90,6 +94,7 @@ public class CheckCatalog {
     private static List<CheckDefinition> checks(List<HealthCheckerConfig.Check> configured, List<String> errors) {
         List<CheckDefinition> result = new ArrayList<>();
         Map<String, Integer> seen = new LinkedHashMap<>();
+        Map<String, Integer> perSite = new LinkedHashMap<>();
         for (int i = 0; i < configured.size(); i++) {
             HealthCheckerConfig.Check c = configured.get(i);
             String key = PREFIX + "checks[" + i + "].";
@@ -99,6 +104,17 @@ public class CheckCatalog {
                 continue;
             }
             int before = errors.size();
+            int inSite = perSite.merge(c.site(), 1, Integer::sum);
+            if (inSite == MAX_CHECKS_PER_SITE + 1) {
+                errors.add(key + "site: more than " + MAX_CHECKS_PER_SITE + " checks for site '" + c.site()
+                        + "' (a verdict carries at most " + MAX_CHECKS_PER_SITE + ")");
+            }
+            if (perSite.size() == MAX_SITES + 1 && inSite == 1) {
+                errors.add(key + "site: more than " + MAX_SITES + " sites (a verdict report carries at most " + MAX_SITES + ")");
+            }
+            if (c.target().length() > MAX_TARGET_LENGTH) {
+                errors.add(key + "target: longer than " + MAX_TARGET_LENGTH + " characters");
+            }
             Optional<CheckType> type = CheckType.of(c.type());
             if (type.isEmpty()) {
                 errors.add(key + "type: unknown check type '" + c.type() + "'; known: " + CheckType.known());

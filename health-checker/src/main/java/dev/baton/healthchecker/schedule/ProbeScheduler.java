@@ -77,6 +77,9 @@ public class ProbeScheduler {
             timer.schedule(slot::tick, first, TimeUnit.NANOSECONDS);
         }
         running = true;
+        book.sites().keySet().stream()
+                .filter(site -> book.checks().stream().noneMatch(c -> c.critical() && c.site().equals(site)))
+                .forEach(site -> LOG.warnf("site %s has no critical check: its verdict stays UNKNOWN", site));
         LOG.infof("probing %d checks of %d sites", book.checks().size(), book.sites().size());
     }
 

@@ -141,6 +141,17 @@ class CheckCatalogTest {
     }
 
     @Test
+    void moreSitesThanAVerdictCarriesNamesTheKey() {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i <= 50; i++) {
+            values.putAll(check(i, "c" + i, "tcp", "10.0.0.1:80"));
+            values.put("baton.health.checks[" + i + "].site", "site" + i);
+        }
+        assertThatThrownBy(() -> catalog(values))
+                .hasMessageContaining("baton.health.checks[50].site: more than 50 sites");
+    }
+
+    @Test
     void everyProblemIsListedAtOnce() {
         assertThatThrownBy(() -> catalog(merge(check(0, "a", "icmp", "x"), check(1, "b", "tcp", "nope"))))
                 .isInstanceOfSatisfying(CheckCatalog.InvalidConfigException.class,
