@@ -1,0 +1,56 @@
+package dev.baton.coordinator.api;
+
+import static dev.baton.coordinator.support.CoordinatorTestSupport.verdicts;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.baton.common.testing.EmbeddedPostgresResource;
+import dev.baton.common.wire.HealthStatus;
+import dev.baton.coordinator.support.InjectWorld;
+import dev.baton.coordinator.support.World;
+import dev.baton.coordinator.support.WorldResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** With the scheduler on, nobody calls the coordinator: observers' verdicts alone make it fail over. */
+@QuarkusTest
+@TestProfile(ScheduledFailoverTest.SchedulerOn.class)
+@WithTestResource(EmbeddedPostgresResource.class)
+@WithTestResource(WorldResource.class)
+class ScheduledFailoverTest {
+
+    public static class SchedulerOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.scheduler.enabled", "true", "baton.coordinator.tick", "500ms",
+                    "baton.coordinator.guard.interval", "1s", "baton.coordinator.policy.remediation.enabled", "false");
+        }
+    }
+
+    @InjectWorld
+    World world;
+
+    @Test
+    void quorumOfDownVerdictsFailsOverOnItsOwnAndTheGuardKeepsTheOldPrimaryDown() {
+        verdicts(HealthStatus.DOWN, HealthStatus.UP);
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                given().get("/api/v1/status").then().body("state", equalTo("STANDBY_ACTIVE")).body("epoch", equalTo(1)));
+        assertThat(world.standbyCompose().running()).containsAll(World.ENGINE);
+
+        // the old primary reboots and its restart policy brings the engine back: the guard fences it on its own
+        world.primaryEngineRestartsByItself();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(world.primaryCompose().running()).isEmpty());
+        given().get("/api/v1/history").then().body("kind", org.hamcrest.Matchers.hasItem("split-brain"));
+        given().get("/api/v1/status").then().body("state", equalTo("STANDBY_ACTIVE"));
+        world.assertNeverTwoEngines();
+    }
+}
