@@ -62,6 +62,9 @@ public final class FakeEngine {
     void run(int port, long periodMs) throws IOException, InterruptedException {
         Files.createDirectories(state);
         seq = readSeq();
+        // the drill reads this line to measure RPO: how many sequence numbers the handover lost
+        System.out.println("started-from-seq " + seq);
+        System.out.flush();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/health", this::health);
         server.start();

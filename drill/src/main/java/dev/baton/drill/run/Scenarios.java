@@ -1,0 +1,174 @@
+package dev.baton.drill.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The drill's scenarios, each against a running {@link DrillWorld}. A scenario injects one fault (or an
+ * operator action), follows the suite until it settles, and reports figures and invariant checks.
+ */
+public final class Scenarios {
+    private Scenarios() {
+    }
+
+    /**
+     * The primary's engine crashes: Baton must detect it, fence the primary, move the state, start the
+     * standby and switch DNS. Then an operator fails back, planned.
+     */
+    public static DrillReport engineCrashThenFailback(DrillWorld w, Duration limit) throws Exception {
+        DrillReport report = new DrillReport("engine-crash + failback");
+        Timeline t = w.timeline();
+        long lastPrimarySeq;
+
+        t.record("fault", "primary engine killed (SIGKILL)");
+        Instant fault = Instant.now();
+        w.primary().crashEngine();
+        lastPrimarySeq = seq(w.primary().root());
+
+        Instant failingOver = follow(w, limit, "FAILING_OVER", () -> "FAILING_OVER".equals(state(w)) || "STANDBY_ACTIVE".equals(state(w)));
+        Instant active = follow(w, limit, "standby active", () -> "STANDBY_ACTIVE".equals(state(w)));
+        Instant engineUp = follow(w, limit, "standby engine trading", () -> "standby".equals(w.broker().activeEngine(DrillWorld.ACCOUNT)));
+        Instant dns = follow(w, limit, "DNS at every NS", () -> w.dnsEverywhere(DrillWorld.STANDBY_ADDRESS));
+        JsonNode op = lastOperation(w, "FAILOVER");
+
+        report.figure("detection (fault -> decision)", between(fault, opStart(op, failingOver)));
+        report.figure("fence", stepDuration(op, "fence"));
+        report.figure("RTO (fault -> engine + DNS)", between(fault, latest(engineUp, dns, active)));
+        long startedFrom = startedFromSeq(w.standby().root());
+        report.figure("RPO (state records lost)", startedFrom < 0 ? "n/a" : String.valueOf(Math.max(0, lastPrimarySeq - startedFrom)));
+        report.figure("RPO reported by coordinator", op == null || op.path("rpoSeconds").isNull() ? "n/a" : op.path("rpoSeconds").asText() + " s");
+        report.check("no state regression", startedFrom >= lastPrimarySeq - 10,
+                "standby continued from seq " + startedFrom + ", primary's last was " + lastPrimarySeq);
+
+        t.record("operator", "POST /api/v1/failback");
+        Instant failbackAsked = Instant.now();
+        HttpResponse<String> r = w.post(w.service("failover-coordinator").url() + "/api/v1/failback",
+                Map.of("reason", "drill: planned failback after the primary was repaired", "dryRun", false));
+        t.record("operator", "failback answered " + r.statusCode());
+        long lastStandbySeq = -1;
+        if (r.statusCode() == 202) {
+            follow(w, limit, "primary active", () -> "PRIMARY_ACTIVE".equals(state(w)));
+            lastStandbySeq = seq(w.standby().root());
+            Instant backEngine = follow(w, limit, "primary engine trading", () -> "primary".equals(w.broker().activeEngine(DrillWorld.ACCOUNT)));
+            Instant backDns = follow(w, limit, "DNS back at every NS", () -> w.dnsEverywhere(DrillWorld.PRIMARY_ADDRESS));
+            report.figure("failback (request -> engine + DNS)", between(failbackAsked, latest(backEngine, backDns)));
+            long primaryFrom = startedFromSeq(w.primary().root());
+            report.check("no state regression on failback", primaryFrom >= lastStandbySeq - 10,
+                    "primary continued from seq " + primaryFrom + ", standby's last was " + lastStandbySeq);
+        } else {
+            report.check("failback accepted", false, "coordinator answered " + r.statusCode() + ": " + r.body());
+        }
+
+        follow(w, Duration.ofSeconds(15), "alerts delivered", () -> !w.telegram().messages().isEmpty() && w.mailsReceived() > 0);
+        report.figure("alerts delivered (telegram/email)", w.telegram().messages().size() + " / " + w.mailsReceived());
+        report.check("no double-active", w.broker().violations().isEmpty(), w.broker().violations().isEmpty()
+                ? "the broker never saw two live engines" : w.broker().violations().toString());
+        report.check("one failover for one fault", countOperations(w, "FAILOVER") == 1,
+                countOperations(w, "FAILOVER") + " failover operation(s)");
+        report.check("alerts delivered", !w.telegram().messages().isEmpty() && w.mailsReceived() > 0,
+                w.telegram().messages().size() + " Telegram messages, " + w.mailsReceived() + " emails");
+        return report;
+    }
+
+    private static String state(DrillWorld w) {
+        JsonNode s = w.coordinatorStatus();
+        return s == null ? "?" : s.path("state").asText();
+    }
+
+    /** Polls until {@code condition} holds (recording it on the timeline) or the limit passes. */
+    static Instant follow(DrillWorld w, Duration limit, String what, BooleanSupplier condition) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                w.timeline().record("observed", what);
+                return Instant.now();
+            }
+            Thread.sleep(100);
+        }
+        w.timeline().record("timeout", what + " not seen within " + limit);
+        return null;
+    }
+
+    private static JsonNode lastOperation(DrillWorld w, String kind) {
+        JsonNode ops = w.get(w.service("failover-coordinator").url() + "/api/v1/operations?limit=20");
+        if (ops == null) {
+            return null;
+        }
+        for (JsonNode op : ops) {
+            if (kind.equals(op.path("kind").asText())) {
+                return w.get(w.service("failover-coordinator").url() + "/api/v1/operations/" + op.path("id").asText());
+            }
+        }
+        return null;
+    }
+
+    private static int countOperations(DrillWorld w, String kind) {
+        JsonNode ops = w.get(w.service("failover-coordinator").url() + "/api/v1/operations?limit=100");
+        int n = 0;
+        if (ops != null) {
+            for (JsonNode op : ops) {
+                n += kind.equals(op.path("kind").asText()) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    private static Instant opStart(JsonNode op, Instant fallback) {
+        return op == null || op.path("startedAt").isMissingNode() ? fallback : Instant.parse(op.path("startedAt").asText());
+    }
+
+    private static Duration stepDuration(JsonNode op, String type) {
+        if (op == null) {
+            return null;
+        }
+        for (JsonNode step : op.path("steps")) {
+            if (type.equals(step.path("type").asText()) && step.hasNonNull("durationMs")) {
+                return Duration.ofMillis(step.path("durationMs").asLong());
+            }
+        }
+        return null;
+    }
+
+    private static Duration between(Instant a, Instant b) {
+        return a == null || b == null ? null : Duration.between(a, b);
+    }
+
+    private static Instant latest(Instant... all) {
+        Instant max = null;
+        for (Instant i : all) {
+            if (i == null) {
+                return null;
+            }
+            max = max == null || i.isAfter(max) ? i : max;
+        }
+        return max;
+    }
+
+    static long seq(Path root) {
+        try {
+            return com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
+                    .readTree(root.resolve("state/engine.json").toFile()).path("seq").asLong(-1);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The last "started-from-seq N" line the site's engine printed. */
+    static long startedFromSeq(Path root) {
+        try {
+            Optional<String> line = Files.readAllLines(root.resolve("engine.out")).stream()
+                    .filter(l -> l.startsWith("started-from-seq ")).reduce((a, b) -> b);
+            return line.map(l -> Long.parseLong(l.substring("started-from-seq ".length()).trim())).orElse(-1L);
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+}
