@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,7 +61,8 @@ public class CoordinatorPusher {
         if (links.isEmpty()) {
             return;
         }
-        subscription = book.changes().subscribe().with(this::offer);
+        // off the caller's thread: a change is recorded under the verdict lock by whichever thread probed
+        subscription = book.changes().emitOn(Infrastructure.getDefaultExecutor()).subscribe().with(this::offer);
         heartbeat = vertx.setPeriodic(config.heartbeat().toMillis(), id -> offer(book.report()));
         offer(book.report());
     }
