@@ -31,7 +31,9 @@ public final class SwitchPlanner {
      * @param ttl     the TTL to set, or null to keep the current one
      */
     public static Plan plan(List<DnsRecord> current, RecordType type, String from, String to, Integer ttl) {
-        for (DnsRecord r : current) {
+        // from == to asks for no change: done if the record holds it, a conflict otherwise
+        boolean noChange = type.sameValue(from, to);
+        for (DnsRecord r : noChange ? List.<DnsRecord>of() : current) {
             if (type.sameValue(r.value(), from)) {
                 return new Change(r, r.withValueAndTtl(to, ttl != null ? ttl : r.ttl()));
             }

@@ -66,4 +66,12 @@ class SwitchPlannerTest {
             assertThat(c.after().value()).isEqualTo("192.0.2.10");
         });
     }
+
+    @Test
+    void fromEqualToToNeverWrites() {
+        assertThat(SwitchPlanner.plan(List.of(a("192.0.2.10", 300)), RecordType.A, "192.0.2.10", "192.0.2.10", 60))
+                .isInstanceOf(SwitchPlanner.AlreadyDone.class);
+        assertThat(SwitchPlanner.plan(List.of(a("203.0.113.1", 300)), RecordType.A, "192.0.2.10", "192.0.2.10", 60))
+                .isInstanceOf(SwitchPlanner.Conflict.class);
+    }
 }
