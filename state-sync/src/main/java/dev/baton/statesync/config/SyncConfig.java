@@ -78,6 +78,20 @@ public interface SyncConfig {
     /** SSH/SFTP transfer tuning. */
     Transfer transfer();
 
+    /** Where refusals are alerted (the Baton notifier). */
+    Alerts alerts();
+
+    interface Alerts {
+        /**
+         * The notifier's base URL, e.g. {@code http://notifier:7084}. Default: none — refusals are then
+         * only logged and counted. Also read by the REST client as {@code quarkus.rest-client.notifier.url}.
+         */
+        Optional<java.net.URI> url();
+
+        /** Bearer token for the notifier's {@code POST /api/v1/alerts}; from the environment. Never logged. */
+        Optional<String> token();
+    }
+
     /** One site reached over SSH/SFTP. */
     interface Site {
         /** Host name or address. Required. */

@@ -3,6 +3,7 @@ package dev.baton.statesync.sync;
 import dev.baton.common.ssh.SshConnector;
 import dev.baton.common.ssh.SshEndpoint;
 import dev.baton.common.wire.SyncTargetStatus;
+import dev.baton.statesync.client.NotifierClient;
 import dev.baton.statesync.config.SyncConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -35,6 +36,7 @@ public class Replicator {
 
     private final SyncConfig config;
     private final SyncMetrics metrics;
+    private final NotifierClient notifier;
     private final Clock clock;
     private final Map<String, Site> sites = new LinkedHashMap<>();
     private final Map<String, TargetState> targets = new LinkedHashMap<>();
@@ -46,9 +48,10 @@ public class Replicator {
         return t;
     });
 
-    public Replicator(SyncConfig config, SshConnector connector, SyncMetrics metrics) {
+    public Replicator(SyncConfig config, SshConnector connector, SyncMetrics metrics, NotifierClient notifier) {
         this.config = config;
         this.metrics = metrics;
+        this.notifier = notifier;
         this.clock = Clock.systemUTC();
         config.sites().forEach((name, s) -> {
             sites.put(name, new Site(name, new SshEndpoint(s.host(), s.port(), s.user(), s.privateKey(), s.knownHosts()),
@@ -185,6 +188,7 @@ public class Replicator {
         if (state != null && state.failed(e.getMessage(), clock.millis(), interval())) {
             // a refusal is an alert: it means someone must look (stale coordinator, emptied source...)
             LOG.errorf("replication to %s refused: %s", target, e.getMessage());
+            notifier.alert(notifier.refusal(target, e.reason().name().toLowerCase(), e.getMessage()));
         }
         metrics.refusal(target, e.reason());
     }

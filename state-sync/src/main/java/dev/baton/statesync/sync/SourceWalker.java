@@ -18,10 +18,19 @@ final class SourceWalker {
     private static final Logger LOG = Logger.getLogger(SourceWalker.class);
     private static final int MAX_LINK_HOPS = 8;
 
+    /** Lists directories; {@code lane} picks the SFTP channel so several listings run at once. */
+    interface Lister {
+        List<SftpClient.DirEntry> list(String dir, int lane) throws IOException, SyncFailed;
+    }
+
+    private record Dir(String rel, String path) {
+    }
+
     private final Sftp sftp;
     private final String root;
     private final SyncSet set;
     private final List<SourceEntry> out = new ArrayList<>();
+    private final List<Dir> pending = new ArrayList<>();
 
     private SourceWalker(Sftp sftp, String root, SyncSet set) {
         this.sftp = sftp;
@@ -29,7 +38,21 @@ final class SourceWalker {
         this.set = set;
     }
 
+    /** Single-channel walk. */
     static List<SourceEntry> walk(Sftp sftp, String root, SyncSet set) throws IOException, SyncRefused {
+        try {
+            return walk(sftp, root, set, (dir, lane) -> sftp.list(dir), Runnable::run, 1);
+        } catch (SyncFailed e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Walks level by level; the directories of one level are listed in parallel on {@code lanes}
+     * channels (a 100-directory tree costs a few round trips per level, not per directory).
+     */
+    static List<SourceEntry> walk(Sftp sftp, String root, SyncSet set, Lister lister, java.util.concurrent.Executor executor,
+            int lanes) throws IOException, SyncRefused, SyncFailed {
         SourceWalker w = new SourceWalker(sftp, root, set);
         for (String rel : set.paths()) {
             w.top(rel);
@@ -37,7 +60,46 @@ final class SourceWalker {
         for (SyncSet.NewestGlob glob : set.newest()) {
             w.newest(glob);
         }
+        while (!w.pending.isEmpty()) {
+            List<Dir> level = new ArrayList<>(w.pending);
+            w.pending.clear();
+            List<java.util.concurrent.CompletableFuture<List<SftpClient.DirEntry>>> listings = new ArrayList<>();
+            for (int i = 0; i < level.size(); i++) {
+                Dir d = level.get(i);
+                int lane = i % lanes;
+                java.util.concurrent.CompletableFuture<List<SftpClient.DirEntry>> f = new java.util.concurrent.CompletableFuture<>();
+                executor.execute(() -> {
+                    try {
+                        f.complete(lister.list(d.path(), lane));
+                    } catch (Exception | Error e) {
+                        f.completeExceptionally(e);
+                    }
+                });
+                listings.add(f);
+            }
+            for (int i = 0; i < level.size(); i++) {
+                w.children(level.get(i), join(listings.get(i)));
+            }
+        }
         return List.copyOf(w.out);
+    }
+
+    private static List<SftpClient.DirEntry> join(java.util.concurrent.CompletableFuture<List<SftpClient.DirEntry>> f)
+            throws IOException, SyncFailed {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("walk interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof SyncFailed sf) {
+                throw sf;
+            }
+            throw new IOException(e.getCause());
+        }
     }
 
     private void top(String rel) throws IOException, SyncRefused {
@@ -121,19 +183,23 @@ final class SourceWalker {
         }
     }
 
-    private void dir(String rel, String path, Attributes a) throws IOException, SyncRefused {
+    private void dir(String rel, String path, Attributes a) {
         out.add(new SourceEntry(rel, true, 0, mtime(a), mode(a), a.getUserId(), a.getGroupId(), path));
-        for (SftpClient.DirEntry e : sftp.list(path)) {
+        pending.add(new Dir(rel, path));
+    }
+
+    private void children(Dir dir, List<SftpClient.DirEntry> entries) throws IOException, SyncRefused {
+        for (SftpClient.DirEntry e : entries) {
             String name = e.getFilename();
             if (!SitePaths.isSafeName(name)) {
                 throw new SyncRefused(SyncRefused.Reason.PATH_ESCAPE, "refused: the source listed an unsafe name "
-                        + "in " + rel);
+                        + "in " + dir.rel());
             }
-            String childRel = rel + "/" + name;
+            String childRel = dir.rel() + "/" + name;
             if (set.excluded(childRel)) {
                 continue;
             }
-            add(childRel, SitePaths.join(path, name), e.getAttributes());
+            add(childRel, SitePaths.join(dir.path(), name), e.getAttributes());
         }
     }
 

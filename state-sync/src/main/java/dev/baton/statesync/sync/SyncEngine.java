@@ -118,7 +118,8 @@ public final class SyncEngine implements AutoCloseable {
         long listedAt = clock.millis();
         List<SourceEntry> entries;
         try {
-            entries = SourceWalker.walk(src, source.root(), set);
+            entries = SourceWalker.walk(src, source.root(), set, (dir, lane) -> source.channel(lane).list(dir), workers,
+                    options.parallelism());
         } catch (IOException e) {
             source.disconnect();
             throw new SyncFailed("listing " + source.name() + " failed: " + e.getMessage(), e);
@@ -397,7 +398,7 @@ public final class SyncEngine implements AutoCloseable {
                 continue;
             }
             MessageDigest digest = Sftp.sha256();
-            try (SftpClient.CloseableHandle handle = dst.create(to)) {
+            try (SftpClient.CloseableHandle handle = dst.create(to, SourceWalker.mode(before))) {
                 try (InputStream in = src.read(e.readPath());
                         OutputStream out = hooks.targetStream(e.rel(), write, dst.output(to, handle))) {
                     byte[] buf = new byte[Sftp.IO_BUFFER];
@@ -475,7 +476,7 @@ public final class SyncEngine implements AutoCloseable {
         try (OutputStream out = hooks.targetStream(e.rel(), write, staged)) {
             out.write(data);
         }
-        try (SftpClient.CloseableHandle handle = dst.create(to)) {
+        try (SftpClient.CloseableHandle handle = dst.create(to, SourceWalker.mode(after))) {
             dst.writeSmall(handle, staged.toByteArray());
             dst.fsync(handle);
             Attributes attrs = new Attributes().perms(SourceWalker.mode(after)).modifyTime(after.getModifyTime());

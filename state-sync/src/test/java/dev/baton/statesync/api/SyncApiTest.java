@@ -1,5 +1,8 @@
 package dev.baton.statesync.api;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -7,6 +10,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.baton.common.testing.EmbeddedSshResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -18,7 +23,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -34,10 +41,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestProfile(TwoSiteProfile.class)
 @WithTestResource(value = EmbeddedSshResource.class, initArgs = @ResourceArg(name = "prefix", value = "baton.test.primary"))
 @WithTestResource(value = EmbeddedSshResource.class, initArgs = @ResourceArg(name = "prefix", value = "baton.test.standby"))
+@WithTestResource(NotifierFake.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SyncApiTest {
     private static final String TOKEN = "test-token-0123456789";
     private static final String SECRET = "BROKER_PASSWORD=s3cr3t-value";
+
+    @NotifierFake.InjectNotifier
+    WireMockServer notifier;
 
     static Path root(String site) {
         return Path.of(ConfigProvider.getConfig().getValue("baton.test." + site + ".root", String.class));
@@ -112,6 +123,16 @@ class SyncApiTest {
         given().get("/api/v1/status").then().body("targets[0].lastError", containsString("epoch 5"));
         given().get("/q/metrics").then().body(containsString("reason=\"stale_epoch\""));
         Files.writeString(epoch, "1\n");
+
+        // each refusal is alerted to the notifier (retried past its first 503), without secrets
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> notifier.verify(
+                postRequestedFor(urlEqualTo("/api/v1/alerts"))
+                        .withHeader("Authorization", WireMock.equalTo("Bearer " + NotifierFake.TOKEN))
+                        .withRequestBody(matchingJsonPath("$.severity", WireMock.equalTo("CRITICAL")))
+                        .withRequestBody(matchingJsonPath("$.dedupKey", WireMock.equalTo("state-sync/standby/stale_epoch")))
+                        .withRequestBody(WireMock.containing("epoch 5"))));
+        assertThat(notifier.getAllServeEvents()).allSatisfy(e ->
+                assertThat(e.getRequest().getBodyAsString()).doesNotContain("s3cr3t"));
     }
 
     @Test
