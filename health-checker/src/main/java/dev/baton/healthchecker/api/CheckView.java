@@ -3,7 +3,6 @@ package dev.baton.healthchecker.api;
 import dev.baton.common.wire.HealthStatus;
 import dev.baton.healthchecker.probe.CheckDefinition;
 import dev.baton.healthchecker.verdict.CheckState;
-import java.time.Duration;
 import java.time.Instant;
 
 /** A check's definition and current state, as {@code GET /api/v1/checks} shows it (credentials never included). */
@@ -13,8 +12,8 @@ public record CheckView(
         String type,
         String target,
         boolean critical,
-        Duration interval,
-        Duration timeout,
+        long intervalMs,
+        long timeoutMs,
         int failureThreshold,
         int successThreshold,
         HealthStatus status,
@@ -27,8 +26,8 @@ public record CheckView(
         Instant certificateNotAfter) {
 
     static CheckView of(CheckDefinition c, CheckState s) {
-        return new CheckView(c.name(), c.site(), c.type().wireName(), c.displayTarget(), c.critical(), c.interval(),
-                c.timeout(), c.failureThreshold(), c.successThreshold(), s.status(), s.since(), s.consecutiveFailures(),
+        return new CheckView(c.name(), c.site(), c.type().wireName(), c.displayTarget(), c.critical(), c.interval().toMillis(),
+                c.timeout().toMillis(), c.failureThreshold(), c.successThreshold(), s.status(), s.since(), s.consecutiveFailures(),
                 s.consecutiveSuccesses(), s.latencyMs(), s.lastError(), s.checkedAt(), s.certificateNotAfter().orElse(null));
     }
 }

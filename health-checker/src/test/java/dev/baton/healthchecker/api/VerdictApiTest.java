@@ -183,6 +183,8 @@ class VerdictApiTest {
                 .body("find { it.name == 'primary-engine' }.type", equalTo("http"))
                 .body("find { it.name == 'primary-engine' }.status", equalTo("UP"))
                 .body("find { it.name == 'primary-engine' }.failureThreshold", equalTo(2))
+                .body("find { it.name == 'primary-engine' }.intervalMs", equalTo(500))
+                .body("find { it.name == 'primary-engine' }.timeoutMs", equalTo(400))
                 .body("find { it.name == 'primary-engine' }.latencyMs", org.hamcrest.Matchers.notNullValue())
                 .body("find { it.name == 'primary-grafana' }.critical", equalTo(false))
                 .body(not(containsString(LoopbackPeersResource.COORDINATOR_TOKEN))));
