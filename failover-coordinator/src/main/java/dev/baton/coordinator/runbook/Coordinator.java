@@ -178,8 +178,10 @@ public class Coordinator {
             }
             case REMEDIATE -> remediate(s, d);
             case REFUSED -> {
-                if (!d.summary().equals(lastRecordedRefusal)) {
-                    lastRecordedRefusal = d.summary();
+                // recorded once per distinct set of reasons: details such as ages change every tick
+                String reasons = s.activeSite() + ":" + d.unmet().stream().map(c -> c.name()).sorted().toList();
+                if (!reasons.equals(lastRecordedRefusal)) {
+                    lastRecordedRefusal = reasons;
                     store.history("decision-refused", null, d.summary());
                     store.setLastDecision(toJson(d));
                     notifier.trySend(Severity.WARNING, "Baton: " + s.activeSite() + " is down but failover is refused",
