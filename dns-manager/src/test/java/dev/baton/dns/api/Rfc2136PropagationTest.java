@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.baton.dns.testing.DnsWorld;
 import dev.baton.dns.testing.DnsWorldResource;
 import dev.baton.dns.testing.InjectDnsWorld;
-import dev.baton.dns.testing.KnotServers;
+import dev.baton.common.testing.KnotServers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;

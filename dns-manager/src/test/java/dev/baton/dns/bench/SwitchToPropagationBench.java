@@ -5,7 +5,7 @@ import static io.restassured.RestAssured.given;
 import dev.baton.dns.testing.DnsWorld;
 import dev.baton.dns.testing.DnsWorldResource;
 import dev.baton.dns.testing.InjectDnsWorld;
-import dev.baton.dns.testing.KnotServers;
+import dev.baton.common.testing.KnotServers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

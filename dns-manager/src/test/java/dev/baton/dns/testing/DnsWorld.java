@@ -1,5 +1,6 @@
 package dev.baton.dns.testing;
 
+import dev.baton.common.testing.KnotServers;
 import java.util.List;
 
 /**

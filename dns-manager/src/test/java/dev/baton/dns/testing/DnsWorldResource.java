@@ -1,5 +1,6 @@
 package dev.baton.dns.testing;
 
+import dev.baton.common.testing.KnotServers;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;

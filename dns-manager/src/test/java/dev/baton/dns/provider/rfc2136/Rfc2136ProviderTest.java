@@ -9,7 +9,7 @@ import dev.baton.dns.provider.ProviderCalls;
 import dev.baton.dns.provider.ProviderException;
 import dev.baton.dns.provider.RecordChange;
 import dev.baton.dns.provider.RecordType;
-import dev.baton.dns.testing.KnotServers;
+import dev.baton.common.testing.KnotServers;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
