@@ -144,7 +144,11 @@ public class OutboxWorker {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | RuntimeException e) {
             // The database is away: leases expire and the next drain (or a restarted notifier) picks the rows up.
-            LOG.warnf("outbox drain stopped: %s", rootMessage(e));
+            if (drainer.isShutdown()) {
+                LOG.debugf("outbox drain stopped by shutdown: %s", rootMessage(e));
+            } else {
+                LOG.warnf("outbox drain stopped: %s", rootMessage(e));
+            }
         }
         refreshDepth();
         return attempted;
