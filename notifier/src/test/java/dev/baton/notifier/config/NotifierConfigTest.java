@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.common.MapBackedConfigSource;
@@ -98,5 +99,32 @@ public class NotifierConfigTest {
         Map<String, String> m = valid();
         m.put("baton.notifier.channels.pd.pagerduty.routing-key", "short");
         assertThatThrownBy(() -> build(m)).hasMessageContaining("baton.notifier.channels.pd.pagerduty.routing-key");
+    }
+
+    @Test
+    void everyKeyCanComeFromEnvironmentVariables() {
+        Map<String, String> env = Map.of(
+                "BATON_NOTIFIER_CHANNELS_OPS_TELEGRAM_TOKEN", TOKEN,
+                "BATON_NOTIFIER_CHANNELS_OPS_TELEGRAM_CHAT_ID", "-1001234567890",
+                "BATON_NOTIFIER_CHANNELS_OPS_FALLBACK", "desk",
+                "BATON_NOTIFIER_CHANNELS_DESK_EMAIL_FROM", "baton@example.test",
+                "BATON_NOTIFIER_CHANNELS_DESK_EMAIL_TO", "oncall@example.test,desk@example.test",
+                "BATON_NOTIFIER_ROUTES_0__CHANNELS", "ops,desk",
+                "BATON_NOTIFIER_ROUTES_0__LABELS_SITE", "primary",
+                "BATON_NOTIFIER_PIPELINE_GROUP_WAIT", "0s",
+                "BATON_NOTIFIER_OUTBOX_MAX_AGE", "2h");
+        NotifierConfig c = new SmallRyeConfigBuilder()
+                .withMapping(NotifierConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new EnvConfigSource(env, 300))
+                .build().getConfigMapping(NotifierConfig.class);
+        assertThat(ConfigValidator.problems(c)).isEmpty();
+        assertThat(c.channels().get("ops").telegram().orElseThrow().chatId()).isEqualTo("-1001234567890");
+        assertThat(c.channels().get("ops").fallback()).contains("desk");
+        assertThat(c.channels().get("desk").email().orElseThrow().to()).containsExactly("oncall@example.test", "desk@example.test");
+        assertThat(c.routes().get(0).channels()).containsExactly("ops", "desk");
+        assertThat(c.routes().get(0).labels()).containsEntry("site", "primary");
+        assertThat(c.pipeline().groupWait()).isZero();
+        assertThat(c.outbox().maxAge()).isEqualTo(Duration.ofHours(2));
     }
 }
