@@ -5,6 +5,7 @@ import dev.baton.common.wire.SyncRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
@@ -20,4 +21,14 @@ interface StateSyncApi {
     @GET
     @Path("/status")
     JsonNode status();
+
+    /** The site state-sync replicates from, and the epoch it follows. 404 when none is set. */
+    @GET
+    @Path("/active")
+    JsonNode active();
+
+    /** Names the active site of an epoch; state-sync refuses (409) an epoch older than the one it follows. */
+    @PUT
+    @Path("/active")
+    JsonNode setActive(@HeaderParam("Authorization") String authorization, ActiveSite request);
 }

@@ -34,6 +34,38 @@ public class StateSyncClient {
         }
     }
 
+    /** The site state-sync currently replicates from and the epoch it follows; empty when none is set. */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 300, abortOn = ServiceCallFailed.Refused.class)
+    public Optional<ActiveSite> active() {
+        JsonNode a;
+        try {
+            a = api.active();
+        } catch (RuntimeException e) {
+            ServiceCallFailed failed = ServiceCallFailed.from("state-sync", e);
+            if (failed.refused()) {
+                return Optional.empty(); // 404: no active site set
+            }
+            throw failed;
+        }
+        return a == null || !a.hasNonNull("site") ? Optional.empty()
+                : Optional.of(new ActiveSite(a.get("site").asText(), a.path("epoch").asLong()));
+    }
+
+    /**
+     * Makes {@code site} the source of replication from {@code epoch} on, so continuous replication
+     * follows the active site. A 4xx (an epoch older than state-sync's) is not retried.
+     */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 300, abortOn = ServiceCallFailed.Refused.class)
+    public void setActive(String site, long epoch) {
+        try {
+            api.setActive(authorization, new ActiveSite(site, epoch));
+        } catch (RuntimeException e) {
+            throw ServiceCallFailed.from("state-sync", e);
+        }
+    }
+
     /** When {@code target}'s copy was last brought up to date, if state-sync knows. */
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 300, abortOn = ServiceCallFailed.Refused.class)

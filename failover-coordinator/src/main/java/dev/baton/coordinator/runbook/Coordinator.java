@@ -10,6 +10,7 @@ import dev.baton.common.wire.ObserverSummary;
 import dev.baton.common.wire.Severity;
 import dev.baton.common.wire.VerdictReport;
 import dev.baton.coordinator.client.NotifierClient;
+import dev.baton.coordinator.client.ActiveSite;
 import dev.baton.coordinator.client.StateSyncClient;
 import dev.baton.coordinator.config.CoordinatorConfig;
 import dev.baton.coordinator.policy.Decision;
@@ -351,6 +352,7 @@ public class Coordinator {
         if (s.state() != FailoverState.PRIMARY_ACTIVE && s.state() != FailoverState.STANDBY_ACTIVE) {
             return Optional.empty();
         }
+        reconcileReplication(s);
         String inactive = sites.other(s.activeSite());
         Set<String> running;
         try {
@@ -382,6 +384,23 @@ public class Coordinator {
                 + ", epoch " + s.epoch(), "baton-split-brain-" + inactive, Map.of("site", inactive));
         LOG.error(outcome);
         return Optional.of(outcome);
+    }
+
+    /**
+     * Keeps state-sync replicating from the active site at the current epoch, e.g. after state-sync
+     * restarted with its configured defaults or missed the hand-over at the end of an operation.
+     */
+    private void reconcileReplication(StateRow s) {
+        try {
+            Optional<ActiveSite> a = stateSync.active();
+            if (a.isEmpty() || !a.get().site().equals(s.activeSite()) || a.get().epoch() < s.epoch()) {
+                stateSync.setActive(s.activeSite(), s.epoch());
+                LOG.infof("state-sync told that %s is active at epoch %d (it followed %s)", s.activeSite(), s.epoch(),
+                        a.map(x -> x.site() + "@" + x.epoch()).orElse("nothing"));
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("state-sync replication not reconciled: %s", e.getMessage());
+        }
     }
 
     // ---- reads

@@ -9,6 +9,7 @@ import dev.baton.common.wire.SwitchRequest;
 import dev.baton.coordinator.client.DnsManagerClient;
 import dev.baton.coordinator.client.NotifierClient;
 import dev.baton.coordinator.client.ServiceCallFailed;
+import dev.baton.coordinator.client.ActiveSite;
 import dev.baton.coordinator.client.StateSyncClient;
 import dev.baton.coordinator.config.CoordinatorConfig;
 import dev.baton.coordinator.policy.ObserverView;
@@ -243,7 +244,9 @@ public class StepRunner {
         String pullFailure = null;
         if (!Boolean.FALSE.equals(ctx.fromReachable)) {
             try {
-                stateSync.sync(ctx.from(), ctx.to(), ctx.epoch());
+                // The pull ships the state of the epoch being left: state-sync follows the active site of
+                // that epoch until the start step hands replication to the new site at this operation's epoch.
+                stateSync.sync(ctx.from(), ctx.to(), replicationEpochOf(ctx.from(), ctx.epoch()));
                 store.setRpo(ctx.op.id(), 0);
                 return "final sync " + ctx.from() + " -> " + ctx.to() + " done (RPO 0s)";
             } catch (ServiceCallFailed e) {
@@ -271,6 +274,31 @@ public class StepRunner {
                 + last.get() + ", RPO " + Math.round(rpo) + "s";
     }
 
+    /**
+     * The epoch state-sync follows for {@code site}; if state-sync follows another site (it restarted, or
+     * missed a hand-over), it is first told that {@code site} is active at the epoch before {@code epoch}.
+     */
+    private long replicationEpochOf(String site, long epoch) {
+        Optional<ActiveSite> active = stateSync.active();
+        if (active.isPresent() && active.get().site().equals(site)) {
+            return active.get().epoch();
+        }
+        long previous = Math.max(0, epoch - 1);
+        stateSync.setActive(site, previous);
+        return previous;
+    }
+
+    /** Hands continuous replication to the new active site; the epoch files fence old pushes even if this fails. */
+    private String handOverReplication(String site, long epoch) {
+        try {
+            stateSync.setActive(site, epoch);
+            return "; state-sync now replicates from " + site;
+        } catch (RuntimeException e) {
+            LOG.warnf("state-sync not told that %s is active at epoch %d (%s); the coordinator retries", site, epoch, e.getMessage());
+            return "; state-sync not yet told (" + e.getMessage() + "), retried by the coordinator";
+        }
+    }
+
     private String start(OperationContext ctx, Instant deadline) throws StepFailed {
         String site = ctx.to();
         try {
@@ -280,7 +308,7 @@ public class StepRunner {
                 throw new StepFailed("compose up on " + site + " exited " + r.exitCode() + ": " + SiteShell.firstLine(r.stderr()));
             }
             store.setActiveSite(site);
-            return "stack started on " + site + " with epoch " + ctx.epoch();
+            return "stack started on " + site + " with epoch " + ctx.epoch() + handOverReplication(site, ctx.epoch());
         } catch (SshFailure e) {
             throw new StepFailed("cannot start " + site + ": " + e.getMessage(), e);
         }

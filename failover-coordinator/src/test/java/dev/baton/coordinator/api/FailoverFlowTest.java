@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.baton.coordinator.support.CoordinatorTestSupport.awaitEnd;
 import static dev.baton.coordinator.support.CoordinatorTestSupport.post;
@@ -118,7 +119,11 @@ class FailoverFlowTest {
                 .anyMatch(c -> c.contains("stop trading-engine ib-gateway"));
         world.fakes.verify(postRequestedFor(urlPathEqualTo("/api/v1/sync"))
                 .withHeader("Authorization", WireMock.equalTo("Bearer sync-token-0123456789"))
-                .withRequestBody(equalToJson("{\"from\":\"primary\",\"to\":\"standby\",\"epoch\":1}")));
+                .withRequestBody(equalToJson("{\"from\":\"primary\",\"to\":\"standby\",\"epoch\":0}")));
+        // the final pull ships epoch 0's state; then replication follows the new active site at epoch 1
+        world.fakes.verify(putRequestedFor(urlPathEqualTo("/api/v1/active"))
+                .withHeader("Authorization", WireMock.equalTo("Bearer sync-token-0123456789"))
+                .withRequestBody(equalToJson("{\"site\":\"standby\",\"epoch\":1}")));
         world.fakes.verify(postRequestedFor(urlPathEqualTo("/api/v1/switch"))
                 .withHeader("Authorization", WireMock.equalTo("Bearer dns-token-0123456789"))
                 .withRequestBody(matchingJsonPath("$.from", WireMock.equalTo(World.PRIMARY_IP)))
@@ -230,7 +235,9 @@ class FailoverFlowTest {
         given().get("/api/v1/operations/" + failback).then()
                 .body("steps.name", equalTo(List.of("announce", "re-sync-to-primary", "fence", "final-sync", "start", "wait-healthy", "dns", "done")));
         world.fakes.verify(2, postRequestedFor(urlPathEqualTo("/api/v1/sync"))
-                .withRequestBody(equalToJson("{\"from\":\"standby\",\"to\":\"primary\",\"epoch\":2}")));
+                .withRequestBody(equalToJson("{\"from\":\"standby\",\"to\":\"primary\",\"epoch\":1}")));
+        world.fakes.verify(putRequestedFor(urlPathEqualTo("/api/v1/active"))
+                .withRequestBody(equalToJson("{\"site\":\"primary\",\"epoch\":2}")));
         world.fakes.verify(postRequestedFor(urlPathEqualTo("/api/v1/switch"))
                 .withRequestBody(matchingJsonPath("$.from", WireMock.equalTo(World.STANDBY_IP)))
                 .withRequestBody(matchingJsonPath("$.to", WireMock.equalTo(World.PRIMARY_IP))));

@@ -51,8 +51,11 @@ class ScheduledFailoverTest {
         // the old primary reboots and its restart policy brings the engine back: the guard fences it on its own
         world.primaryEngineRestartsByItself();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> assertThat(world.primaryCompose().running()).isEmpty());
-        given().get("/api/v1/history").then().body("kind", org.hamcrest.Matchers.hasItem("split-brain"));
+                .untilAsserted(() -> {
+                    assertThat(world.primaryCompose().running()).isEmpty();
+                    // the guard records the fence once the stop is confirmed, a moment after the engine stopped
+                    given().get("/api/v1/history").then().body("kind", org.hamcrest.Matchers.hasItem("split-brain"));
+                });
         given().get("/api/v1/status").then().body("state", equalTo("STANDBY_ACTIVE"));
         world.assertNeverTwoEngines();
     }

@@ -3,7 +3,9 @@ package dev.baton.coordinator.support;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +13,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.Parameters;
 import com.github.tomakehurst.wiremock.extension.ServeEventListener;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.baton.common.testing.CommandHandler;
 import dev.baton.common.testing.ComposeEmulator;
@@ -134,6 +137,7 @@ public final class World implements AutoCloseable {
                 + "{\"target\":\"primary\",\"lastSuccessAt\":\"" + lastSync + "\",\"lagSeconds\":60.0,\"bytes\":2048,\"files\":3,\"lastError\":null}]";
         fakes.stubFor(get(urlPathEqualTo("/api/v1/status")).willReturn(json(200, status)));
         authed("/api/v1/sync", "sync-token-0123456789", json(200, "{\"files\":3,\"bytes\":2048,\"durationMs\":12}"));
+        replicationFake();
         authed("/api/v1/switch", "dns-token-0123456789", json(200, "{\"changed\":true}"));
         fakes.stubFor(get(urlPathEqualTo("/api/v1/propagation")).willReturn(json(200, "{\"propagated\":true,\"results\":[]}")));
         authed("/api/v1/alerts", "notifier-token-0123456789", json(202, "{\"id\":\"a-1\",\"status\":\"accepted\"}"));
@@ -142,6 +146,27 @@ public final class World implements AutoCloseable {
                 .withServeEventListener("power-off", Parameters.empty())
                 .willReturn(json(201, "{\"action\":{\"id\":7,\"command\":\"poweroff\",\"status\":\"running\"}}")));
         fakes.stubFor(get(urlPathEqualTo("/v1/servers/42")).willReturn(json(200, "{\"server\":{\"id\":42,\"status\":\"running\"}}")));
+    }
+
+    /**
+     * state-sync's {@code /api/v1/active}, stateful as the real one: primary at epoch 0 to begin with;
+     * each accepted {@code PUT} (site, epoch) becomes what {@code GET} answers.
+     */
+    private void replicationFake() {
+        String scenario = "replication";
+        List<String> states = List.of(Scenario.STARTED, "standby@1", "primary@2");
+        List<String> bodies = List.of("{\"site\":\"primary\",\"epoch\":0}", "{\"site\":\"standby\",\"epoch\":1}",
+                "{\"site\":\"primary\",\"epoch\":2}");
+        for (int i = 0; i < states.size(); i++) {
+            fakes.stubFor(get(urlPathEqualTo("/api/v1/active")).inScenario(scenario).whenScenarioStateIs(states.get(i))
+                    .willReturn(json(200, bodies.get(i))));
+            if (i + 1 < states.size()) {
+                fakes.stubFor(put(urlPathEqualTo("/api/v1/active")).inScenario(scenario).whenScenarioStateIs(states.get(i))
+                        .withHeader("Authorization", equalTo("Bearer sync-token-0123456789"))
+                        .withRequestBody(equalToJson(bodies.get(i + 1)))
+                        .willReturn(json(200, bodies.get(i + 1))).willSetStateTo(states.get(i + 1)));
+            }
+        }
     }
 
     private void authed(String path, String token, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder ok) {
