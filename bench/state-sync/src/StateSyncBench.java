@@ -98,7 +98,7 @@ public class StateSyncBench {
         Site lt = site("lag-dst", lagBaton);
         lagEngine.cycle(ls, lt, 1);
         rsync(lagSrc, lagRsync);
-        List<Double> baton = lag(lagSrc, lagBaton, lagFiles, lagSeconds, () -> {
+        List<Double> baton = lag("state-sync", lagSrc, lagBaton, lagFiles, lagSeconds, () -> {
             try {
                 lagEngine.cycle(ls, lt, 1);
                 Thread.sleep(200); // the service's default poll interval (fixed delay)
@@ -107,7 +107,8 @@ public class StateSyncBench {
                 throw new IllegalStateException(e);
             }
         });
-        List<Double> rs = lag(lagSrc, lagRsync, lagFiles, lagSeconds, () -> rsync(lagSrc, lagRsync));
+        List<Double> rs = lag("rsync", lagSrc, lagRsync, lagFiles, lagSeconds, () -> rsync(lagSrc, lagRsync));
+        System.out.printf("load average during the run: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.printf("(c) lag, 10 files rewritten every 100 ms, %,d-file state dir, %d s: rsync in a back-to-back loop"
                 + " p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d samples); state-sync polling every 200 ms p50 %.0f ms,"
                 + " p99 %.0f ms, max %.0f ms (%d samples); goal: state-sync p99 < 1000 ms%n",
@@ -204,7 +205,7 @@ public class StateSyncBench {
      * Runs {@code replicate} in a loop while a writer rewrites 10 files every 100 ms; a checker reads the
      * target every 2 ms and records, per write, the time until the target shows that write (or a later one).
      */
-    private List<Double> lag(Path src, Path dst, int files, int seconds, BooleanSupplier replicate) throws Exception {
+    private List<Double> lag(String who, Path src, Path dst, int files, int seconds, BooleanSupplier replicate) throws Exception {
         Map<Integer, long[]> pending = new ConcurrentHashMap<>(); // file -> {seq, writtenAtNanos}
         List<Double> lags = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean stop = new AtomicBoolean();
@@ -263,7 +264,7 @@ public class StateSyncBench {
         loop.join();
         checker.join();
         if (!pending.isEmpty()) {
-            System.out.println("    " + pending.size() + " writes never arrived within 10 s");
+            System.out.println("    " + who + ": " + pending.size() + " files' last writes had not arrived 10 s after the writer stopped");
         }
         return new ArrayList<>(lags);
     }
