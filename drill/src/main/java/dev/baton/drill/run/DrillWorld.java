@@ -228,9 +228,6 @@ public final class DrillWorld implements AutoCloseable {
         env.put("BATON_HEALTH_PUSH_HEARTBEAT", "1s");
         int i = 0;
         for (SimulatedSite site : List.of(primary, standby)) {
-            // the engine decides the primary's status; a stopped standby engine is its normal state, so
-            // there the SSH port (the host is up and can take over) is what counts
-            boolean engineCritical = site == primary;
             String p = "BATON_HEALTH_CHECKS_" + i++ + "__";
             env.put(p + "NAME", site.name() + "-engine");
             env.put(p + "SITE", site.name());
@@ -241,7 +238,6 @@ public final class DrillWorld implements AutoCloseable {
             env.put(p + "TIMEOUT", "400ms");
             env.put(p + "FAILURE_THRESHOLD", "2");
             env.put(p + "SUCCESS_THRESHOLD", "1");
-            env.put(p + "CRITICAL", String.valueOf(engineCritical));
             p = "BATON_HEALTH_CHECKS_" + i++ + "__";
             env.put(p + "NAME", site.name() + "-host");
             env.put(p + "SITE", site.name());
@@ -270,6 +266,8 @@ public final class DrillWorld implements AutoCloseable {
         env.put(c + "POLICY_COOLDOWN", "20s");
         env.put(c + "POLICY_MAINTENANCE_WINDOWS", "none");
         env.put(c + "POLICY_MAX_SYNC_AGE", "60s");
+        // a fenced site's engine is DOWN on purpose: judge a handover target by its host check
+        env.put(c + "POLICY_TARGET_READY_IGNORES", ".*-engine");
         env.put(c + "FENCE_SESSION_RELEASE", "10s");
         env.put(c + "FENCE_CONNECT_TIMEOUT", "3s");
         env.put(c + "DNS_ZONE", ZONE);

@@ -38,7 +38,8 @@ public class DnsManagerClient {
     public boolean propagated(String name, String type, String expected, Duration wait) {
         JsonNode answer;
         try {
-            answer = api.propagation(name, type, expected, wait.toSeconds() + "s");
+            // dns-manager takes whole seconds or an ISO-8601 duration
+            answer = api.propagation(name, type, expected, String.valueOf(wait.toSeconds()));
         } catch (RuntimeException e) {
             throw ServiceCallFailed.from("dns-manager", e);
         }

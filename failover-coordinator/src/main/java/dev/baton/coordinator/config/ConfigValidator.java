@@ -46,6 +46,13 @@ public final class ConfigValidator {
         } catch (IllegalArgumentException e) {
             problems.add(P + "policy.maintenance-windows: " + e.getMessage());
         }
+        c.policy().targetReadyIgnores().ifPresent(regex -> {
+            try {
+                java.util.regex.Pattern.compile(regex);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                problems.add(P + "policy.target-ready-ignores: not a regular expression: " + e.getDescription());
+            }
+        });
         if (c.tick().compareTo(c.leader().lease().dividedBy(2)) >= 0) {
             problems.add(P + "tick: must be less than half of " + P + "leader.lease so the lease is renewed in time");
         }

@@ -175,6 +175,15 @@ public interface CoordinatorConfig {
         @WithDefault("true")
         boolean requireStandbyUp();
 
+        /**
+         * Regex of check names left out when judging whether the target site can take over, e.g.
+         * {@code .*-engine}: the target's engine is stopped on purpose, so its engine checks are DOWN
+         * while the host is perfectly ready. The active site is always judged by all its critical checks.
+         * Default: none (the target's full site status counts).
+         */
+        @WithName("target-ready-ignores")
+        Optional<String> targetReadyIgnores();
+
         /** The standby's synced state must be younger than this. Default 15m. */
         @WithName("max-sync-age")
         @WithDefault("15m")

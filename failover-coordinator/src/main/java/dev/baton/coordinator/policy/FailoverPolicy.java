@@ -152,8 +152,9 @@ public final class FailoverPolicy {
     private static void addTarget(List<Condition> c, PolicyInput in, boolean checkFreshness) {
         PolicySettings s = in.settings();
         if (s.requireStandbyUp()) {
-            Quorum up = quorum(in, in.otherSite(), HealthStatus.UP);
-            c.add(Condition.of(TARGET_UP, up.reached(), up.describe(in.otherSite(), "UP")));
+            Quorum up = quorum(in, in.otherSite(), HealthStatus.UP, true);
+            c.add(Condition.of(TARGET_UP, up.reached(), up.describe(in.otherSite(),
+                    s.targetReadyIgnores() == null ? "UP" : "ready (checks matching " + s.targetReadyIgnores() + " aside)")));
         } else {
             c.add(Condition.of(TARGET_UP, true, "not required by config"));
         }
@@ -168,6 +169,11 @@ public final class FailoverPolicy {
 
     /** Counts the observers that are configured, not stale, and see {@code site} in {@code status}. */
     static Quorum quorum(PolicyInput in, String site, HealthStatus status) {
+        return quorum(in, site, status, false);
+    }
+
+    /** As above; with {@code readiness}, a site is judged by {@link ObserverView#readinessOf} (the target of a handover). */
+    static Quorum quorum(PolicyInput in, String site, HealthStatus status, boolean readiness) {
         PolicySettings s = in.settings();
         List<Instant> sinces = new ArrayList<>();
         List<String> stale = new ArrayList<>();
@@ -178,7 +184,7 @@ public final class FailoverPolicy {
                 silent.add(name);
             } else if (Duration.between(v.observedAt(), in.now()).compareTo(s.staleness()) > 0) {
                 stale.add(name);
-            } else if (v.statusOf(site) == status) {
+            } else if ((readiness ? v.readinessOf(site, s.targetReadyIgnores()) : v.statusOf(site)) == status) {
                 ObserverView.SiteView sv = v.sites().get(site);
                 sinces.add(sv.since() == null ? v.observedAt() : sv.since());
             }

@@ -44,12 +44,14 @@ public class VerdictBook {
     }
 
     private static ObserverView.SiteView view(ObserverView previous, String site, SiteVerdict verdict, Instant observedAt) {
+        Map<String, HealthStatus> checks = new HashMap<>();
+        verdict.checks().forEach(c -> checks.put(c.name(), c.status()));
         if (verdict.since() != null) {
-            return new ObserverView.SiteView(verdict.status(), verdict.since());
+            return new ObserverView.SiteView(verdict.status(), verdict.since(), checks);
         }
         ObserverView.SiteView before = previous == null ? null : previous.sites().get(site);
         Instant since = before != null && before.status() == verdict.status() ? before.since() : observedAt;
-        return new ObserverView.SiteView(verdict.status(), since);
+        return new ObserverView.SiteView(verdict.status(), since, checks);
     }
 
     public Map<String, ObserverView> snapshot() {

@@ -94,7 +94,8 @@ public class Coordinator {
         return new PolicySettings(observers, c.observers().quorum().orElse(PolicySettings.majority(observers.size())),
                 c.observers().staleness(), c.policy().confirmation(), c.policy().cooldown(), c.policy().dailyCap(),
                 c.policy().requireStandbyUp(), c.policy().maxSyncAge(), MaintenanceWindow.parseAll(c.policy().maintenanceWindows()),
-                c.policy().automatic(), c.policy().automaticFailback(), c.policy().remediation().enabled(), c.policy().remediation().grace());
+                c.policy().automatic(), c.policy().automaticFailback(), c.policy().remediation().enabled(), c.policy().remediation().grace(),
+                c.policy().targetReadyIgnores().map(java.util.regex.Pattern::compile).orElse(null));
     }
 
     // ---- start-up and leadership

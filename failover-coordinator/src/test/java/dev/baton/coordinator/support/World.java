@@ -3,6 +3,7 @@ package dev.baton.coordinator.support;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
@@ -139,7 +140,12 @@ public final class World implements AutoCloseable {
         authed("/api/v1/sync", "sync-token-0123456789", json(200, "{\"files\":3,\"bytes\":2048,\"durationMs\":12}"));
         replicationFake();
         authed("/api/v1/switch", "dns-token-0123456789", json(200, "{\"changed\":true}"));
-        fakes.stubFor(get(urlPathEqualTo("/api/v1/propagation")).willReturn(json(200, "{\"propagated\":true,\"results\":[]}")));
+        // dns-manager's answer: "complete" when every authoritative server answers the expected value;
+        // like dns-manager, the fake refuses a wait that is not whole seconds or an ISO-8601 duration
+        fakes.stubFor(get(urlPathEqualTo("/api/v1/propagation")).atPriority(10).willReturn(json(400,
+                "{\"type\":\"about:blank\",\"title\":\"Invalid request\",\"status\":400,\"detail\":\"wait must be seconds (e.g. 30) or an ISO-8601 duration (e.g. PT30S)\"}")));
+        fakes.stubFor(get(urlPathEqualTo("/api/v1/propagation")).atPriority(1).withQueryParam("wait", matching("[0-9]+|P.*"))
+                .willReturn(json(200, "{\"complete\":true,\"timedOut\":false,\"nameservers\":[]}")));
         authed("/api/v1/alerts", "notifier-token-0123456789", json(202, "{\"id\":\"a-1\",\"status\":\"accepted\"}"));
         // Hetzner-style power-off: POST action, then GET the server until status is "off"
         fakes.stubFor(post(urlPathEqualTo("/v1/servers/42/actions/poweroff")).withHeader("Authorization", equalTo("Bearer cloud-token-0123456789"))
