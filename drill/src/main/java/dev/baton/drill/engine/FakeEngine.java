@@ -73,6 +73,14 @@ public final class FakeEngine {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ticks.shutdownNow();
+            try {
+                ticks.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // the last sequence number this engine wrote: the drill's RPO reference after a clean stop
+            System.out.println("stopped-at-seq " + seq);
+            System.out.flush();
             logout();
             server.stop(0);
             stopped.countDown();

@@ -135,8 +135,8 @@ public final class SimulatedSite implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx64m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), FakeEngine.class.getName(),
                 name, root.toString(), String.valueOf(enginePort), brokerUrl, account)
-                .redirectOutput(root.resolve("engine.out").toFile())
-                .redirectError(root.resolve("engine.err").toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("engine.out").toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(root.resolve("engine.err").toFile()));
         engine = pb.start();
         events.add(new EngineEvent(Instant.now(), name, true, cause));
     }
