@@ -38,6 +38,8 @@ public final class Scenarios {
         Instant engineUp = follow(w, limit, "standby engine trading", () -> "standby".equals(w.broker().activeEngine(DrillWorld.ACCOUNT)));
         Instant dns = follow(w, limit, "DNS at every NS", () -> w.dnsEverywhere(DrillWorld.STANDBY_ADDRESS));
         JsonNode op = lastOperation(w, "FAILOVER");
+        report.check("failover completed", active != null && engineUp != null && dns != null,
+                "standby active " + (active != null) + ", standby engine trading " + (engineUp != null) + ", DNS switched " + (dns != null));
 
         report.figure("detection (fault -> decision)", between(fault, opStart(op, failingOver)));
         report.figure("fence", stepDuration(op, "fence"));
@@ -62,6 +64,8 @@ public final class Scenarios {
             Instant backEngine = follow(w, limit, "primary engine trading", () -> "primary".equals(w.broker().activeEngine(DrillWorld.ACCOUNT)));
             Instant backDns = follow(w, limit, "DNS back at every NS", () -> w.dnsEverywhere(DrillWorld.PRIMARY_ADDRESS));
             report.figure("failback (request -> engine + DNS)", between(failbackAsked, latest(backEngine, backDns)));
+            report.check("failback completed", backEngine != null && backDns != null,
+                    "primary engine trading " + (backEngine != null) + ", DNS reverted " + (backDns != null));
             long primaryFrom = startedFromSeq(w.primary().root());
             report.figure("failback RPO (state records lost)", String.valueOf(Math.max(0, lastStandbySeq - primaryFrom)));
             report.check("no state regression on failback", primaryFrom >= lastStandbySeq,
