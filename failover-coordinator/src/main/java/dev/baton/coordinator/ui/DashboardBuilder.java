@@ -1,0 +1,131 @@
+package dev.baton.coordinator.ui;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.common.wire.CoordinatorStatus;
+import dev.baton.common.wire.HealthStatus;
+import dev.baton.common.wire.ObserverSummary;
+import dev.baton.coordinator.policy.Decision;
+import dev.baton.coordinator.policy.ObserverView;
+import dev.baton.coordinator.policy.VerdictBook;
+import dev.baton.coordinator.runbook.Coordinator;
+import dev.baton.coordinator.store.CoordinatorStore;
+import dev.baton.coordinator.store.HistoryEntry;
+import dev.baton.coordinator.store.OperationRow;
+import dev.baton.coordinator.store.StepRow;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.TreeMap;
+
+/** Reads the coordinator's state into a {@link Dashboard}. Blocking (database reads): call it on a worker thread. */
+@ApplicationScoped
+public class DashboardBuilder {
+    /** How many finished operations the page and {@code baton status} list. */
+    static final int RECENT = 5;
+
+    private final Coordinator coordinator;
+    private final CoordinatorStore store;
+    private final VerdictBook verdicts;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public DashboardBuilder(Coordinator coordinator, CoordinatorStore store, VerdictBook verdicts, ObjectMapper json, Clock clock) {
+        this.coordinator = coordinator;
+        this.store = store;
+        this.verdicts = verdicts;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public Dashboard build() {
+        Instant now = clock.instant();
+        CoordinatorStatus s = coordinator.status();
+        Map<String, ObserverView> seen = verdicts.snapshot();
+        List<Dashboard.ObserverRow> observers = new ArrayList<>();
+        new TreeMap<>(s.observers()).forEach((name, summary) -> observers.add(observer(name, summary, seen.get(name), now)));
+
+        Op ops = new Op(now);
+        Dashboard.Op current = null;
+        List<Dashboard.Op> recent = new ArrayList<>();
+        for (OperationRow row : store.operations(RECENT + 1)) {
+            Dashboard.Op op = ops.of(row, store.steps(row.id()));
+            if (row.id().toString().equals(s.currentOperation()) || (current == null && row.status() == OperationRow.Status.RUNNING)) {
+                current = op;
+            } else if (recent.size() < RECENT) {
+                recent.add(op);
+            }
+        }
+        return new Dashboard(now, s.state().name(), s.activeSite(), s.epoch(), s.frozen(), s.frozenReason(), s.frozenUntil(),
+                s.cooldownUntil(), s.failoversLast24h(), coordinator.lease().id(), coordinator.lease().isLeader(), observers,
+                decision(now), current, recent);
+    }
+
+    /** One operation with its steps, as the page shows it. */
+    public Optional<Dashboard.Op> operation(UUID id) {
+        return store.operation(id).map(row -> new Op(clock.instant()).of(row, store.steps(id)));
+    }
+
+    public List<HistoryEntry> history(int limit) {
+        return store.history(limit);
+    }
+
+    private static Dashboard.ObserverRow observer(String name, ObserverSummary summary, ObserverView view, Instant now) {
+        List<Dashboard.SiteRow> sites = new ArrayList<>();
+        if (view != null) {
+            new TreeMap<>(view.sites()).forEach((site, v) -> sites.add(new Dashboard.SiteRow(site, v.status().name(),
+                    seconds(v.since(), now), new TreeMap<String, HealthStatus>(v.checks()).entrySet().stream()
+                            .map(c -> c.getKey() + "=" + c.getValue()).toList())));
+        }
+        return new Dashboard.ObserverRow(name, summary.lastHeardAt(), seconds(summary.lastHeardAt(), now), summary.stale(), sites);
+    }
+
+    /** This instance's last automatic decision, else the last refusal the leader stored. */
+    private Dashboard.DecisionRow decision(Instant now) {
+        Decision d = coordinator.lastDecision();
+        if (d == null) {
+            String stored = store.state().lastDecision();
+            if (stored != null) {
+                try {
+                    d = json.readValue(stored, Decision.class);
+                } catch (Exception e) {
+                    d = null;
+                }
+            }
+        }
+        if (d == null) {
+            return null;
+        }
+        return new Dashboard.DecisionRow(d.action().name(), d.at(), seconds(d.at(), now), d.from(), d.to(),
+                d.conditions().stream().map(c -> new Dashboard.ConditionRow(c.name(), c.held(), c.detail())).toList());
+    }
+
+    private static Long seconds(Instant since, Instant now) {
+        return since == null ? null : Math.max(0, Duration.between(since, now).toSeconds());
+    }
+
+    private static Long millis(Instant a, Instant b) {
+        return a == null || b == null ? null : Duration.between(a, b).toMillis();
+    }
+
+    /** Operations in display form; running ones and steps get their duration up to now. */
+    private record Op(Instant now) {
+        Dashboard.Op of(OperationRow op, List<StepRow> steps) {
+            Instant end = op.finishedAt() != null ? op.finishedAt() : now;
+            return new Dashboard.Op(op.id().toString(), op.kind().name(), op.trigger(), op.fromSite(), op.toSite(), op.reason(),
+                    op.status().name(), op.epoch(), op.startedAt(), op.finishedAt(), millis(op.startedAt(), end), op.rpoSeconds(),
+                    op.detail(), steps.stream().map(this::step).toList());
+        }
+
+        private Dashboard.Step step(StepRow s) {
+            Instant end = s.finishedAt() != null ? s.finishedAt() : s.status() == StepRow.Status.RUNNING ? now : null;
+            return new Dashboard.Step(s.index(), s.name(), s.type(), s.status().name(), s.attempts(), millis(s.startedAt(), end),
+                    s.detail());
+        }
+    }
+}

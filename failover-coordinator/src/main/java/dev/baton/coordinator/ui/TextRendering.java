@@ -1,0 +1,70 @@
+package dev.baton.coordinator.ui;
+
+import java.util.stream.Collectors;
+
+/** The {@link Dashboard} as aligned plain text for a terminal. Pure. */
+final class TextRendering {
+
+    private TextRendering() {
+    }
+
+    static String status(Dashboard d) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("STATE     %s%n", d.state()));
+        out.append(String.format("ACTIVE    %s%n", d.activeSite()));
+        out.append(String.format("EPOCH     %d%n", d.epoch()));
+        out.append(String.format("FROZEN    %s%n", d.frozen()
+                ? "yes" + (d.frozenUntil() != null ? " until " + Formats.time(d.frozenUntil()) : "") + ": " + d.frozenReason() : "no"));
+        if (d.cooldownUntil() != null) {
+            out.append(String.format("COOLDOWN  until %s%n", Formats.time(d.cooldownUntil())));
+        }
+        out.append(String.format("LAST 24H  %d failover(s)%n", d.failoversLast24h()));
+        out.append(String.format("%nOBSERVER    HEARD        SITES%n"));
+        for (Dashboard.ObserverRow o : d.observers()) {
+            String heard = o.ageSeconds() == null ? "never" : Formats.secs(o.ageSeconds()) + " ago";
+            String sites = o.sites().stream().map(s -> s.site() + "=" + s.status() + " (" + Formats.secs(s.forSeconds()) + ")")
+                    .collect(Collectors.joining("  "));
+            out.append(String.format("%-10s  %-11s  %s%s%n", o.name(), heard, sites, o.stale() ? "  [stale]" : ""));
+        }
+        out.append(String.format("%nWOULD I FAIL OVER NOW?%n"));
+        if (d.decision() == null) {
+            out.append(String.format("  no decision yet%n"));
+        } else {
+            Dashboard.DecisionRow dec = d.decision();
+            out.append(String.format("  %s %s -> %s (%s ago)%n", dec.action(), dec.from(), dec.to(), Formats.secs(dec.ageSeconds())));
+            for (Dashboard.ConditionRow c : dec.conditions()) {
+                out.append(String.format("  [%s] %-24s %s%n", c.held() ? "x" : " ", c.name(), c.detail()));
+            }
+        }
+        if (d.current() != null) {
+            out.append(String.format("%nCURRENT OPERATION%n")).append(operation(d.current()));
+        }
+        if (!d.recent().isEmpty()) {
+            out.append(String.format("%nLAST OPERATIONS%n%-20s  %-8s  %-17s  %-14s  %-10s  %s%n", "STARTED (UTC)", "KIND", "FROM -> TO", "STATUS",
+                    "TOOK", "RPO"));
+            for (Dashboard.Op op : d.recent()) {
+                out.append(String.format("%-20s  %-8s  %-17s  %-14s  %-10s  %s%n", Formats.time(op.startedAt()), op.kind(),
+                        op.from() + " -> " + op.to(), op.status(), Formats.ms(op.durationMs()), Formats.rpo(op.rpoSeconds())));
+            }
+        }
+        return out.toString();
+    }
+
+    static String operation(Dashboard.Op op) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("OPERATION %s%n", op.id()));
+        out.append(String.format("  %s %s -> %s, %s, epoch %d: %s after %s, RPO %s%n", op.kind(), op.from(), op.to(), op.trigger(), op.epoch(),
+                op.status(), Formats.ms(op.durationMs()), Formats.rpo(op.rpoSeconds())));
+        if (op.reason() != null) {
+            out.append(String.format("  reason: %s%n", op.reason()));
+        }
+        if (op.detail() != null) {
+            out.append(String.format("  detail: %s%n", op.detail()));
+        }
+        for (Dashboard.Step s : op.steps()) {
+            out.append(String.format("  %2d. %-28s %-10s %-10s%s%n", s.index() + 1, s.name(), s.status(), Formats.ms(s.durationMs()),
+                    s.detail() == null ? "" : "  " + s.detail()));
+        }
+        return out.toString();
+    }
+}
