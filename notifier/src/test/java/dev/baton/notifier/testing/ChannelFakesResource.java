@@ -40,16 +40,19 @@ public class ChannelFakesResource implements QuarkusTestResourceLifecycleManager
         stubPagerDuty(http);
         http.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(204)));
 
-        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort())
+        // implicit TLS (SMTPS) with authentication, as a hosted relay on port 465 would want it
+        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort())
                 .withConfiguration(GreenMailConfiguration.aConfig().withUser("baton", "smtp-password-123"));
         smtp.start();
         return Map.of(
                 "baton.test.fake-url", "http://127.0.0.1:" + http.port(),
                 "quarkus.mailer.host", "127.0.0.1",
-                "quarkus.mailer.port", Integer.toString(smtp.getSmtp().getPort()),
+                "quarkus.mailer.port", Integer.toString(smtp.getSmtps().getPort()),
                 "quarkus.mailer.username", "baton",
                 "quarkus.mailer.password", "smtp-password-123",
-                "quarkus.mailer.start-tls", "DISABLED");
+                "quarkus.mailer.tls", "true",
+                // GreenMail's certificate is self-signed; production keeps verification on
+                "quarkus.mailer.trust-all", "true");
     }
 
     static void stubTelegram(WireMockServer w) {
