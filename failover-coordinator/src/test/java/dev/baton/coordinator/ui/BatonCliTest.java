@@ -1,0 +1,184 @@
+package dev.baton.coordinator.ui;
+
+import static dev.baton.coordinator.support.CoordinatorTestSupport.verdicts;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.baton.common.testing.EmbeddedPostgresResource;
+import dev.baton.common.testing.EmbeddedPostgresServer;
+import dev.baton.common.testing.InjectPostgres;
+import dev.baton.common.wire.HealthStatus;
+import dev.baton.coordinator.policy.VerdictBook;
+import dev.baton.coordinator.runbook.RunbookExecutor;
+import dev.baton.coordinator.support.CoordinatorTestSupport;
+import dev.baton.coordinator.support.InjectWorld;
+import dev.baton.coordinator.support.World;
+import dev.baton.coordinator.support.WorldResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bin/baton} run as a process, with nothing but its environment, against a running coordinator
+ * (PostgreSQL, SSH sites, WireMock services): what it prints and the exit codes scripts rely on.
+ */
+@QuarkusTest
+@WithTestResource(EmbeddedPostgresResource.class)
+@WithTestResource(WorldResource.class)
+class BatonCliTest {
+    private static final Path SCRIPT = Path.of("..", "bin", "baton").toAbsolutePath().normalize();
+
+    @InjectWorld
+    World world;
+
+    @InjectPostgres
+    EmbeddedPostgresServer pg;
+
+    @Inject
+    RunbookExecutor executor;
+
+    @Inject
+    VerdictBook verdictBook;
+
+    @TestHTTPResource("/")
+    URL coordinator;
+
+    Path home;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void reset() throws Exception {
+        CoordinatorTestSupport.reset(world, pg, executor, verdictBook);
+        home = Files.createTempDirectory("baton-cli-home");
+    }
+
+    @AfterEach
+    void neverTwoEngines() {
+        world.assertNeverTwoEngines();
+    }
+
+    /** Runs the script with a clean environment: only PATH, HOME (an empty temporary directory) and {@code env}. */
+    private Run baton(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("sh", SCRIPT.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().put("HOME", home.toString());
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(home, "out", ".txt");
+        Path err = Files.createTempFile(home, "err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("baton " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private Map<String, String> withUrl() {
+        return Map.of("BATON_URL", coordinator.toString());
+    }
+
+    private Map<String, String> withUrlAndToken() {
+        return Map.of("BATON_URL", coordinator.toString(), "BATON_TOKEN", CoordinatorTestSupport.TOKEN);
+    }
+
+    @Test
+    void statusPrintsAReadableTableAndJsonForScripts() throws Exception {
+        verdicts(HealthStatus.UP, HealthStatus.DOWN);
+
+        Run status = baton(withUrl(), "status");
+        assertThat(status.exit()).as(status.err()).isZero();
+        assertThat(status.out()).contains("STATE     PRIMARY_ACTIVE", "ACTIVE    primary", "EPOCH     0", "FROZEN    no")
+                .containsPattern("obs-a\\s+\\d+ s ago\\s+primary=UP \\(2 min \\d\\d s\\)  standby=DOWN");
+
+        Run json = baton(withUrl(), "status", "--json");
+        assertThat(json.exit()).isZero();
+        assertThat(json.out()).contains("\"state\":\"PRIMARY_ACTIVE\"", "\"epoch\":0");
+
+        Run history = baton(withUrl(), "history", "--limit", "5");
+        assertThat(history.exit()).isZero();
+        assertThat(history.out()).startsWith("AT (UTC)");
+    }
+
+    @Test
+    void aWrongOrMissingTokenExitsFourAndChangesNothing() throws Exception {
+        Run wrong = baton(Map.of("BATON_URL", coordinator.toString(), "BATON_TOKEN", "not-the-token"), "freeze", "--reason", "x");
+        assertThat(wrong.exit()).isEqualTo(4);
+        assertThat(wrong.err()).contains("rejected the token").doesNotContain("not-the-token");
+
+        Run missing = baton(withUrl(), "unfreeze");
+        assertThat(missing.exit()).isEqualTo(4);
+        assertThat(missing.err()).contains("needs a token");
+        given().get("/api/v1/status").then().body("frozen", equalTo(false));
+    }
+
+    @Test
+    void freezeAndUnfreezeRoundTripWithUrlAndTokenFromTheConfigFile() throws Exception {
+        Path config = home.resolve(".config/baton/config");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, "# written by the test\nBATON_URL=" + coordinator + "\nBATON_TOKEN=" + CoordinatorTestSupport.TOKEN + "\n");
+        String until = Instant.now().plus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
+
+        Run freeze = baton(Map.of(), "freeze", "--until", until, "--reason", "broker \"maintenance\" tonight");
+        assertThat(freeze.exit()).as(freeze.err()).isZero();
+        assertThat(freeze.out()).contains("frozen until " + until);
+        given().get("/api/v1/status").then().body("frozen", equalTo(true)).body("frozenReason", equalTo("broker \"maintenance\" tonight"));
+        assertThat(baton(Map.of(), "status").out()).contains("FROZEN    yes until", "broker \"maintenance\" tonight");
+
+        Run unfreeze = baton(Map.of(), "unfreeze");
+        assertThat(unfreeze.exit()).isZero();
+        given().get("/api/v1/status").then().body("frozen", equalTo(false));
+        assertThat(baton(Map.of(), "status").out()).contains("FROZEN    no");
+    }
+
+    @Test
+    void aRefusedDryRunExitsOneAndARealFailoverIsWatchedToItsEnd() throws Exception {
+        verdicts(HealthStatus.DOWN, HealthStatus.DOWN);
+        Run refused = baton(withUrlAndToken(), "failover", "--reason", "drill", "--dry-run");
+        assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(1);
+        assertThat(refused.out()).contains("WOULD BE REFUSED");
+
+        verdicts(HealthStatus.DOWN, HealthStatus.UP);
+        Run started = baton(withUrlAndToken(), "failover", "--reason", "primary broker link is dead", "--force");
+        assertThat(started.exit()).as(started.err()).isZero();
+        String op = started.out().replaceAll("(?s).*started operation ([0-9a-f-]{36}).*", "$1");
+        assertThat(op).hasSize(36);
+
+        Run watch = baton(withUrl(), "watch", op, "--interval", "1");
+        assertThat(watch.exit()).as(watch.err()).isZero();
+        assertThat(watch.out()).contains("FAILOVER primary -> standby", "SUCCEEDED", "fence");
+        given().get("/api/v1/status").then().body("activeSite", equalTo("standby"));
+    }
+
+    @Test
+    void anUnreachableCoordinatorExitsThreeAndBadUsageExitsTwo() throws Exception {
+        Run down = baton(Map.of("BATON_URL", "http://127.0.0.1:1"), "status");
+        assertThat(down.exit()).isEqualTo(3);
+        assertThat(down.err()).contains("cannot reach the coordinator at http://127.0.0.1:1");
+
+        assertThat(baton(withUrlAndToken(), "failover").exit()).isEqualTo(2);
+        assertThat(baton(withUrl(), "frobnicate").exit()).isEqualTo(2);
+        assertThat(baton(withUrl(), "--help").err()).contains("usage: baton");
+    }
+}
