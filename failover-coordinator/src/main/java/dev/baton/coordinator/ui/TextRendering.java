@@ -33,7 +33,7 @@ final class TextRendering {
             Dashboard.DecisionRow dec = d.decision();
             out.append(String.format("  %s %s -> %s (%s ago)%n", dec.action(), dec.from(), dec.to(), Formats.secs(dec.ageSeconds())));
             for (Dashboard.ConditionRow c : dec.conditions()) {
-                out.append(String.format("  [%s] %-24s %s%n", c.held() ? "x" : " ", c.name(), c.detail()));
+                out.append(String.format("  [%s] %-27s %s%n", c.held() ? "x" : " ", c.name(), c.detail()));
             }
         }
         if (d.current() != null) {

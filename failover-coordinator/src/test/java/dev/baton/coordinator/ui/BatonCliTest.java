@@ -4,6 +4,7 @@ import static dev.baton.coordinator.support.CoordinatorTestSupport.verdicts;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.baton.common.testing.EmbeddedPostgresResource;
 import dev.baton.common.testing.EmbeddedPostgresServer;
@@ -66,6 +67,7 @@ class BatonCliTest {
 
     @BeforeEach
     void reset() throws Exception {
+        assumeTrue(onPath("curl"), "curl not installed (apt-get install curl): skipping the bin/baton end-to-end tests");
         CoordinatorTestSupport.reset(world, pg, executor, verdictBook);
         home = Files.createTempDirectory("baton-cli-home");
     }
@@ -73,6 +75,11 @@ class BatonCliTest {
     @AfterEach
     void neverTwoEngines() {
         world.assertNeverTwoEngines();
+    }
+
+    private static boolean onPath(String tool) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
     }
 
     /** Runs the script with a clean environment: only PATH, HOME (an empty temporary directory) and {@code env}. */
