@@ -49,6 +49,11 @@
         '</td><td>' + sites + '</td></tr>';
     }).join('');
 
+    $('sync').innerHTML = d.sync.map(function (r) {
+      return '<tr><td>' + esc(r.target) + '</td><td>' + time(r.lastSuccessAt) + '</td><td>' +
+        (r.problem ? '<span class="flag warn">' + esc(r.problem) + '</span>' : secs(r.lagSeconds)) + '</td></tr>';
+    }).join('');
+
     var dec = d.decision;
     $('decision').innerHTML = dec
       ? '<p><b class="action-' + esc(dec.action) + '">' + esc(dec.action) + '</b> ' + esc(dec.from) + ' → ' + esc(dec.to) +

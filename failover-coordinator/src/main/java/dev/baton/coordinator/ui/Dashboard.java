@@ -23,6 +23,7 @@ public record Dashboard(
         String instance,
         boolean leader,
         List<ObserverRow> observers,
+        List<SyncRow> sync,
         DecisionRow decision,
         Op current,
         List<Op> recent) {
@@ -35,6 +36,11 @@ public record Dashboard(
     /** One observer's verdict on one site, since when, and each check's status ("name=UP"). */
     @TemplateData
     public record SiteRow(String site, String status, Long forSeconds, List<String> checks) {
+    }
+
+    /** State-sync's view of one target: last successful sync, lag now, or why it is unknown. */
+    @TemplateData
+    public record SyncRow(String target, Instant lastSuccessAt, Long lagSeconds, String problem) {
     }
 
     /** The policy's last answer to "would I fail over now", with every condition. */

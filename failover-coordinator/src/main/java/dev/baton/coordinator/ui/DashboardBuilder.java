@@ -34,8 +34,11 @@ public class DashboardBuilder {
     private final VerdictBook verdicts;
     private final ObjectMapper json;
     private final Clock clock;
+    private final SyncLag syncLag;
 
-    public DashboardBuilder(Coordinator coordinator, CoordinatorStore store, VerdictBook verdicts, ObjectMapper json, Clock clock) {
+    public DashboardBuilder(Coordinator coordinator, CoordinatorStore store, VerdictBook verdicts, ObjectMapper json, Clock clock,
+            SyncLag syncLag) {
+        this.syncLag = syncLag;
         this.coordinator = coordinator;
         this.store = store;
         this.verdicts = verdicts;
@@ -63,7 +66,7 @@ public class DashboardBuilder {
         }
         return new Dashboard(now, s.state().name(), s.activeSite(), s.epoch(), s.frozen(), s.frozenReason(), s.frozenUntil(),
                 s.cooldownUntil(), s.failoversLast24h(), coordinator.lease().id(), coordinator.lease().isLeader(), observers,
-                decision(now), current, recent);
+                syncLag.rows(now), decision(now), current, recent);
     }
 
     /** One operation with its steps, as the page shows it. */

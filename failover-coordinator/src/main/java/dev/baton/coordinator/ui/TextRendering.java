@@ -26,6 +26,11 @@ final class TextRendering {
                     .collect(Collectors.joining("  "));
             out.append(String.format("%-10s  %-11s  %s%s%n", o.name(), heard, sites, o.stale() ? "  [stale]" : ""));
         }
+        out.append(String.format("%nSYNC TARGET  LAST SUCCESS           LAG%n"));
+        for (Dashboard.SyncRow r : d.sync()) {
+            out.append(String.format("%-11s  %-20s  %s%n", r.target(), Formats.time(r.lastSuccessAt()),
+                    r.problem() != null ? r.problem() : Formats.secs(r.lagSeconds())));
+        }
         out.append(String.format("%nWOULD I FAIL OVER NOW?%n"));
         if (d.decision() == null) {
             out.append(String.format("  no decision yet%n"));

@@ -92,6 +92,10 @@ class StatusPageTest {
                 // no external assets: everything the page loads comes from the coordinator itself
                 .doesNotContain("http://", "https://", "//cdn");
         assertThat(page).doesNotContain("No decision yet");
+        // state-sync is asked in the background: its lag (the fake's last sync was a minute ago) appears shortly
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/api/v1/text/status").then()
+                .body(org.hamcrest.Matchers.matchesPattern("(?s).*\\nstandby\\s+\\d{4}-\\d\\d-\\d\\d [0-9:]{8}Z\\s+1 min 0\\d s\\n.*")));
+        given().get("/").then().body(containsString("<h2>State sync</h2>"));
         given().get("/status.js").then().statusCode(200).body(containsString("EventSource('/api/v1/status/stream')"));
         given().get("/status.css").then().statusCode(200);
     }
@@ -108,6 +112,17 @@ class StatusPageTest {
         given().get("/api/v1/text/operations/" + op).then().statusCode(200)
                 .body(allOf(containsString("FAILOVER primary -> standby"), containsString("fence"), containsString("SUCCEEDED")));
         given().get("/api/v1/text/operations/not-a-uuid").then().statusCode(404).body(containsString("no operation"));
+    }
+
+    @Test
+    void aStateSyncThatDoesNotAnswerIsShownAsSuchAndTheStatusStillRenders() {
+        world.fakes.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/v1/status")).atPriority(1)
+                .willReturn(World.json(503, "{\"title\":\"Service Unavailable\",\"status\":503}")));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/text/status").then().statusCode(200)
+                .body(containsString("STATE     PRIMARY_ACTIVE"), containsString("state-sync not answering")));
+        given().get("/").then().statusCode(200).body(containsString("state-sync not answering"));
     }
 
     @Test
