@@ -6,7 +6,8 @@
 #   (c) replication lag p50/p99 while a writer rewrites 10 files every 100 ms (1,000-file state dir).
 # A program, not a test. Run from anywhere as a non-root user, e.g.
 #   runuser -u baton-ci -- env HOME=/home/baton-ci bash bench/state-sync/run.sh
-# Knobs (env): FILES (10000), FILE_KB (20), LAG_FILES (1000), LAG_SECONDS (30), PORT (22822), PARALLELISM (8).
+# Knobs (env): FILES (10000), FILE_KB (20), LAG_FILES (1000), LAG_SECONDS (30), PORT (22822), PARALLELISM (8),
+# BENCH_JAVA_OPTS (extra JVM options, e.g. -Dorg.apache.sshd.config.tcp-nodelay=true).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -49,5 +50,5 @@ for _ in $(seq 1 50); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break;
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 echo "software: $(java -version 2>&1 | head -1); $(ssh -V 2>&1); $(rsync --version | head -1 | cut -c1-40)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
-java -Xmx1g -cp "$WORK/classes:$cp" StateSyncBench "$PORT" "$(id -un)" "$WORK/id_ecdsa" "$WORK/known_hosts" "$WORK" \
+java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$WORK/classes:$cp" StateSyncBench "$PORT" "$(id -un)" "$WORK/id_ecdsa" "$WORK/known_hosts" "$WORK" \
     "${FILES:-10000}" "${FILE_KB:-20}" "${LAG_FILES:-1000}" "${LAG_SECONDS:-30}" "${PARALLELISM:-8}"

@@ -38,15 +38,6 @@ final class SourceWalker {
         this.set = set;
     }
 
-    /** Single-channel walk. */
-    static List<SourceEntry> walk(Sftp sftp, String root, SyncSet set) throws IOException, SyncRefused {
-        try {
-            return walk(sftp, root, set, (dir, lane) -> sftp.list(dir), Runnable::run, 1);
-        } catch (SyncFailed e) {
-            throw new IOException(e.getMessage(), e);
-        }
-    }
-
     /**
      * Walks level by level; the directories of one level are listed in parallel on {@code lanes}
      * channels (a 100-directory tree costs a few round trips per level, not per directory).
