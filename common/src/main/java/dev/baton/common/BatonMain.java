@@ -13,8 +13,6 @@ import java.net.URI;
  */
 @QuarkusMain
 public final class BatonMain {
-    private BatonMain() {
-    }
 
     public static void main(String... args) {
         if (args.length > 0 && args[0].equals("healthcheck")) {

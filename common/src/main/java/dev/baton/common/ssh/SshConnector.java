@@ -16,6 +16,7 @@ import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * Opens authenticated SSH sessions to sites: key authentication only, host keys pinned in
@@ -31,6 +32,8 @@ public class SshConnector implements AutoCloseable {
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        // runbook commands and SFTP are many small round trips: do not let Nagle hold them back
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.start();
     }
 
