@@ -377,6 +377,43 @@ public final class DrillWorld implements AutoCloseable {
         return standby;
     }
 
+    /**
+     * The crash of one Baton process: SIGKILL, then (when {@code restart}) a fresh process with the same
+     * configuration and port, as a container's restart policy would bring it back.
+     */
+    public void crashService(String name) throws InterruptedException {
+        services.get(name).kill();
+        timeline.record("fault", name + " killed (SIGKILL)");
+    }
+
+    /** Starts a crashed service again with its configuration and port and waits until it is ready. */
+    public void restartService(String name) throws Exception {
+        ServiceProcess s = services.get(name);
+        s.start();
+        s.awaitReady(Duration.ofSeconds(120));
+        timeline.record("services", name + " restarted and ready");
+    }
+
+    /**
+     * A link cut seen by one observer only: its health-checker is restarted (same port, same push target)
+     * with the primary's checks aimed at a port nobody listens on, so it sees the primary DOWN while the
+     * other observers still see it UP.
+     */
+    public void cutObserverFromPrimary(String observer) throws Exception {
+        String name = "health-checker-" + observer;
+        ServiceProcess old = services.get(name);
+        old.stop();
+        Map<String, String> env = checkerEnv(observer, services.get("failover-coordinator").url());
+        int dead = freePort();
+        env.put("BATON_HEALTH_CHECKS_0__TARGET", "http://127.0.0.1:" + dead + "/health/detailed");
+        env.put("BATON_HEALTH_CHECKS_1__TARGET", "127.0.0.1:" + dead);
+        ServiceProcess cut = new ServiceProcess(name, jar("health-checker"), old.port(), env, dir.resolve("logs"));
+        services.put(name, cut);
+        cut.start();
+        cut.awaitReady(Duration.ofSeconds(120));
+        timeline.record("fault", "observer " + observer + " cut from the primary (its checks now reach 127.0.0.1:" + dead + ")");
+    }
+
     public ServiceProcess service(String name) {
         return services.get(name);
     }

@@ -99,7 +99,7 @@ public final class Scenarios {
         }
     }
 
-    private static String state(DrillWorld w) {
+    static String state(DrillWorld w) {
         JsonNode s = w.coordinatorStatus();
         return s == null ? "?" : s.path("state").asText();
     }
@@ -118,7 +118,7 @@ public final class Scenarios {
         return null;
     }
 
-    private static JsonNode lastOperation(DrillWorld w, String kind) {
+    static JsonNode lastOperation(DrillWorld w, String kind) {
         JsonNode ops = w.get(w.service("failover-coordinator").url() + "/api/v1/operations?limit=20");
         if (ops == null) {
             return null;
@@ -131,7 +131,7 @@ public final class Scenarios {
         return null;
     }
 
-    private static int countOperations(DrillWorld w, String kind) {
+    static int countOperations(DrillWorld w, String kind) {
         JsonNode ops = w.get(w.service("failover-coordinator").url() + "/api/v1/operations?limit=100");
         int n = 0;
         if (ops != null) {
@@ -142,11 +142,11 @@ public final class Scenarios {
         return n;
     }
 
-    private static Instant opStart(JsonNode op, Instant fallback) {
+    static Instant opStart(JsonNode op, Instant fallback) {
         return op == null || op.path("startedAt").isMissingNode() ? fallback : Instant.parse(op.path("startedAt").asText());
     }
 
-    private static Duration stepDuration(JsonNode op, String type) {
+    static Duration stepDuration(JsonNode op, String type) {
         if (op == null) {
             return null;
         }
@@ -158,11 +158,11 @@ public final class Scenarios {
         return null;
     }
 
-    private static Duration between(Instant a, Instant b) {
+    static Duration between(Instant a, Instant b) {
         return a == null || b == null ? null : Duration.between(a, b);
     }
 
-    private static Instant latest(Instant... all) {
+    static Instant latest(Instant... all) {
         Instant max = null;
         for (Instant i : all) {
             if (i == null) {

@@ -36,8 +36,9 @@ class SimulatedSiteTest {
 
             exec(ssh, primary, "docker compose up -d");
             await().atMost(T).until(() -> "primary".equals(broker.activeEngine("U123")));
-            JsonNode health = get("http://127.0.0.1:" + primary.enginePort() + "/health/detailed");
-            assertThat(health.at("/components/ib_gateway/connected").asBoolean()).isTrue();
+            // the broker records the login before the engine has read the reply and marked itself connected
+            await().atMost(T).until(() -> get("http://127.0.0.1:" + primary.enginePort() + "/health/detailed")
+                    .at("/components/ib_gateway/connected").asBoolean());
             await().atMost(T).until(() -> Json.MAPPER.readTree(primary.root().resolve("state/engine.json").toFile()).path("seq").asLong() > 3);
             assertThat(exec(ssh, primary, "docker inspect -f '{{.State.Running}}' trading-engine")).isEqualTo("true\n");
 
