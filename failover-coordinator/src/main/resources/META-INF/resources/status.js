@@ -39,20 +39,14 @@
     $('flags').innerHTML = flags;
     $('live').textContent = 'live · as of ' + time(d.generatedAt).replace(/&[a-z]+;/g, '');
 
-    $('observers').innerHTML = d.observers.map(function (o) {
-      var sites = o.sites.map(function (s) {
-        return '<div><span class="st st-' + esc(s.status) + '">' + esc(s.site) + ' ' + esc(s.status) + '</span> for ' + secs(s.forSeconds) +
-          (s.checks.length ? ' <small>' + s.checks.map(esc).join(' ') + '</small>' : '') + '</div>';
-      }).join('');
-      return '<tr class="' + (o.stale ? 'stale' : '') + '"><td>' + esc(o.name) + '</td><td>' +
-        (o.ageSeconds != null ? secs(o.ageSeconds) + ' ago' : 'never') + (o.stale ? ' <span class="flag bad">stale</span>' : '') +
-        '</td><td>' + sites + '</td></tr>';
-    }).join('');
-
-    $('sync').innerHTML = d.sync.map(function (r) {
-      return '<tr><td>' + esc(r.target) + '</td><td>' + time(r.lastSuccessAt) + '</td><td>' +
-        (r.problem ? '<span class="flag warn">' + esc(r.problem) + '</span>' : secs(r.lagSeconds)) + '</td></tr>';
-    }).join('');
+    var cur = d.current;
+    $('current').innerHTML = cur
+      ? '<p><b>' + esc(cur.kind) + '</b> ' + esc(cur.from) + ' → ' + esc(cur.to) + ' (' + esc(cur.trigger) + '): <b class="st-' + esc(cur.status) + '">' +
+        esc(cur.status) + '</b>, ' + ms(cur.durationMs) + ' · <code>' + esc(cur.id) + '</code></p><ol class="steps">' + cur.steps.map(function (s) {
+          return '<li class="st-' + esc(s.status) + '">' + esc(s.name) + ' <i>' + esc(s.status) + '</i> ' + ms(s.durationMs) +
+            (s.detail ? ' <small>' + esc(s.detail) + '</small>' : '') + '</li>';
+        }).join('') + '</ol>'
+      : '<p class="quiet">None running.</p>';
 
     var dec = d.decision;
     $('decision').innerHTML = dec
@@ -60,21 +54,60 @@
         ', decided ' + secs(dec.ageSeconds) + ' ago</p><ul class="conditions">' + dec.conditions.map(function (c) {
           return '<li class="' + (c.held ? 'held' : 'unmet') + '">' + (c.held ? '✔' : '✘') + ' ' + esc(c.name) + ': ' + esc(c.detail) + '</li>';
         }).join('') + '</ul>'
-      : '<p>No decision yet: the policy has not evaluated since this coordinator started.</p>';
+      : '<p class="quiet">No decision yet: the policy has not evaluated since this coordinator started.</p>';
 
-    var cur = d.current;
-    $('current').innerHTML = cur
-      ? '<p><b>' + esc(cur.kind) + '</b> ' + esc(cur.from) + ' → ' + esc(cur.to) + ' (' + esc(cur.trigger) + '): <b>' + esc(cur.status) +
-        '</b>, ' + ms(cur.durationMs) + ' · <code>' + esc(cur.id) + '</code></p><ol class="steps">' + cur.steps.map(function (s) {
-          return '<li class="st-' + esc(s.status) + '">' + esc(s.name) + ' <i>' + esc(s.status) + '</i> ' + ms(s.durationMs) +
-            (s.detail ? ' <small>' + esc(s.detail) + '</small>' : '') + '</li>';
-        }).join('') + '</ol>'
-      : '<p>None running.</p>';
+    $('observers').innerHTML = d.observers.map(function (o) {
+      var sites = o.sites.map(function (s) {
+        return '<div><span class="st st-' + esc(s.status) + '">' + esc(s.site) + ' ' + esc(s.status) + '</span> for ' + secs(s.forSeconds) + '</div>';
+      }).join('');
+      return '<tr class="' + (o.stale ? 'stale' : '') + '"><td>' + esc(o.name) + '</td><td>' +
+        (o.ageSeconds != null ? secs(o.ageSeconds) + ' ago' : 'never') + (o.stale ? ' <span class="flag bad">stale</span>' : '') +
+        '</td><td>' + sites + '</td></tr>';
+    }).join('');
+
+    $('checks').innerHTML = d.checks.length ? d.checks.map(function (t) {
+      return '<h3>' + esc(t.site) + '</h3><table class="checks"><thead><tr><th>check</th>' + t.observers.map(function (o) {
+        return '<th>' + esc(o) + '</th>';
+      }).join('') + '</tr></thead><tbody>' + t.checks.map(function (c) {
+        return '<tr><td>' + esc(c.name) + ' <small>' + esc(c.type) + '</small></td>' + c.cells.map(function (x) {
+          return '<td>' + (x.status
+            ? '<span class="st st-' + esc(x.status) + '">' + esc(x.status) + '</span> ' + ms(x.latencyMs) +
+              (x.lastError ? '<br><small>' + esc(x.lastError) + '</small>' : '')
+            : '<span class="quiet">-</span>') + '</td>';
+        }).join('') + '</tr>';
+      }).join('') + '</tbody></table>';
+    }).join('') : '<p class="quiet">No check results reported yet.</p>';
+
+    $('sync').innerHTML = d.sync.map(function (r) {
+      return '<tr><td>' + esc(r.target) + '</td><td>' + time(r.lastSuccessAt) + '</td><td>' +
+        (r.problem ? '<span class="flag warn">' + esc(r.problem) + '</span>' : secs(r.lagSeconds)) + '</td></tr>';
+    }).join('');
+
+    $('dns').innerHTML = d.dns ? dns(d.dns) : '<p class="quiet">No DNS record configured (baton.coordinator.dns.zone and name).</p>';
 
     $('recent').innerHTML = d.recent.map(function (op) {
-      return '<tr><td>' + time(op.startedAt) + '</td><td>' + esc(op.kind) + ' ' + esc(op.from) + ' → ' + esc(op.to) + '</td><td>' +
-        esc(op.status) + '</td><td>' + ms(op.durationMs) + '</td><td>' + (op.rpoSeconds == null ? '-' : op.rpoSeconds.toFixed(1) + ' s') + '</td></tr>';
+      return '<tr><td>' + time(op.startedAt) + '</td><td>' + esc(op.kind) + ' ' + esc(op.from) + ' → ' + esc(op.to) + '</td><td class="st-' +
+        esc(op.status) + '">' + esc(op.status) + '</td><td>' + ms(op.durationMs) + '</td><td>' +
+        (op.rpoSeconds == null ? '-' : op.rpoSeconds.toFixed(1) + ' s') + '</td></tr>';
     }).join('');
+  }
+
+  function dns(r) {
+    var html = '<p><b>' + esc(r.name) + ' ' + esc(r.type) + '</b> → ' +
+      (r.pointsTo ? esc(r.pointsTo) + (r.ttl != null ? ', TTL ' + esc(r.ttl) : '') : '<span class="flag warn">unknown</span>') +
+      (r.atActive === true ? ' <span class="flag ok">active site\'s value</span>' : '') +
+      (r.atActive === false ? ' <span class="flag bad">not the active site\'s value ' + esc(r.expected) + '</span>' : '') + '</p>' +
+      '<p>propagation: <b class="prop-' + esc(r.propagation) + '">' + esc(r.propagation) + '</b>' +
+      (r.propagationDetail ? ' · ' + esc(r.propagationDetail) : '') +
+      (r.ageSeconds != null ? ' · checked ' + secs(r.ageSeconds) + ' ago' : '') +
+      (r.problem ? ' <span class="flag warn">' + esc(r.problem) + '</span>' : '') + '</p>';
+    if (r.nameservers.length) {
+      html += '<table><thead><tr><th>nameserver</th><th>answers</th><th></th></tr></thead><tbody>' + r.nameservers.map(function (n) {
+        return '<tr><td>' + esc(n.server) + '</td><td>' + esc(n.answers) + '</td><td class="' + (n.matches ? 'held' : 'unmet') + '">' +
+          (n.matches ? '✔' : '✘') + (n.error ? ' <small>' + esc(n.error) + '</small>' : '') + '</td></tr>';
+      }).join('') + '</tbody></table>';
+    }
+    return html;
   }
 
   if (!window.EventSource) return;

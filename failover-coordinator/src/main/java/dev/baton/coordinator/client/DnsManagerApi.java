@@ -18,6 +18,11 @@ interface DnsManagerApi {
     @Path("/switch")
     JsonNode switchRecord(@HeaderParam("Authorization") String authorization, SwitchRequest request);
 
+    /** The record as the zone's provider holds it now: {@code {zone, name, type, provider, records: [{value, ttl, proxied, id}]}}. */
+    @GET
+    @Path("/records")
+    JsonNode records(@QueryParam("zone") String zone, @QueryParam("name") String name, @QueryParam("type") String type);
+
     @GET
     @Path("/propagation")
     JsonNode propagation(@QueryParam("name") String name, @QueryParam("type") String type,

@@ -46,6 +46,26 @@ public class DnsManagerClient {
         return propagatedIn(answer);
     }
 
+    /** The record as the provider holds it now, for the status page: one quick try, no retry (the page asks again later). */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    public JsonNode records(String zone, String name, String type) {
+        try {
+            return api.records(zone, name, type);
+        } catch (RuntimeException e) {
+            throw ServiceCallFailed.from("dns-manager", e);
+        }
+    }
+
+    /** One propagation round without waiting (dns-manager's full report), for the status page: one quick try, no retry. */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    public JsonNode propagationNow(String name, String type, String expected) {
+        try {
+            return api.propagation(name, type, expected, null);
+        } catch (RuntimeException e) {
+            throw ServiceCallFailed.from("dns-manager", e);
+        }
+    }
+
     /** Accepts {@code propagated} or {@code complete} as the verdict field. */
     static boolean propagatedIn(JsonNode answer) {
         if (answer == null) {

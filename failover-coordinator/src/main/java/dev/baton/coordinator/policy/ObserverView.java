@@ -1,5 +1,6 @@
 package dev.baton.coordinator.policy;
 
+import dev.baton.common.wire.CheckResult;
 import dev.baton.common.wire.HealthStatus;
 import java.time.Instant;
 import java.util.List;
@@ -44,11 +45,16 @@ public record ObserverView(String observer, Instant observedAt, Map<String, Site
 
     /**
      * One site's status as this observer sees it, since when (never null: the coordinator fills it in),
-     * and each check's status by name.
+     * each check's status by name, and the checks as reported (latency, last error) for the status page.
      */
-    public record SiteView(HealthStatus status, Instant since, Map<String, HealthStatus> checks) {
+    public record SiteView(HealthStatus status, Instant since, Map<String, HealthStatus> checks, List<CheckResult> reported) {
         public SiteView {
             checks = checks == null ? Map.of() : Map.copyOf(checks);
+            reported = reported == null ? List.of() : List.copyOf(reported);
+        }
+
+        public SiteView(HealthStatus status, Instant since, Map<String, HealthStatus> checks) {
+            this(status, since, checks, List.of());
         }
 
         public SiteView(HealthStatus status, Instant since) {

@@ -47,11 +47,11 @@ public class VerdictBook {
         Map<String, HealthStatus> checks = new HashMap<>();
         verdict.checks().forEach(c -> checks.put(c.name(), c.status()));
         if (verdict.since() != null) {
-            return new ObserverView.SiteView(verdict.status(), verdict.since(), checks);
+            return new ObserverView.SiteView(verdict.status(), verdict.since(), checks, verdict.checks());
         }
         ObserverView.SiteView before = previous == null ? null : previous.sites().get(site);
         Instant since = before != null && before.status() == verdict.status() ? before.since() : observedAt;
-        return new ObserverView.SiteView(verdict.status(), since, checks);
+        return new ObserverView.SiteView(verdict.status(), since, checks, verdict.checks());
     }
 
     public Map<String, ObserverView> snapshot() {

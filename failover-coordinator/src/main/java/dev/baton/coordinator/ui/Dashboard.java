@@ -23,7 +23,9 @@ public record Dashboard(
         String instance,
         boolean leader,
         List<ObserverRow> observers,
+        List<CheckTable> checks,
         List<SyncRow> sync,
+        DnsRow dns,
         DecisionRow decision,
         Op current,
         List<Op> recent) {
@@ -33,9 +35,38 @@ public record Dashboard(
     public record ObserverRow(String name, Instant lastHeardAt, Long ageSeconds, boolean stale, List<SiteRow> sites) {
     }
 
-    /** One observer's verdict on one site, since when, and each check's status ("name=UP"). */
+    /** One observer's verdict on one site and for how long the site has had it. */
     @TemplateData
-    public record SiteRow(String site, String status, Long forSeconds, List<String> checks) {
+    public record SiteRow(String site, String status, Long forSeconds) {
+    }
+
+    /** One site's checks as each observer last reported them: a row per check, a column per observer. */
+    @TemplateData
+    public record CheckTable(String site, List<String> observers, List<CheckLine> checks) {
+    }
+
+    @TemplateData
+    public record CheckLine(String name, String type, List<CheckCell> cells) {
+    }
+
+    /** One observer's last result of one check; {@code status} is null when that observer does not run it. */
+    @TemplateData
+    public record CheckCell(String observer, String status, Long latencyMs, String lastError) {
+    }
+
+    /**
+     * The switched record: its values at the provider ({@code pointsTo} names the site of each), whether that is
+     * the active site's value, and propagation to the authoritative nameservers ("complete", "incomplete" or
+     * "unknown"). Null lists and flags mean dns-manager could not say ({@code problem} says why).
+     */
+    @TemplateData
+    public record DnsRow(String name, String type, List<String> values, Integer ttl, String pointsTo, String expected,
+            Boolean atActive, String propagation, String propagationDetail, List<NameserverRow> nameservers, Instant checkedAt,
+            Long ageSeconds, String problem) {
+    }
+
+    @TemplateData
+    public record NameserverRow(String server, String answers, boolean matches, String error) {
     }
 
     /** State-sync's view of one target: last successful sync, lag now, or why it is unknown. */

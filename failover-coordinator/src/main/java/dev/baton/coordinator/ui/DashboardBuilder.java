@@ -1,6 +1,7 @@
 package dev.baton.coordinator.ui;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.common.wire.CheckResult;
 import dev.baton.common.wire.CoordinatorStatus;
 import dev.baton.common.wire.HealthStatus;
 import dev.baton.common.wire.ObserverSummary;
@@ -28,6 +29,8 @@ import java.util.TreeMap;
 public class DashboardBuilder {
     /** How many finished operations the page and {@code baton status} list. */
     static final int RECENT = 5;
+    /** A check's last error is shown up to this length: enough to tell "connection refused" from "HTTP 503". */
+    private static final int MAX_ERROR = 160;
 
     private final Coordinator coordinator;
     private final CoordinatorStore store;
@@ -35,10 +38,12 @@ public class DashboardBuilder {
     private final ObjectMapper json;
     private final Clock clock;
     private final SyncLag syncLag;
+    private final DnsStatus dns;
 
     public DashboardBuilder(Coordinator coordinator, CoordinatorStore store, VerdictBook verdicts, ObjectMapper json, Clock clock,
-            SyncLag syncLag) {
+            SyncLag syncLag, DnsStatus dns) {
         this.syncLag = syncLag;
+        this.dns = dns;
         this.coordinator = coordinator;
         this.store = store;
         this.verdicts = verdicts;
@@ -66,7 +71,8 @@ public class DashboardBuilder {
         }
         return new Dashboard(now, s.state().name(), s.activeSite(), s.epoch(), s.frozen(), s.frozenReason(), s.frozenUntil(),
                 s.cooldownUntil(), s.failoversLast24h(), coordinator.lease().id(), coordinator.lease().isLeader(), observers,
-                syncLag.rows(now), decision(now), current, recent);
+                checks(observers.stream().map(Dashboard.ObserverRow::name).toList(), seen), syncLag.rows(now),
+                dns.row(s.activeSite(), now), decision(now), current, recent);
     }
 
     /** One operation with its steps, as the page shows it. */
@@ -82,10 +88,37 @@ public class DashboardBuilder {
         List<Dashboard.SiteRow> sites = new ArrayList<>();
         if (view != null) {
             new TreeMap<>(view.sites()).forEach((site, v) -> sites.add(new Dashboard.SiteRow(site, v.status().name(),
-                    seconds(v.since(), now), new TreeMap<String, HealthStatus>(v.checks()).entrySet().stream()
-                            .map(c -> c.getKey() + "=" + c.getValue()).toList())));
+                    seconds(v.since(), now))));
         }
         return new Dashboard.ObserverRow(name, summary.lastHeardAt(), seconds(summary.lastHeardAt(), now), summary.stale(), sites);
+    }
+
+    /** Per site, each check named in any observer's report, with every observer's last result of it (latency, error). */
+    static List<Dashboard.CheckTable> checks(List<String> observers, Map<String, ObserverView> seen) {
+        Map<String, Map<String, Map<String, CheckResult>>> bySite = new TreeMap<>(); // site -> check -> observer -> result
+        for (String observer : observers) {
+            ObserverView view = seen.get(observer);
+            if (view == null) {
+                continue;
+            }
+            view.sites().forEach((site, v) -> v.reported().forEach(c -> bySite.computeIfAbsent(site, k -> new TreeMap<>())
+                    .computeIfAbsent(c.name(), k -> new TreeMap<>()).put(observer, c)));
+        }
+        List<Dashboard.CheckTable> tables = new ArrayList<>();
+        bySite.forEach((site, checks) -> tables.add(new Dashboard.CheckTable(site, observers, checks.entrySet().stream()
+                .map(check -> new Dashboard.CheckLine(check.getKey(), check.getValue().values().iterator().next().type(),
+                        observers.stream().map(o -> cell(o, check.getValue().get(o))).toList()))
+                .toList())));
+        return tables;
+    }
+
+    private static Dashboard.CheckCell cell(String observer, CheckResult c) {
+        if (c == null) {
+            return new Dashboard.CheckCell(observer, null, null, null);
+        }
+        String error = c.lastError() == null || c.status() == HealthStatus.UP ? null
+                : c.lastError().length() > MAX_ERROR ? c.lastError().substring(0, MAX_ERROR) + "…" : c.lastError();
+        return new Dashboard.CheckCell(observer, c.status().name(), c.latencyMs(), error);
     }
 
     /** This instance's last automatic decision, else the last refusal the leader stored. */

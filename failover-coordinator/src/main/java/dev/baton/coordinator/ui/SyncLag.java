@@ -2,7 +2,6 @@ package dev.baton.coordinator.ui;
 
 import dev.baton.coordinator.client.StateSyncClient;
 import dev.baton.coordinator.config.CoordinatorConfig;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * State-sync's last successful sync per target, for the page. Asked in the background at most every
@@ -24,15 +22,13 @@ public class SyncLag {
 
     private final StateSyncClient stateSync;
     private final List<String> targets;
-    private final Clock clock;
     private final Map<String, Entry> known = new ConcurrentHashMap<>();
-    private final AtomicBoolean refreshing = new AtomicBoolean();
-    private volatile Instant askedAt;
+    private final BackgroundRefresh refresh;
 
     public SyncLag(StateSyncClient stateSync, CoordinatorConfig config, Clock clock) {
         this.stateSync = stateSync;
         this.targets = List.copyOf(new TreeSet<>(config.sites().keySet()));
-        this.clock = clock;
+        this.refresh = new BackgroundRefresh(REFRESH, clock, this::ask);
     }
 
     /** One target: when it was last synced (null if state-sync does not know) or why state-sync could not be asked. */
@@ -41,11 +37,7 @@ public class SyncLag {
 
     /** The rows for the page, starting a background refresh when the last one is older than {@link #REFRESH}. */
     List<Dashboard.SyncRow> rows(Instant now) {
-        Instant asked = askedAt;
-        if ((asked == null || Duration.between(asked, now).compareTo(REFRESH) >= 0) && refreshing.compareAndSet(false, true)) {
-            askedAt = now;
-            Infrastructure.getDefaultWorkerPool().execute(this::refresh);
-        }
+        refresh.poke(now, false);
         return targets.stream().map(t -> {
             Entry e = known.get(t);
             if (e == null) {
@@ -59,18 +51,13 @@ public class SyncLag {
         }).toList();
     }
 
-    private void refresh() {
-        try {
-            for (String t : targets) {
-                try {
-                    known.put(t, new Entry(stateSync.lastSuccess(t).orElse(null), null));
-                } catch (RuntimeException e) {
-                    known.put(t, new Entry(null, "state-sync not answering"));
-                }
+    private void ask() {
+        for (String t : targets) {
+            try {
+                known.put(t, new Entry(stateSync.lastSuccess(t).orElse(null), null));
+            } catch (RuntimeException e) {
+                known.put(t, new Entry(null, "state-sync not answering"));
             }
-        } finally {
-            askedAt = clock.instant();
-            refreshing.set(false);
         }
     }
 }

@@ -26,10 +26,23 @@ final class TextRendering {
                     .collect(Collectors.joining("  "));
             out.append(String.format("%-10s  %-11s  %s%s%n", o.name(), heard, sites, o.stale() ? "  [stale]" : ""));
         }
+        for (Dashboard.CheckTable t : d.checks()) {
+            out.append(String.format("%n%-26s", "CHECK (" + t.site() + ")"));
+            t.observers().forEach(o -> out.append(String.format("  %-14s", o)));
+            out.append(String.format("%n"));
+            for (Dashboard.CheckLine c : t.checks()) {
+                out.append(String.format("%-26s", c.name()));
+                c.cells().forEach(x -> out.append(String.format("  %-14s", x.status() == null ? "-" : x.status() + " " + Formats.ms(x.latencyMs()))));
+                out.append(String.format("%n"));
+            }
+        }
         out.append(String.format("%nSYNC TARGET  LAST SUCCESS           LAG%n"));
         for (Dashboard.SyncRow r : d.sync()) {
             out.append(String.format("%-11s  %-20s  %s%n", r.target(), Formats.time(r.lastSuccessAt()),
                     r.problem() != null ? r.problem() : Formats.secs(r.lagSeconds())));
+        }
+        if (d.dns() != null) {
+            out.append(String.format("%n%s%n", dns(d.dns())));
         }
         out.append(String.format("%nWOULD I FAIL OVER NOW?%n"));
         if (d.decision() == null) {
@@ -53,6 +66,29 @@ final class TextRendering {
             }
         }
         return out.toString();
+    }
+
+    /** "DNS  trade.example.com A -> 198.51.100.20 (standby), TTL 60, the active site's value; propagation complete (...)". */
+    static String dns(Dashboard.DnsRow r) {
+        StringBuilder line = new StringBuilder("DNS       ").append(r.name()).append(' ').append(r.type()).append(" -> ")
+                .append(r.pointsTo() == null ? "unknown" : r.pointsTo());
+        if (r.ttl() != null) {
+            line.append(", TTL ").append(r.ttl());
+        }
+        if (r.atActive() != null) {
+            line.append(r.atActive() ? ", the active site's value" : ", NOT the active site's value " + r.expected());
+        }
+        line.append(String.format("%nPROPAG.   %s", r.propagation()));
+        if (r.propagationDetail() != null) {
+            line.append(": ").append(r.propagationDetail());
+        }
+        if (r.ageSeconds() != null) {
+            line.append(" (checked ").append(Formats.secs(r.ageSeconds())).append(" ago)");
+        }
+        if (r.problem() != null) {
+            line.append(" [").append(r.problem()).append(']');
+        }
+        return line.toString();
     }
 
     static String operation(Dashboard.Op op) {
