@@ -70,6 +70,31 @@ public class SshConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code command} with its stdin and stdout as streams, for transfers too large to hold in
+     * memory (e.g. a {@code tar} stream). stderr is kept (bounded) for the result. The caller writes
+     * stdin and closes it (EOF), reads stdout, then {@link RemoteCommand#finish(Duration)}; closing the
+     * {@link RemoteCommand} cuts the channel.
+     *
+     * @param openTimeout how long the server may take to accept the channel
+     */
+    public RemoteCommand start(String command, Duration openTimeout) throws SshFailure {
+        ChannelExec channel = null;
+        try {
+            channel = session.createExecChannel(command);
+            BoundedBuffer err = new BoundedBuffer();
+            channel.setErr(err);
+            channel.open().verify(openTimeout);
+            return new RemoteCommand(endpoint, channel, err);
+        } catch (IOException e) {
+            if (channel != null) {
+                channel.close(true);
+            }
+            throw new SshFailure(SshConnector.isTimeout(e) ? SshFailure.Kind.TIMEOUT : SshFailure.Kind.PROTOCOL,
+                    "command on " + endpoint.describe() + " failed to start: " + e.getMessage(), e);
+        }
+    }
+
     /** Opens an SFTP client on this session; the caller closes it. */
     public SftpClient sftp() throws SshFailure {
         try {
@@ -108,7 +133,7 @@ public class SshConnection implements AutoCloseable {
         }
     }
 
-    private static final class BoundedBuffer extends OutputStream {
+    static final class BoundedBuffer extends OutputStream {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
         @Override
