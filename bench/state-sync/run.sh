@@ -7,6 +7,7 @@
 # A program, not a test. Run from anywhere as a non-root user, e.g.
 #   runuser -u baton-ci -- env HOME=/home/baton-ci bash bench/state-sync/run.sh
 # Knobs (env): FILES (10000), FILE_KB (20), LAG_FILES (1000), LAG_SECONDS (30), PORT (22822), PARALLELISM (8),
+# TRANSPORT (auto = tar stream over exec here; sftp = per-file SFTP),
 # BENCH_JAVA_OPTS (extra JVM options, e.g. -Dorg.apache.sshd.config.tcp-nodelay=true).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -50,5 +51,6 @@ for _ in $(seq 1 50); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break;
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 echo "software: $(java -version 2>&1 | head -1); $(ssh -V 2>&1); $(rsync --version | head -1 | cut -c1-40)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$WORK/classes:$cp" StateSyncBench "$PORT" "$(id -un)" "$WORK/id_ecdsa" "$WORK/known_hosts" "$WORK" \
     "${FILES:-10000}" "${FILE_KB:-20}" "${LAG_FILES:-1000}" "${LAG_SECONDS:-30}" "${PARALLELISM:-8}"

@@ -132,7 +132,9 @@ public interface SyncConfig {
 
         /**
          * How often the active site's metadata is polled (one SFTP directory walk on a kept-open
-         * session), as the fixed delay between the end of one tick and the start of the next. Default 200ms.
+         * session), as the delay between the end of one tick and the start of the next. A tick that
+         * changed a target is followed at once (a writer is active; the next change is likely already
+         * there), so this paces idle polling. Default 200ms.
          */
         @WithDefault("0.2s")
         Duration interval();
@@ -153,6 +155,16 @@ public interface SyncConfig {
         @WithName("connect-timeout")
         @WithDefault("10s")
         Duration connectTimeout();
+
+        /**
+         * How file content travels: {@code stream} (one {@code tar} stream per cycle over an SSH exec channel
+         * on each side, one flush and one batched {@code sha256sum} on the target; needs GNU tar, coreutils
+         * and the same paths for exec and SFTP), {@code sftp} (per-file SFTP requests; for sites that allow
+         * only the SFTP subsystem), or {@code auto}: stream between two sites that pass a probe at connect,
+         * else SFTP. Default {@code auto}.
+         */
+        @WithDefault("auto")
+        dev.baton.statesync.sync.Transport transport();
 
         /** Files copied in parallel over each SFTP session. Default 8. */
         @WithDefault("8")

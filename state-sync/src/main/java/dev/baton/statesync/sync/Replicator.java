@@ -55,7 +55,8 @@ public class Replicator {
         this.clock = Clock.systemUTC();
         config.sites().forEach((name, s) -> {
             sites.put(name, new Site(name, new SshEndpoint(s.host(), s.port(), s.user(), s.privateKey(), s.knownHosts()),
-                    s.root(), connector, config.transfer().connectTimeout(), config.transfer().parallelism()));
+                    s.root(), connector, config.transfer().connectTimeout(), config.transfer().parallelism(),
+                    config.transfer().transport()));
             TargetState state = new TargetState(name);
             targets.put(name, state);
             metrics.lagGauge(name, state, t -> t.lagSeconds(clock.millis()).orElse(Double.NaN));
@@ -124,24 +125,35 @@ public class Replicator {
             LOG.info("continuous replication is off (baton.sync.continuous.enabled=false)");
             return;
         }
-        long every = config.continuous().interval().toMillis();
-        poller.scheduleWithFixedDelay(this::safeTick, every, every, TimeUnit.MILLISECONDS);
+        poller.schedule(this::loop, config.continuous().interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void safeTick() {
+    /** One tick, then the next: at once after a tick that changed a target, else after the interval. */
+    private void loop() {
+        boolean changed = false;
         try {
-            tick();
+            changed = tick();
         } catch (RuntimeException e) {
-            // never let one bad tick end the loop (a scheduled executor stops on an exception)
+            // never let one bad tick end the loop
             LOG.error("continuous replication tick failed", e);
         }
+        try {
+            poller.schedule(this::loop, changed ? 0 : config.continuous().interval().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            // the service is stopping
+        }
     }
 
-    /** The continuous loop: one poll of the active site per tick, a cycle to each target if anything changed. */
-    void tick() {
+    /**
+     * The continuous loop's tick: one poll of the active site, a cycle to each target if anything changed.
+     *
+     * @return true if some target received a new version
+     */
+    boolean tick() {
         if (!config.continuous().enabled() || active.get().isEmpty()) {
-            return;
+            return false;
         }
+        boolean changed = false;
         EpochGuard.Active a = active.get().get();
         Site source = sites.get(a.site());
         for (Site target : sites.values()) {
@@ -149,11 +161,12 @@ public class Replicator {
                 continue;
             }
             try {
-                runCycle(source, target, a.epoch());
+                changed |= runCycle(source, target, a.epoch()).changed();
             } catch (SyncRefused | SyncFailed e) {
                 // recorded in the target's status and metrics by runCycle
             }
         }
+        return changed;
     }
 
     private CycleResult runCycle(Site source, Site target, long epoch) throws SyncRefused, SyncFailed {

@@ -1,20 +1,30 @@
 package dev.baton.statesync.sync;
 
+import dev.baton.common.ssh.ExecResult;
+import dev.baton.common.ssh.RemoteCommand;
 import dev.baton.common.ssh.SshConnection;
 import dev.baton.common.ssh.SshConnector;
 import dev.baton.common.ssh.SshEndpoint;
 import dev.baton.common.ssh.SshFailure;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.jboss.logging.Logger;
 
 /**
- * One site with a kept-open SSH session and SFTP channel: polling every 200 ms must not pay a
- * handshake each time. The channel is reopened on the next use after a failure.
+ * One site with a kept-open SSH session and SFTP channels: polling every 200 ms must not pay a
+ * handshake each time. Channels are reopened on the next use after a failure. Whether the site can
+ * take the {@link Transport#STREAM} transport is probed once per session.
  */
 public final class Site implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Site.class);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
     private final String name;
     private final SshEndpoint endpoint;
@@ -22,21 +32,26 @@ public final class Site implements AutoCloseable {
     private final SshConnector connector;
     private final Duration connectTimeout;
     private final Sftp[] channels;
+    private final Transport transport;
     private SshConnection connection;
+    /** Probe result for this session: null = not probed yet. */
+    private Boolean streams;
 
     /**
      * @param channels SFTP channels opened on the one SSH session. Each is served by its own
      *                 sftp-server process on OpenSSH, so several let the target's CPU cores and
      *                 disk (concurrent fsyncs share journal commits) work in parallel.
+     * @param transport how file content may travel to and from this site
      */
     public Site(String name, SshEndpoint endpoint, String root, SshConnector connector, Duration connectTimeout,
-            int channels) {
+            int channels, Transport transport) {
         this.name = name;
         this.endpoint = endpoint;
         this.root = root.length() > 1 && root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
         this.connector = connector;
         this.connectTimeout = connectTimeout;
         this.channels = new Sftp[Math.max(1, channels)];
+        this.transport = transport;
     }
 
     public String name() {
@@ -78,6 +93,135 @@ public final class Site implements AutoCloseable {
         }
     }
 
+    /**
+     * True if file content may stream through commands on this site: always false for
+     * {@link Transport#SFTP}; for {@link Transport#AUTO} the result of a probe run once per session
+     * (GNU tar, sha256sum and xargs present, and the shell sees the same root directory as SFTP).
+     *
+     * @throws SyncFailed for {@link Transport#STREAM} on a site that fails the probe
+     */
+    public synchronized boolean streams() throws SyncFailed {
+        if (transport == Transport.SFTP) {
+            return false;
+        }
+        Sftp sftp = channel(0);
+        if (streams == null) {
+            String refusal = probe(sftp);
+            streams = refusal == null;
+            if (refusal != null && transport == Transport.STREAM) {
+                streams = null;
+                throw new SyncFailed("site " + name + ": transport=stream needs " + refusal);
+            }
+            LOG.infof("site %s: %s transport%s", name, streams ? "stream" : "SFTP",
+                    streams ? "" : " (stream unavailable: " + refusal + ")");
+        }
+        return streams;
+    }
+
+    /** Null if the site can stream, else what is missing. */
+    private String probe(Sftp sftp) throws SyncFailed {
+        String marker = "--baton-root--";
+        String command = "cd -- " + SshConnection.shellQuote(root) + " && LC_ALL=C tar --version | head -n 1"
+                + " && printf '' | sha256sum -z >/dev/null && printf '' | xargs -0 -r true && echo " + marker
+                + " && ls -A1";
+        try {
+            ExecResult r = connection.exec(command, PROBE_TIMEOUT);
+            if (!r.succeeded()) {
+                return "a shell with GNU tar, sha256sum and xargs (exit " + r.exitCode() + ": "
+                        + firstLine(r.stderr()) + ")";
+            }
+            if (!r.stdout().startsWith("tar (GNU tar)")) {
+                return "GNU tar (found " + firstLine(r.stdout()) + ")";
+            }
+            int at = r.stdout().indexOf(marker + "\n");
+            Set<String> shell = new HashSet<>(List.of(r.stdout().substring(at + marker.length() + 1).split("\n")));
+            shell.remove("");
+            Set<String> sftpNames = new HashSet<>();
+            for (var e : sftp.list(root)) {
+                sftpNames.add(e.getFilename());
+            }
+            if (!shell.equals(sftpNames)) {
+                return "the shell to see " + root + " as SFTP does (a chroot or a virtual SFTP root differs)";
+            }
+            return null;
+        } catch (SshFailure e) {
+            return "exec (" + e.getMessage() + ")";
+        } catch (IOException e) {
+            disconnect();
+            throw new SyncFailed("site " + name + ": listing " + root + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String firstLine(String text) {
+        String t = text.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl);
+    }
+
+    /** Starts a command with streamed stdin/stdout on this site's session. */
+    public RemoteCommand start(String command) throws SyncFailed {
+        SshConnection c;
+        synchronized (this) {
+            channel(0);
+            c = connection;
+        }
+        try {
+            return c.start(command, connectTimeout);
+        } catch (SshFailure e) {
+            disconnect();
+            throw new SyncFailed("site " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What a command printed and how it ended. */
+    public record Output(byte[] stdout, ExecResult result) {
+        public String stderr() {
+            return result.stderr();
+        }
+    }
+
+    /**
+     * Runs {@code command} with {@code stdin} (e.g. NUL-separated names) and reads all of its stdout.
+     * stdin is written from another thread so a command that answers while it reads cannot block
+     * on a full window.
+     */
+    public Output run(String command, byte[] stdin, Duration timeout) throws IOException, SyncFailed {
+        try (RemoteCommand cmd = start(command)) {
+            IOException[] feedFailure = new IOException[1];
+            Thread feeder = new Thread(() -> {
+                try {
+                    cmd.feed(stdin);
+                } catch (IOException e) {
+                    feedFailure[0] = e;
+                }
+            }, "state-sync-feed-" + name);
+            feeder.setDaemon(true);
+            feeder.start();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (InputStream in = cmd.stdout()) {
+                in.transferTo(out);
+            }
+            try {
+                feeder.join(timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while feeding a command on " + name);
+            }
+            if (feedFailure[0] != null) {
+                throw feedFailure[0];
+            }
+            ExecResult r = cmd.finish(timeout);
+            return new Output(out.toByteArray(), r);
+        } catch (SshFailure e) {
+            disconnect();
+            throw new SyncFailed("site " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
     /** Drops the session after a failure so the next use reconnects. */
     public synchronized void disconnect() {
         for (int i = 0; i < channels.length; i++) {
@@ -94,6 +238,7 @@ public final class Site implements AutoCloseable {
             connection.close();
             connection = null;
         }
+        streams = null;
     }
 
     @Override

@@ -73,6 +73,10 @@ public final class SyncEngine implements AutoCloseable {
 
         default void tornRead(String source) {
         }
+
+        /** {@code files} reached {@code target} staged and verified through the stream transport. */
+        default void streamed(String target, int files) {
+        }
     }
 
     private final SyncSet set;
@@ -81,6 +85,7 @@ public final class SyncEngine implements AutoCloseable {
     private final Events events;
     private final Clock clock;
     private final ExecutorService workers;
+    private final StreamCopy stream;
     private final Map<String, Manifest> current = new ConcurrentHashMap<>();
 
     public SyncEngine(SyncSet set, Options options, TransferHooks hooks, Events events, Clock clock) {
@@ -89,6 +94,7 @@ public final class SyncEngine implements AutoCloseable {
         this.hooks = hooks;
         this.events = events;
         this.clock = clock;
+        this.stream = new StreamCopy(hooks, options.racyWindow(), options.preserveOwnership(), clock);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(options.parallelism(), r -> {
             Thread t = new Thread(r, "state-sync-transfer-" + n.incrementAndGet());
@@ -149,7 +155,9 @@ public final class SyncEngine implements AutoCloseable {
         // racy files: hash them on the source; identical content is linked, not copied
         Map<String, Optional<Manifest.Item>> rehashed;
         try {
-            rehashed = parallel(plan.check(), (e, lane) -> hashSource(source.channel(lane), source, e));
+            rehashed = plan.check().isEmpty() ? Map.of()
+                    : source.streams() ? hashOnSource(source, plan.check())
+                    : parallel(plan.check(), (e, lane) -> hashSource(source.channel(lane), source, e));
         } catch (IOException e) {
             source.disconnect();
             throw new SyncFailed("reading " + source.name() + " failed: " + e.getMessage(), e);
@@ -221,10 +229,35 @@ public final class SyncEngine implements AutoCloseable {
         }
         copy.addAll(fallbackCopy);
         long staged = System.nanoTime();
-        Map<String, Optional<Manifest.Item>> copied = parallel(copy, (e, lane) -> {
+        // the stream carries the bulk; what it could not deliver cleanly goes one by one over SFTP,
+        // counting the stream as the first read and (for a checksum mismatch) the first write
+        Map<String, Optional<Manifest.Item>> copied = new LinkedHashMap<>();
+        List<SourceEntry> oneByOne = copy;
+        Map<String, Integer> writesDone = new java.util.HashMap<>();
+        Map<String, Integer> readsDone = new java.util.HashMap<>();
+        if (!copy.isEmpty() && source.streams() && target.streams()) {
+            StreamCopy.Outcome streamed = stream.run(source, target, staging, copy);
+            streamed.copied().forEach((rel, item) -> copied.put(rel, Optional.of(item)));
+            events.streamed(target.name(), streamed.copied().size());
+            oneByOne = new ArrayList<>(streamed.reread());
+            for (SourceEntry e : streamed.reread()) {
+                readsDone.put(e.rel(), 1);
+                events.tornRead(source.name());
+            }
+            for (SourceEntry e : streamed.mismatched()) {
+                events.checksumMismatch(target.name());
+                LOG.warnf("checksum mismatch for %s on %s (write 1 of %d); writing it again", e.rel(), target.name(),
+                        options.verifyAttempts());
+                writesDone.put(e.rel(), 1);
+                readsDone.put(e.rel(), 1);
+                oneByOne.add(e);
+            }
+        }
+        copied.putAll(parallel(oneByOne, (e, lane) -> {
             Sftp to = target.channel(lane);
             Optional<Manifest.Item> item = copyFile(source.channel(lane), source, to, target, e,
-                    SitePaths.join(staging, e.rel()));
+                    SitePaths.join(staging, e.rel()), writesDone.getOrDefault(e.rel(), 0) + 1,
+                    readsDone.getOrDefault(e.rel(), 0) + 1);
             if (item.isEmpty() && old(before, e.rel()).isPresent() && previous != null) {
                 // changed during every read: keep the previous version rather than ship a torn one
                 unstable.add(e.rel());
@@ -232,12 +265,12 @@ public final class SyncEngine implements AutoCloseable {
             }
             hooks.staged(e.rel());
             return item;
-        });
+        }));
         long copiedAt = System.nanoTime();
         long bytes = 0;
         long files = 0;
         for (SourceEntry e : copy) {
-            Optional<Manifest.Item> item = copied.get(e.rel());
+            Optional<Manifest.Item> item = copied.getOrDefault(e.rel(), Optional.empty());
             if (item.isPresent()) {
                 items.put(e.rel(), item.get());
                 bytes += item.get().size();
@@ -277,7 +310,20 @@ public final class SyncEngine implements AutoCloseable {
     /** Deletes all but the newest {@code keep} snapshots (never the live one), files removed in parallel. */
     private void prune(Site target, TargetLayout layout, String live) throws IOException, SyncFailed {
         Sftp dst = target.sftp();
-        for (String id : layout.expired(dst, options.keep(), live)) {
+        List<String> expired = layout.expired(dst, options.keep(), live);
+        if (!expired.isEmpty() && target.streams()) {
+            // one command instead of a readdir per directory and a remove per file
+            StringBuilder rm = new StringBuilder("rm -rf --");
+            for (String id : expired) {
+                rm.append(' ').append(dev.baton.common.ssh.SshConnection.shellQuote(layout.snapshot(id)));
+            }
+            Site.Output out = target.run(rm.toString(), new byte[0], StreamCopy.COMMAND_TIMEOUT);
+            if (!out.result().succeeded()) {
+                throw new IOException("removing old snapshots on " + target.name() + " failed: " + out.stderr().strip());
+            }
+            return;
+        }
+        for (String id : expired) {
             List<String> dirs = new ArrayList<>();
             List<String> files = new ArrayList<>();
             collect(dst, layout.snapshot(id), dirs, files);
@@ -354,14 +400,44 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     /**
+     * The racy re-check in one command: {@code sha256sum} of every racy file on the source. A file
+     * missing from the answer (vanished, unreadable) is empty, so it is copied (or its deletion seen)
+     * through the usual path; a file rewritten meanwhile hashes differently and is copied.
+     */
+    private Map<String, Optional<Manifest.Item>> hashOnSource(Site source, List<SourceEntry> racy)
+            throws IOException, SyncFailed {
+        long startedAt = clock.millis();
+        List<String> paths = new ArrayList<>(racy.size());
+        for (SourceEntry e : racy) {
+            paths.add(e.readPath());
+        }
+        Site.Output out = source.run("LC_ALL=C xargs -0 -r sha256sum -z --", StreamCopy.names(paths),
+                StreamCopy.COMMAND_TIMEOUT);
+        Map<String, String> byPath = new java.util.HashMap<>();
+        for (String line : StreamCopy.nulSeparated(out.stdout())) {
+            if (line.length() > 66) {
+                byPath.put(line.substring(66), line.substring(0, 64));
+            }
+        }
+        Map<String, Optional<Manifest.Item>> result = new LinkedHashMap<>();
+        for (SourceEntry e : racy) {
+            String sha = byPath.get(e.readPath());
+            hooks.sourceRead(e.rel(), 1);
+            result.put(e.rel(), sha == null ? Optional.empty() : Optional.of(new Manifest.Item(false, e.size(), e.mtime(),
+                    e.mode(), sha, e.mtime() >= startedAt - options.racyWindow().toMillis())));
+        }
+        return result;
+    }
+
+    /**
      * Copies one file into staging: re-read while it changes under us, fsync, set mode and mtime,
      * then verify the SHA-256 on the target; rewrite on mismatch. Empty if the file vanished or
      * never held still.
      */
-    private Optional<Manifest.Item> copyFile(Sftp src, Site source, Sftp dst, Site target, SourceEntry e, String to)
-            throws IOException, SyncFailed {
-        for (int write = 1; write <= options.verifyAttempts(); write++) {
-            Optional<Manifest.Item> item = transfer(src, source, dst, e, to, write);
+    private Optional<Manifest.Item> copyFile(Sftp src, Site source, Sftp dst, Site target, SourceEntry e, String to,
+            int firstWrite, int firstRead) throws IOException, SyncFailed {
+        for (int write = firstWrite; write <= options.verifyAttempts(); write++) {
+            Optional<Manifest.Item> item = transfer(src, source, dst, e, to, write, write == firstWrite ? firstRead : 1);
             if (item.isEmpty()) {
                 if (dst.lstat(to).isPresent()) {
                     dst.remove(to);
@@ -380,9 +456,9 @@ public final class SyncEngine implements AutoCloseable {
                 + options.verifyAttempts() + " writes");
     }
 
-    private Optional<Manifest.Item> transfer(Sftp src, Site source, Sftp dst, SourceEntry e, String to, int write)
-            throws IOException {
-        for (int attempt = 1; attempt <= options.readAttempts(); attempt++) {
+    private Optional<Manifest.Item> transfer(Sftp src, Site source, Sftp dst, SourceEntry e, String to, int write,
+            int firstRead) throws IOException {
+        for (int attempt = firstRead; attempt <= options.readAttempts(); attempt++) {
             long startedAt = clock.millis();
             // first attempt: the listing's metadata (one request less); a change since is caught after the read
             Attributes before = attempt == 1 && write == 1 ? listed(e) : statOrNull(src, e.readPath());

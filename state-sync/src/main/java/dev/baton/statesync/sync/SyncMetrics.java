@@ -50,6 +50,11 @@ public class SyncMetrics implements SyncEngine.Events {
         counter("baton_statesync_torn_reads", "source", source).increment();
     }
 
+    @Override
+    public void streamed(String target, int files) {
+        counter("baton_statesync_streamed_files", "target", target).increment(files);
+    }
+
     private Counter counter(String name, String... tags) {
         return Counter.builder(name).tags(tags).register(registry);
     }

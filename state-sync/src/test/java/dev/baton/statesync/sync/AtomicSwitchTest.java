@@ -18,12 +18,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A reader on the standby, reading while cycles switch versions under it, only ever sees whole
  * files, and all files of one version together.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = Transport.class, names = {"SFTP", "STREAM"})
 class AtomicSwitchTest {
+    @Parameter
+    Transport transport;
+
     private static final int FILES = 20;
     private static final int CYCLES = 5;
 
@@ -34,7 +42,7 @@ class AtomicSwitchTest {
 
     @BeforeEach
     void start() throws Exception {
-        sites = new TwoSites(dir);
+        sites = new TwoSites(dir, transport);
         engine = TwoSites.engine();
     }
 

@@ -11,9 +11,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Replication between two real SFTP sites: content, modes, deletions, .env, both directions. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = Transport.class, names = {"SFTP", "STREAM"})
 class SyncEngineTest {
+    @Parameter
+    Transport transport;
+
     @TempDir
     Path dir;
     TwoSites sites;
@@ -21,7 +29,7 @@ class SyncEngineTest {
 
     @BeforeEach
     void start() throws Exception {
-        sites = new TwoSites(dir);
+        sites = new TwoSites(dir, transport);
         engine = TwoSites.engine();
     }
 

@@ -16,9 +16,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** What goes wrong in real transfers: cut connections, corrupted bytes, files changing while read. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = Transport.class, names = {"SFTP", "STREAM"})
 class SyncFailureTest {
+    @Parameter
+    Transport transport;
+
     private static final int FILES = 20;
 
     @TempDir
@@ -40,7 +48,7 @@ class SyncFailureTest {
 
     @BeforeEach
     void start() throws Exception {
-        sites = new TwoSites(dir);
+        sites = new TwoSites(dir, transport);
     }
 
     @AfterEach
@@ -79,7 +87,7 @@ class SyncFailureTest {
             public void staged(String rel) {
                 if (staged.incrementAndGet() == 5) {
                     try {
-                        sites.standbyServer.stop();
+                        sites.stopStandby();
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -93,7 +101,7 @@ class SyncFailureTest {
         }
         assertThat(filesOnStandbyWith("v1")).isEqualTo(FILES);
 
-        sites.standbyServer.restart();
+        sites.restartStandby();
         try (SyncEngine engine = TwoSites.engine()) {
             CycleResult r = engine.cycle(sites.primary, sites.standby, 1);
             assertThat(r.files()).isEqualTo(FILES);

@@ -12,9 +12,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The guards that keep a standby's state from being wiped or escaping its root, and snapshots. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = Transport.class, names = {"SFTP", "STREAM"})
 class SyncGuardTest {
+    @Parameter
+    Transport transport;
+
     @TempDir
     Path dir;
     TwoSites sites;
@@ -22,7 +30,7 @@ class SyncGuardTest {
 
     @BeforeEach
     void start() throws Exception {
-        sites = new TwoSites(dir);
+        sites = new TwoSites(dir, transport);
         engine = TwoSites.engine();
     }
 

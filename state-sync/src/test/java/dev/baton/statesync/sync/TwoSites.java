@@ -12,24 +12,46 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-/** Two real SSH/SFTP servers on loopback acting as the primary and standby sites, plus a sync engine. */
+/**
+ * Two real SSH servers on loopback acting as the primary and standby sites, plus a sync engine.
+ * {@link Transport#SFTP}: common's embedded server (SFTP in a virtual root, exec refused — the site
+ * state-sync must handle with SFTP alone, reached with transport {@code auto}). {@link Transport#STREAM}:
+ * a server that also runs commands in a real shell, so the cycle streams through GNU tar.
+ */
 final class TwoSites implements AutoCloseable {
-    final EmbeddedSshServer primaryServer;
-    final EmbeddedSshServer standbyServer;
+    private final Transport transport;
+    private final EmbeddedSshServer[] sftpServers = new EmbeddedSshServer[2];
+    private final ShellSshServer[] shellServers = new ShellSshServer[2];
     final SshConnector connector = new SshConnector();
     final Site primary;
     final Site standby;
 
     TwoSites(Path dir) throws IOException {
-        primaryServer = EmbeddedSshServer.start(dir.resolve("primary"), CommandHandler.NONE);
-        standbyServer = EmbeddedSshServer.start(dir.resolve("standby"), CommandHandler.NONE);
-        primary = site("primary", primaryServer);
-        standby = site("standby", standbyServer);
+        this(dir, Transport.SFTP);
     }
 
-    private Site site(String name, EmbeddedSshServer server) {
-        return new Site(name, new SshEndpoint(server.host(), server.port(), server.user(), server.privateKey(),
-                server.knownHosts()), "/", connector, Duration.ofSeconds(10), 2);
+    TwoSites(Path dir, Transport transport) throws IOException {
+        this.transport = transport;
+        if (transport == Transport.STREAM) {
+            shellServers[0] = ShellSshServer.start(dir.resolve("primary"));
+            shellServers[1] = ShellSshServer.start(dir.resolve("standby"));
+            primary = site("primary", shellServers[0].port(), shellServers[0].privateKey(), shellServers[0].knownHosts(),
+                    shellServers[0].root().toString());
+            standby = site("standby", shellServers[1].port(), shellServers[1].privateKey(), shellServers[1].knownHosts(),
+                    shellServers[1].root().toString());
+        } else {
+            sftpServers[0] = EmbeddedSshServer.start(dir.resolve("primary"), CommandHandler.NONE);
+            sftpServers[1] = EmbeddedSshServer.start(dir.resolve("standby"), CommandHandler.NONE);
+            primary = site("primary", sftpServers[0].port(), sftpServers[0].privateKey(), sftpServers[0].knownHosts(), "/");
+            standby = site("standby", sftpServers[1].port(), sftpServers[1].privateKey(), sftpServers[1].knownHosts(), "/");
+        }
+    }
+
+    private Site site(String name, int port, Path key, Path knownHosts, String root) {
+        // STREAM is required of the shell servers (a failed probe fails the test); the SFTP-only servers
+        // are reached with AUTO, which must fall back to SFTP by itself
+        return new Site(name, new SshEndpoint("127.0.0.1", port, EmbeddedSshServer.USER, key, knownHosts), root, connector,
+                Duration.ofSeconds(10), 2, transport == Transport.STREAM ? Transport.STREAM : Transport.AUTO);
     }
 
     static SyncEngine.Options options() {
@@ -46,11 +68,28 @@ final class TwoSites implements AutoCloseable {
     }
 
     Path primaryRoot() {
-        return primaryServer.root();
+        return transport == Transport.STREAM ? shellServers[0].root() : sftpServers[0].root();
     }
 
     Path standbyRoot() {
-        return standbyServer.root();
+        return transport == Transport.STREAM ? shellServers[1].root() : sftpServers[1].root();
+    }
+
+    /** Stops the standby's SSH server, dropping every session (a crash, as far as state-sync can tell). */
+    void stopStandby() throws IOException {
+        if (transport == Transport.STREAM) {
+            shellServers[1].stop();
+        } else {
+            sftpServers[1].stop();
+        }
+    }
+
+    void restartStandby() throws IOException {
+        if (transport == Transport.STREAM) {
+            shellServers[1].restart();
+        } else {
+            sftpServers[1].restart();
+        }
     }
 
     static void write(Path root, String rel, String content, String mode) throws IOException {
@@ -69,7 +108,15 @@ final class TwoSites implements AutoCloseable {
         primary.close();
         standby.close();
         connector.close();
-        primaryServer.close();
-        standbyServer.close();
+        for (EmbeddedSshServer s : sftpServers) {
+            if (s != null) {
+                s.close();
+            }
+        }
+        for (ShellSshServer s : shellServers) {
+            if (s != null) {
+                s.close();
+            }
+        }
     }
 }

@@ -1,0 +1,87 @@
+package dev.baton.statesync.sync;
+
+import static dev.baton.statesync.sync.TwoSites.mode;
+import static dev.baton.statesync.sync.TwoSites.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.common.ssh.SshEndpoint;
+import dev.baton.common.testing.CommandHandler;
+import dev.baton.common.testing.EmbeddedSshServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What only the stream transport does: the bulk goes through tar, and a site without a shell is named. */
+class StreamTransportTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theStreamCarriesEveryChangedFileAndOnlyThose() throws Exception {
+        AtomicInteger streamed = new AtomicInteger();
+        SyncEngine.Events events = new SyncEngine.Events() {
+            @Override
+            public void streamed(String target, int files) {
+                streamed.addAndGet(files);
+            }
+        };
+        try (TwoSites sites = new TwoSites(dir, Transport.STREAM);
+                SyncEngine engine = TwoSites.engine(TransferHooks.NONE, events)) {
+            Path p = sites.primaryRoot();
+            for (int i = 0; i < 120; i++) {
+                write(p, "state/d" + (i % 7) + "/f" + i + ".json", "{\"n\":" + i + "}", "rw-r-----");
+            }
+            write(p, "state/" + "long-name-".repeat(12) + ".json", "beyond ustar's 100 characters", "rw-r--r--");
+            write(p, ".env", "BROKER_PASSWORD=hunter2", "rw-------");
+
+            CycleResult first = engine.cycle(sites.primary, sites.standby, 1);
+
+            assertThat(first.files()).isEqualTo(122);
+            assertThat(streamed).hasValue(122);
+            Path s = sites.standbyRoot();
+            assertThat(s.resolve("state/d3/f10.json")).hasContent("{\"n\":10}");
+            assertThat(mode(s.resolve("state/d3/f10.json"))).isEqualTo("rw-r-----");
+            assertThat(s.resolve("state/" + "long-name-".repeat(12) + ".json")).hasContent("beyond ustar's 100 characters");
+            assertThat(mode(s.resolve(".env"))).isEqualTo("rw-------");
+            assertThat(Files.getLastModifiedTime(s.resolve("state/d3/f10.json")).toMillis() / 1000)
+                    .isEqualTo(Files.getLastModifiedTime(p.resolve("state/d3/f10.json")).toMillis() / 1000);
+
+            write(p, "state/d0/f0.json", "{\"n\":\"changed\"}", "rw-r-----");
+            Files.delete(p.resolve("state/d1/f1.json"));
+            CycleResult second = engine.cycle(sites.primary, sites.standby, 1);
+
+            assertThat(second.deleted()).isEqualTo(1);
+            assertThat(s.resolve("state/d0/f0.json")).hasContent("{\"n\":\"changed\"}");
+            assertThat(s.resolve("state/d1/f1.json")).doesNotExist();
+            assertThat(streamed.get()).isGreaterThanOrEqualTo(123).isLessThan(122 + 122);
+        }
+    }
+
+    @Test
+    void streamRequiredOnASiteWithoutAShellFailsNamingWhatIsMissing() throws Exception {
+        try (EmbeddedSshServer server = EmbeddedSshServer.start(dir.resolve("sftp-only"), CommandHandler.NONE);
+                dev.baton.common.ssh.SshConnector connector = new dev.baton.common.ssh.SshConnector();
+                Site site = new Site("standby", new SshEndpoint(server.host(), server.port(), server.user(),
+                        server.privateKey(), server.knownHosts()), "/", connector, Duration.ofSeconds(10), 1,
+                        Transport.STREAM)) {
+            assertThatThrownBy(site::streams)
+                    .isInstanceOf(SyncFailed.class)
+                    .hasMessageContaining("transport=stream needs a shell with GNU tar");
+        }
+    }
+
+    @Test
+    void autoFallsBackToSftpOnASiteWithoutAShell() throws Exception {
+        try (EmbeddedSshServer server = EmbeddedSshServer.start(dir.resolve("sftp-only"), CommandHandler.NONE);
+                dev.baton.common.ssh.SshConnector connector = new dev.baton.common.ssh.SshConnector();
+                Site site = new Site("standby", new SshEndpoint(server.host(), server.port(), server.user(),
+                        server.privateKey(), server.knownHosts()), "/", connector, Duration.ofSeconds(10), 1,
+                        Transport.AUTO)) {
+            assertThat(site.streams()).isFalse();
+        }
+    }
+}
