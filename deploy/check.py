@@ -3,6 +3,7 @@
 
 Every finding names the file and what is wrong; the exit status is 1 when there is any. Checks:
   * every YAML file parses, the Grafana dashboards are JSON;
+  * each service's Dockerfiles run as uid 185 and expose and probe its quarkus.http.port;
   * Compose files: every service has image, restart, healthcheck and CPU/memory limits; Baton's services have an
     env_file (whose .example exists) and an image whose Dockerfiles define the HEALTHCHECK the file relies on;
     SSH keys and secrets are mounted read-only; ports are published on an address, never on all interfaces;
@@ -247,6 +248,25 @@ def env_file_names(path):
 
 # --- Compose -------------------------------------------------------------------------------------------
 
+def check_dockerfiles(module):
+    """Both Dockerfiles expose and probe the port the service listens on (quarkus.http.port)."""
+    props = os.path.join(ROOT, module, "src/main/resources/application.properties")
+    port = re.search(r"^quarkus\.http\.port=(\d+)", read(props), re.M) if os.path.exists(props) else None
+    for name in ("Dockerfile.jvm", "Dockerfile.native-micro"):
+        path = os.path.join(ROOT, module, "src/main/docker", name)
+        if not os.path.exists(path):
+            problem(path, "missing")
+            continue
+        text = read(path)
+        if "USER 185" not in text:
+            problem(path, "must run as the unprivileged uid 185 (USER 185)")
+        probed = re.search(r'healthcheck",\s*"(\d+)"', text)
+        exposed = re.search(r"^EXPOSE (\d+)", text, re.M)
+        if not port or not probed or not exposed or not probed.group(1) == exposed.group(1) == port.group(1):
+            problem(path, f"EXPOSE and the HEALTHCHECK port must be quarkus.http.port "
+                          f"({port.group(1) if port else '?'})")
+
+
 def has_healthcheck_in_dockerfiles(module):
     docker = os.path.join(ROOT, module, "src/main/docker")
     return all(os.path.exists(os.path.join(docker, f)) and "HEALTHCHECK" in read(os.path.join(docker, f))
@@ -486,6 +506,8 @@ def check_runbook(runbook, must_mention, alerts, secrets):
 def main():
     for path in files_under(DEPLOY, (".yml", ".yaml")):
         load_yaml_documents(path)
+    for module in MODULES:
+        check_dockerfiles(module)
     compose_dir = os.path.join(DEPLOY, "compose")
     substituted = set()
     compose_files = [p for p in files_under(compose_dir, (".yml",)) if os.path.dirname(p) == compose_dir]
