@@ -41,7 +41,10 @@ public class ChannelFakesResource implements QuarkusTestResourceLifecycleManager
         http.stubFor(post(urlEqualTo("/hook")).willReturn(aResponse().withStatus(204)));
 
         // implicit TLS (SMTPS) with authentication, as a hosted relay on port 465 would want it
-        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort())
+        // GreenMail's default 2 s start-up wait is too short for a loaded 2-core CI machine (TLS set-up)
+        ServerSetup smtps = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort();
+        smtps.setServerStartupTimeout(30_000);
+        smtp = new GreenMail(smtps)
                 .withConfiguration(GreenMailConfiguration.aConfig().withUser("baton", "smtp-password-123"));
         smtp.start();
         return Map.of(
