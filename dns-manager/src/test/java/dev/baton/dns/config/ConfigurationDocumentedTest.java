@@ -1,0 +1,14 @@
+package dev.baton.dns.config;
+
+import dev.baton.common.auth.AuthConfig;
+import dev.baton.common.testing.ConfigurationDocs;
+import org.junit.jupiter.api.Test;
+
+/** docs/CONFIGURATION.md documents exactly the keys this service reads, with their defaults and env vars. */
+class ConfigurationDocumentedTest {
+
+    @Test
+    void everyKeyIsDocumented() {
+        ConfigurationDocs.assertDocumented(DnsConfig.class, AuthConfig.class);
+    }
+}
