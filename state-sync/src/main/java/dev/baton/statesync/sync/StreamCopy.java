@@ -45,6 +45,8 @@ final class StreamCopy {
     /** Longest a batched command (hash, flush, stat of a whole cycle) may run. */
     static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
     private static final int IO_BUFFER = 64 * 1024;
+    /** The list of files to hard-link, sent in the stream to the top of staging and removed once used. */
+    static final String LINKS = ".baton-links";
 
     /**
      * @param copied      files staged, flushed and verified, with their manifest items
@@ -72,7 +74,15 @@ final class StreamCopy {
         this.clock = clock;
     }
 
-    Outcome run(Site source, Site target, String staging, List<SourceEntry> files) throws IOException, SyncFailed {
+    /**
+     * @param previous the live snapshot to hard-link unchanged files from (null on a first sync)
+     * @param dirs     the directories of the sync set: created by the stream with their modes (all writable
+     *                 by their owner; the caller keeps read-only directories on the SFTP path)
+     * @param link     unchanged files, hard-linked from {@code previous} on the target in one command
+     * @param files    files to copy
+     */
+    Outcome run(Site source, Site target, String staging, String previous, List<SourceEntry> dirs,
+            List<SourceEntry> link, List<SourceEntry> files) throws IOException, SyncFailed {
         long startedAt = clock.millis();
         Map<String, SourceEntry> byTarName = new LinkedHashMap<>();
         List<SourceEntry> reread = new ArrayList<>();
@@ -94,6 +104,26 @@ final class StreamCopy {
                             new BufferedOutputStream(writer.stdin(), IO_BUFFER), "UTF-8")) {
                 out.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
                 out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                for (SourceEntry d : dirs) { // sorted: parents first
+                    TarArchiveEntry o = new TarArchiveEntry(d.rel() + "/");
+                    o.setMode(040000 | d.mode());
+                    o.setModTime(d.mtime());
+                    out.putArchiveEntry(o);
+                    out.closeArchiveEntry();
+                }
+                if (previous != null && !link.isEmpty()) {
+                    List<String> rels = new ArrayList<>(link.size());
+                    for (SourceEntry e : link) {
+                        rels.add(e.rel());
+                    }
+                    byte[] list = names(rels);
+                    TarArchiveEntry o = new TarArchiveEntry(LINKS);
+                    o.setSize(list.length);
+                    o.setMode(0100600);
+                    out.putArchiveEntry(o);
+                    out.write(list);
+                    out.closeArchiveEntry();
+                }
                 byte[] buf = new byte[IO_BUFFER];
                 for (TarArchiveEntry h = in.getNextEntry(); h != null; h = in.getNextEntry()) {
                     SourceEntry e = pending.remove(h.getName());
@@ -145,6 +175,7 @@ final class StreamCopy {
         // exit 1: "file changed as we read it"; exit 2: a file vanished or was unreadable (it is missing
         // from the stream). Either way the checks below find the files concerned.
         reread.addAll(pending.values());
+        long streamedAt = clock.millis();
 
         Map<String, String> onTarget;
         Map<String, long[]> onSource;
@@ -161,7 +192,7 @@ final class StreamCopy {
                     t.start();
                 });
         try {
-            onTarget = flushAndHash(target, staging, streamed);
+            onTarget = linkFlushAndHash(target, staging, previous != null && !link.isEmpty() ? previous : null, streamed);
         } finally {
             try {
                 onSource = stat.join();
@@ -176,6 +207,8 @@ final class StreamCopy {
             }
         }
 
+        LOG.debugf("%s -> %s stream: %d files / %d bytes in %d ms, flush+hash and stat %d ms", source.name(),
+                target.name(), streamed.size(), bytes, streamedAt - startedAt, clock.millis() - streamedAt);
         Map<String, Manifest.Item> copied = new LinkedHashMap<>();
         List<SourceEntry> mismatched = new ArrayList<>();
         long racySince = startedAt - racyWindow.toMillis();
@@ -213,24 +246,28 @@ final class StreamCopy {
 
     /** {@code tar -x} into staging, modes as sent; ownership only when asked (needs root). */
     private String extractCommand(String staging) {
-        return "LC_ALL=C tar -x -f - -C " + SshConnection.shellQuote(staging) + " -p "
+        // --unlink-first: never write through an existing name (it could be a hard link into a snapshot)
+        return "LC_ALL=C tar -x -f - -C " + SshConnection.shellQuote(staging) + " -p --unlink-first "
                 + (preserveOwnership ? "--same-owner --numeric-owner" : "--no-same-owner");
     }
 
     /**
-     * One flush of the target's file system (everything staged, directories included, is durable
-     * before the switch), then the SHA-256 of every file written, as the target's disk returns it.
+     * One command on the target: hard-link the unchanged files from the previous snapshot (their list
+     * came in the stream), one flush of the target's file system (everything staged, links and
+     * directories included, is durable before the switch), then the SHA-256 of every file written,
+     * as the target's disk returns it.
      */
-    private static Map<String, String> flushAndHash(Site target, String staging, List<Streamed> streamed)
-            throws IOException, SyncFailed {
-        if (streamed.isEmpty()) {
-            return Map.of();
-        }
+    private static Map<String, String> linkFlushAndHash(Site target, String staging, String linkFrom,
+            List<Streamed> streamed) throws IOException, SyncFailed {
         List<String> rels = new ArrayList<>(streamed.size());
         for (Streamed s : streamed) {
             rels.add(s.entry().rel());
         }
-        Site.Output out = target.run("cd -- " + SshConnection.shellQuote(staging)
+        String stagingQ = SshConnection.shellQuote(staging);
+        String links = linkFrom == null ? "" : "cd -- " + SshConnection.shellQuote(linkFrom) + " && xargs -0 -r -a "
+                + SshConnection.shellQuote(staging + "/" + LINKS) + " cp -l --parents -t " + stagingQ + " -- && rm -f -- "
+                + SshConnection.shellQuote(staging + "/" + LINKS) + " && ";
+        Site.Output out = target.run(links + "cd -- " + stagingQ
                 + " && { sync -f . 2>/dev/null || sync; } && xargs -0 -r sha256sum -z --", names(rels), COMMAND_TIMEOUT);
         if (!out.result().succeeded()) {
             throw new IOException("flush and hash on " + target.name() + " exited " + out.result().exitCode() + ": "
@@ -313,8 +350,8 @@ final class StreamCopy {
             }
 
             @Override
-            public void close() throws IOException {
-                flush();
+            public void close() {
+                // no flush either: each flush waits for the SSH layer, a pause per file
             }
         };
     }

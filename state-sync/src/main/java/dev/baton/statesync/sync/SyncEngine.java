@@ -211,14 +211,30 @@ public final class SyncEngine implements AutoCloseable {
                 dirRels.add(p.substring(1));
             }
         }
-        for (String d : dirRels) {
-            dst.mkdir(SitePaths.join(staging, d));
-        }
-
         String previous = before.isEmpty() ? null : layout.snapshot(before.id());
+        // the stream creates directories and links too, unless a directory is read-only for its owner
+        // (then it must be filled before its mode is set, which the SFTP path below does)
+        boolean streaming = !copy.isEmpty() && source.streams() && target.streams()
+                && dirs.stream().allMatch(d -> (d.mode() & 0200) != 0);
+        if (streaming) {
+            // parents tar -x does not get as entries (e.g. backups/ of a newest glob)
+            java.util.Set<String> streamedDirs = new java.util.HashSet<>();
+            dirs.forEach(d -> streamedDirs.add(d.rel()));
+            for (String d : dirRels) {
+                if (!streamedDirs.contains(d)) {
+                    dst.mkdir(SitePaths.join(staging, d));
+                }
+            }
+        } else {
+            for (String d : dirRels) {
+                dst.mkdir(SitePaths.join(staging, d));
+            }
+        }
         List<String> unstable = Collections.synchronizedList(new ArrayList<>());
         List<SourceEntry> fallbackCopy = Collections.synchronizedList(new ArrayList<>());
-        if (dst.supportsHardlinks()) {
+        if (streaming) {
+            // linked by the stream's target command
+        } else if (dst.supportsHardlinks()) {
             List<String[]> pairs = new ArrayList<>(link.size());
             for (SourceEntry e : link) {
                 pairs.add(new String[] {SitePaths.join(previous, e.rel()), SitePaths.join(staging, e.rel())});
@@ -235,8 +251,10 @@ public final class SyncEngine implements AutoCloseable {
         List<SourceEntry> oneByOne = copy;
         Map<String, Integer> writesDone = new java.util.HashMap<>();
         Map<String, Integer> readsDone = new java.util.HashMap<>();
-        if (!copy.isEmpty() && source.streams() && target.streams()) {
-            StreamCopy.Outcome streamed = stream.run(source, target, staging, copy);
+        if (streaming) {
+            List<SourceEntry> sortedDirs = new ArrayList<>(dirs);
+            sortedDirs.sort(Comparator.comparing(SourceEntry::rel));
+            StreamCopy.Outcome streamed = stream.run(source, target, staging, previous, sortedDirs, link, copy);
             streamed.copied().forEach((rel, item) -> copied.put(rel, Optional.of(item)));
             events.streamed(target.name(), streamed.copied().size());
             oneByOne = new ArrayList<>(streamed.reread());
@@ -283,8 +301,10 @@ public final class SyncEngine implements AutoCloseable {
         List<SourceEntry> byDepth = new ArrayList<>(dirs);
         byDepth.sort(Comparator.comparing(SourceEntry::rel).reversed());
         for (SourceEntry d : byDepth) {
-            Attributes a = new Attributes().perms(d.mode()).modifyTime(FileTime.fromMillis(d.mtime()));
-            dst.client().setStat(SitePaths.join(staging, d.rel()), a);
+            if (!streaming) {
+                Attributes a = new Attributes().perms(d.mode()).modifyTime(FileTime.fromMillis(d.mtime()));
+                dst.client().setStat(SitePaths.join(staging, d.rel()), a);
+            }
             items.put(d.rel(), new Manifest.Item(true, 0, d.mtime(), d.mode(), null, false));
         }
         Manifest next = new Manifest(id, epoch, clock.millis(), items);

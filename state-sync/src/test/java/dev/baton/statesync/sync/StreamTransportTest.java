@@ -58,6 +58,14 @@ class StreamTransportTest {
             assertThat(s.resolve("state/d0/f0.json")).hasContent("{\"n\":\"changed\"}");
             assertThat(s.resolve("state/d1/f1.json")).doesNotExist();
             assertThat(streamed.get()).isGreaterThanOrEqualTo(123).isLessThan(122 + 122);
+            // unchanged files are hard links into the previous snapshot, and the changed one did not write through
+            Path snapshots = s.resolve(".baton/snapshots");
+            String previous = engine.snapshots(sites.standby).get(0).id();
+            String live = engine.snapshots(sites.standby).get(1).id();
+            assertThat(Files.getAttribute(snapshots.resolve(live + "/state/d2/f2.json"), "unix:ino"))
+                    .isEqualTo(Files.getAttribute(snapshots.resolve(previous + "/state/d2/f2.json"), "unix:ino"));
+            assertThat(snapshots.resolve(previous + "/state/d0/f0.json")).hasContent("{\"n\":0}");
+            assertThat(s.resolve(".baton/current/" + StreamCopy.LINKS)).doesNotExist();
         }
     }
 
