@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +19,11 @@ import java.util.concurrent.TimeUnit;
  * One simulated site: a root directory ({@code state/}, {@code .env}, {@code .baton/}), an SSH server
  * rooted there, and a trading engine that {@code docker compose} over that SSH starts and stops as
  * a real child process. Faults are injected here: crash, hang, unreachable, reboot.
+ *
+ * <p>The engine "container" is one process. With a {@link StartGate} its entrypoint is the real
+ * {@code deploy/site/baton-gate} script, which execs the engine only when Baton's coordinator says this
+ * site is active: every start goes through it, by {@code compose up} and by the restart policy alike, as
+ * the entrypoint of a real container does. Without one (the site tested alone) the engine starts directly.
  */
 public final class SimulatedSite implements AutoCloseable {
     public static final String ENGINE = "trading-engine";
@@ -25,6 +31,17 @@ public final class SimulatedSite implements AutoCloseable {
     /** One start or stop of the engine, and what caused it. */
     public record EngineEvent(Instant at, String site, boolean running, String cause) {
     }
+
+    /**
+     * The engine's start gate: {@code script} ({@code deploy/site/baton-gate}) asks {@code coordinators}
+     * (comma separated base URLs), keeps asking for at most {@code waitSeconds} while the answer is "not yet".
+     */
+    public record StartGate(Path script, String coordinators, int waitSeconds) {
+    }
+
+    /** The gate's exit codes for "refused" and "cannot tell" (see deploy/site/baton-gate). */
+    private static final int GATE_REFUSED = 3;
+    private static final int GATE_CANNOT_TELL = 4;
 
     private final String name;
     private final Path root;
@@ -34,6 +51,9 @@ public final class SimulatedSite implements AutoCloseable {
     private final List<EngineEvent> events = new CopyOnWriteArrayList<>();
     private final EmbeddedSshServer ssh;
     private Process engine;
+    private volatile StartGate gate;
+    /** How much of engine.out earlier runs wrote (a world serves many runs): {@link #lastOutput} reads after it. */
+    private volatile long outputMark;
 
     public SimulatedSite(String name, Path root, String brokerUrl, String account) throws IOException {
         this.name = name;
@@ -65,13 +85,32 @@ public final class SimulatedSite implements AutoCloseable {
         return List.copyOf(events);
     }
 
+    /** Every later engine start goes through {@code gate}. */
+    public void useGate(StartGate gate) {
+        this.gate = gate;
+    }
+
+    /** How many starts the gate refused (or could not decide) so far. */
+    public long gateRefusals() {
+        return events.stream().filter(e -> e.cause().startsWith("start gate")).count();
+    }
+
+    /** The engine (or its gate, still deciding) runs: what {@code docker compose ps} lists as running. */
     public synchronized boolean engineRunning() {
         return engine != null && engine.isAlive();
     }
 
-    /** Starts the engine as compose's restart policy would after a reboot: no command involved. */
+    /** Starts the engine as compose's restart policy would after a reboot: no command involved, the gate still asks. */
     public synchronized void bringBackEngine() throws IOException {
-        startEngine("restart policy");
+        startEngine("restart policy", null);
+    }
+
+    /**
+     * The very first start, before Baton runs (installation): the gate is told to let it through with
+     * {@code BATON_GATE_OVERRIDE}, as an operator bootstrapping a site would.
+     */
+    public synchronized void bootstrapEngine(String reason) throws IOException {
+        startEngine("bootstrap", reason);
     }
 
     /** The engine dies (SIGKILL): no logout, the broker session goes silent. */
@@ -90,6 +129,42 @@ public final class SimulatedSite implements AutoCloseable {
 
     public synchronized void resumeEngine() throws IOException {
         signal("CONT");
+    }
+
+    /** An operator stops the engine by hand ({@code docker compose stop} on the host), e.g. before resolving DEGRADED. */
+    public synchronized void stopEngineByHand() throws IOException {
+        stopEngine("stopped by hand");
+    }
+
+    /** The next {@link #lastOutput} looks only at what the engine prints from now on. */
+    public void markOutput() {
+        try {
+            Path out = root.resolve("engine.out");
+            outputMark = Files.exists(out) ? Files.size(out) : 0;
+        } catch (IOException e) {
+            outputMark = 0;
+        }
+    }
+
+    /**
+     * The number on the last line starting with {@code prefix} that the engine printed since {@link #markOutput}
+     * ({@code started-from-seq N}, {@code stopped-at-seq N}); -1 if none.
+     */
+    public long lastOutput(String prefix) {
+        try {
+            byte[] all = Files.readAllBytes(root.resolve("engine.out"));
+            int from = (int) Math.min(outputMark, all.length);
+            String text = new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
+            long last = -1;
+            for (String line : text.split("\\R")) {
+                if (line.startsWith(prefix)) {
+                    last = Long.parseLong(line.substring(prefix.length()).trim());
+                }
+            }
+            return last;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The whole site drops off the network as far as SSH is concerned. */
@@ -116,7 +191,7 @@ public final class SimulatedSite implements AutoCloseable {
         }
         String verb = rest.isEmpty() ? "" : rest.get(0);
         switch (verb) {
-            case "up", "start", "restart" -> startEngine("compose " + verb + " (epoch " + request.env().getOrDefault("BATON_EPOCH", "?") + ")");
+            case "up", "start", "restart" -> startEngine("compose " + verb + " (epoch " + request.env().getOrDefault("BATON_EPOCH", "?") + ")", null);
             case "stop", "down", "kill" -> stopEngine("compose " + verb);
             case "ps" -> {
                 return CommandHandler.Reply.ok(engineRunning() ? ENGINE + "\n" : "");
@@ -128,17 +203,44 @@ public final class SimulatedSite implements AutoCloseable {
         return CommandHandler.Reply.ok("");
     }
 
-    private synchronized void startEngine(String cause) throws IOException {
+    private synchronized void startEngine(String cause, String override) throws IOException {
         if (engineRunning()) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx64m", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>();
+        StartGate g = gate;
+        if (g != null) {
+            // the container's entrypoint: the gate execs the engine in its own process when allowed
+            command.addAll(List.of("sh", g.script().toString(), "--"));
+        }
+        command.addAll(List.of(javaBinary(), "-Xmx64m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), FakeEngine.class.getName(),
-                name, root.toString(), String.valueOf(enginePort), brokerUrl, account)
+                name, root.toString(), String.valueOf(enginePort), brokerUrl, account));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("engine.out").toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(root.resolve("engine.err").toFile()));
-        engine = pb.start();
+        if (g != null) {
+            Map<String, String> env = pb.environment();
+            env.put("BATON_SITE", name);
+            env.put("BATON_GATE_COORDINATORS", g.coordinators());
+            env.put("BATON_GATE_EPOCH_FILE", root.resolve(".baton/epoch").toString());
+            env.put("BATON_GATE_WAIT", String.valueOf(g.waitSeconds()));
+            env.put("BATON_GATE_INTERVAL", "0.2");
+            env.put("BATON_GATE_TIMEOUT", "2");
+            if (override != null) {
+                env.put("BATON_GATE_OVERRIDE", override);
+            }
+        }
+        Process started = pb.start();
+        engine = started;
         events.add(new EngineEvent(Instant.now(), name, true, cause));
+        started.onExit().thenAccept(p -> {
+            int code = p.exitValue();
+            if (code == GATE_REFUSED || code == GATE_CANNOT_TELL) {
+                events.add(new EngineEvent(Instant.now(), name, false, "start gate " + (code == GATE_REFUSED ? "refused" : "could not tell")
+                        + " (" + cause + ")"));
+            }
+        });
     }
 
     private synchronized void stopEngine(String cause) throws IOException {

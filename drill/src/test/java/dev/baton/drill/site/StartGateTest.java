@@ -1,0 +1,196 @@
+package dev.baton.drill.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.baton.common.wire.CoordinatorStatus;
+import dev.baton.common.wire.FailoverState;
+import dev.baton.drill.Json;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The site's start gate ({@code deploy/site/baton-gate}) against a coordinator's read API serving the real
+ * status record: it execs the engine only on the active site, refuses elsewhere, waits while Baton is starting
+ * this site, and refuses (fail-safe) when the coordinator cannot be reached or is stale.
+ */
+class StartGateTest {
+    private static final Path GATE = Path.of("..", "deploy", "site", "baton-gate").toAbsolutePath().normalize();
+    private static final String OP = "7d0c5a3e-1f2b-4c7d-9e8f-0a1b2c3d4e5f";
+
+    @TempDir
+    Path dir;
+
+    private HttpServer coordinator;
+    private final AtomicReference<CoordinatorStatus> status = new AtomicReference<>();
+    private final AtomicReference<String> operationTo = new AtomicReference<>("standby");
+    private final List<String> statusAfterFirstAsk = new ArrayList<>();
+
+    @BeforeEach
+    void coordinator() throws IOException {
+        coordinator = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        coordinator.createContext("/api/v1/status", ex -> {
+            byte[] body = Json.MAPPER.writeValueAsBytes(status.get());
+            synchronized (statusAfterFirstAsk) {
+                if (!statusAfterFirstAsk.isEmpty()) {
+                    // the coordinator records the started site between two asks
+                    status.set(active(statusAfterFirstAsk.remove(0), 4, null));
+                }
+            }
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        coordinator.createContext("/api/v1/operations/" + OP, ex -> {
+            Map<String, Object> op = new LinkedHashMap<>();
+            op.put("id", OP);
+            op.put("kind", "FAILOVER");
+            op.put("trigger", "automatic");
+            op.put("from", operationTo.get().equals("standby") ? "primary" : "standby");
+            op.put("to", operationTo.get());
+            op.put("reason", "automatic: primary DOWN, to: nowhere, {\"to\":\"x\"}");
+            op.put("status", "RUNNING");
+            op.put("epoch", 4);
+            op.put("steps", List.of(Map.of("index", 0, "name", "fence", "type", "fence", "status", "SUCCEEDED")));
+            byte[] body = Json.MAPPER.writeValueAsBytes(op);
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        coordinator.start();
+    }
+
+    @AfterEach
+    void stop() {
+        coordinator.stop(0);
+    }
+
+    @Test
+    void theActiveSiteStarts() throws Exception {
+        status.set(active("primary", 3, null));
+        Result r = gate("primary", url(), Map.of());
+        assertThat(r.exit).isZero();
+        assertThat(r.stdout).isEqualTo("engine started\n");
+        assertThat(r.stderr).contains("allowed: primary is the active site at epoch 3");
+    }
+
+    @Test
+    void aRecoveredOldPrimaryIsRefusedBeforeItsEngineRuns() throws Exception {
+        status.set(active("standby", 4, null));
+        Result r = gate("primary", url(), Map.of());
+        assertThat(r.exit).isEqualTo(3);
+        assertThat(r.stdout).isEmpty();
+        assertThat(r.stderr).contains("REFUSED: standby is the active site at epoch 4, not primary");
+    }
+
+    @Test
+    void duringAnOperationTheSiteBeingLeftIsRefused() throws Exception {
+        status.set(active("primary", 4, OP));
+        operationTo.set("standby");
+        Result r = gate("primary", url(), Map.of());
+        assertThat(r.exit).isEqualTo(3);
+        assertThat(r.stderr).contains("is moving the engine to standby, away from primary");
+    }
+
+    @Test
+    void theTargetWaitsUntilBatonHasRecordedItsStart() throws Exception {
+        // compose up has returned but the coordinator still lists the old site; it records the new one next
+        status.set(active("primary", 4, OP));
+        operationTo.set("standby");
+        statusAfterFirstAsk.add("standby");
+        Result r = gate("standby", url(), Map.of());
+        assertThat(r.exit).isZero();
+        assertThat(r.stdout).isEqualTo("engine started\n");
+        assertThat(r.stderr).contains("allowed: standby is the active site at epoch 4");
+    }
+
+    @Test
+    void anUnreachableCoordinatorMeansNo() throws Exception {
+        Result r = gate("primary", "http://127.0.0.1:" + deadPort(), Map.of("BATON_GATE_WAIT", "1"));
+        assertThat(r.exit).isEqualTo(4);
+        assertThat(r.stdout).isEmpty();
+        assertThat(r.stderr).contains("REFUSED (cannot tell after 1s)").contains("unreachable");
+    }
+
+    @Test
+    void aCoordinatorBehindTheEpochWrittenOnTheSiteIsNotBelieved() throws Exception {
+        status.set(active("primary", 2, null));
+        Path epoch = Files.writeString(dir.resolve("epoch"), "5\n");
+        Result r = gate("primary", url(), Map.of("BATON_GATE_EPOCH_FILE", epoch.toString(), "BATON_GATE_WAIT", "1"));
+        assertThat(r.exit).isEqualTo(4);
+        assertThat(r.stderr).contains("is stale: epoch 2, this site was written epoch 5");
+    }
+
+    @Test
+    void theNextCoordinatorIsAskedWhenTheFirstCannotAnswer() throws Exception {
+        status.set(active("standby", 4, null));
+        Result r = gate("standby", "http://127.0.0.1:" + deadPort() + "," + url(), Map.of());
+        assertThat(r.exit).isZero();
+    }
+
+    @Test
+    void anOverrideStartsWithoutAskingAndSaysSo() throws Exception {
+        Result r = gate("primary", "http://127.0.0.1:" + deadPort(), Map.of("BATON_GATE_OVERRIDE", "first start at installation"));
+        assertThat(r.exit).isZero();
+        assertThat(r.stderr).contains("OVERRIDE on primary").contains("first start at installation");
+    }
+
+    @Test
+    void withoutItsSiteNameItRefusesToGuess() throws Exception {
+        status.set(active("primary", 3, null));
+        Result r = gate("", url(), Map.of());
+        assertThat(r.exit).isEqualTo(2);
+        assertThat(r.stderr).contains("BATON_SITE is not set");
+    }
+
+    private static CoordinatorStatus active(String site, long epoch, String operation) {
+        FailoverState state = operation != null ? FailoverState.FAILING_OVER
+                : site.equals("primary") ? FailoverState.PRIMARY_ACTIVE : FailoverState.STANDBY_ACTIVE;
+        return new CoordinatorStatus(state, site, epoch, false, null, null, null, 1, null, null, operation, Map.of());
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + coordinator.getAddress().getPort();
+    }
+
+    private record Result(int exit, String stdout, String stderr) {
+    }
+
+    private Result gate(String site, String coordinators, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sh", GATE.toString(), "--", "sh", "-c", "echo engine started")
+                .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+        pb.environment().put("BATON_SITE", site);
+        pb.environment().put("BATON_GATE_COORDINATORS", coordinators);
+        pb.environment().put("BATON_GATE_EPOCH_FILE", dir.resolve("no-epoch-file").toString());
+        pb.environment().put("BATON_GATE_INTERVAL", "0.2");
+        pb.environment().put("BATON_GATE_TIMEOUT", "2");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the gate ends").isTrue();
+        return new Result(p.exitValue(), Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
+                Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
+    }
+
+    private static int deadPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
