@@ -4,6 +4,9 @@
 #                         127.0.0.1, crash the primary's engine, follow the failover, fail back, and print
 #                         the timeline, the figures (detection, fence, RTO, RPO) and the invariant checks.
 #   ./drill.sh --keep     keep the logs and site directories afterwards
+#   ./drill.sh <scenario> | all | chaos --runs N --seed S
+#                         one fault scenario, every scenario once, or N seeded random ones in one world
+#                         (docs/DRILL.md)
 # Needs Knot DNS (knotd) for the authoritative nameservers; installed here with apt-get when run as root.
 # PostgreSQL refuses to run as root, so as root the drill runs as an unprivileged user (baton-ci).
 set -euo pipefail

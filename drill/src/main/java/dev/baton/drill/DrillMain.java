@@ -1,5 +1,6 @@
 package dev.baton.drill;
 
+import dev.baton.drill.run.ChaosSummary;
 import dev.baton.drill.run.DrillReport;
 import dev.baton.drill.run.DrillWorld;
 import dev.baton.drill.run.FaultScenarios;
@@ -9,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -18,12 +18,13 @@ import java.util.Random;
  * starts the whole suite against simulated sites on this machine, injects the scenario's fault, and prints
  * the timeline, the figures and the invariant checks. {@code demo} (the default) crashes the primary's engine,
  * follows the failover and fails back. The scenarios are those of {@link FaultScenarios#NAMES}. {@code chaos}
- * runs N scenarios picked at random from a seed, each in a fresh world and bounded in time, waiting a random
- * 0-3 s before the fault, and prints a summary table. Exit 0 when every invariant held.
+ * runs N scenarios picked at random from a seed in one world reset to its baseline between runs, each bounded
+ * in time, waiting a random 0-3 s before the fault, and prints a summary table; {@code all} runs every scenario once
+ * (or those of {@code --scenarios}), in that order, the same way. Exit 0 when every invariant held.
  */
 public final class DrillMain {
     private static final String USAGE = "usage: drill [demo|" + String.join("|", FaultScenarios.NAMES)
-            + "|chaos] [--runs N] [--seed S] [--repo DIR] [--keep]";
+            + "|all|chaos] [--runs N] [--seed S] [--scenarios A,B (with all)] [--repo DIR] [--keep]";
 
     private DrillMain() {
     }
@@ -34,14 +35,16 @@ public final class DrillMain {
         String scenario = "demo";
         int runs = 5;
         long seed = System.currentTimeMillis();
+        List<String> only = FaultScenarios.NAMES;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--keep" -> keep = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--scenarios" -> only = List.of(args[++i].split(","));
                 default -> {
-                    if (args[i].equals("demo") || args[i].equals("chaos") || FaultScenarios.NAMES.contains(args[i])) {
+                    if (args[i].equals("demo") || args[i].equals("chaos") || args[i].equals("all") || FaultScenarios.NAMES.contains(args[i])) {
                         scenario = args[i];
                     } else {
                         System.err.println(USAGE);
@@ -50,9 +53,15 @@ public final class DrillMain {
                 }
             }
         }
-        boolean ok = scenario.equals("chaos")
-                ? chaos(repo, runs, seed, keep, System.out)
-                : once(repo, scenario, 0, keep, System.out).ok();
+        if (!FaultScenarios.NAMES.containsAll(only)) {
+            System.err.println("unknown scenario in --scenarios; known: " + FaultScenarios.NAMES);
+            System.exit(2);
+        }
+        boolean ok = switch (scenario) {
+            case "chaos" -> chaos(repo, runs, seed, keep, System.out, null);
+            case "all" -> chaos(repo, only.size(), seed, keep, System.out, only);
+            default -> once(repo, scenario, 0, keep, System.out).ok();
+        };
         System.exit(ok ? 0 : 1);
     }
 
@@ -79,40 +88,62 @@ public final class DrillMain {
         return report;
     }
 
-    /** N seeded random runs and a summary table. */
-    static boolean chaos(Path repo, int runs, long seed, boolean keep, PrintStream out) throws Exception {
+    /**
+     * N seeded random runs and a summary table. One world serves every run: between runs it is reset to its
+     * baseline through Baton's operator API ({@link DrillWorld#reset}); a world that cannot be reset is replaced
+     * by a fresh one (counted as an error for that run).
+     */
+    static boolean chaos(Path repo, int runs, long seed, boolean keep, PrintStream out, List<String> inOrder) throws Exception {
         Random random = new Random(seed);
-        List<String> rows = new ArrayList<>();
-        boolean allOk = true;
-        for (int i = 0; i < runs; i++) {
-            long runSeed = random.nextLong();
-            Random r = new Random(runSeed);
-            String scenario = FaultScenarios.NAMES.get(r.nextInt(FaultScenarios.NAMES.size()));
-            long delay = r.nextInt(3000);
-            out.printf("%n== chaos run %d/%d: %s (seed %d, fault after %d ms)%n", i + 1, runs, scenario, runSeed, delay);
-            String row;
-            try {
-                DrillReport rep = once(repo, scenario, delay, keep, out);
-                var f = rep.figures();
-                String det = f.getOrDefault("detection (fault -> decision)", f.getOrDefault("detection (fault -> FAILING_OVER seen)", "-"));
-                String falseFailovers = scenario.equals("link-cut-witness-sees-primary")
-                        ? f.getOrDefault("false failovers", "?")
-                        : String.valueOf(Math.max(0, Integer.parseInt(f.getOrDefault("failover operations", "1")) - 1));
-                row = String.format("%-3d %-30s %20d %10s %10s %6s %10s %6s %s", i + 1, scenario, runSeed, det,
-                        f.getOrDefault("RTO (fault -> engine + DNS)", "-"), f.getOrDefault("RPO (state records lost)", "-"),
-                        f.getOrDefault("broker violations", "?"), falseFailovers, rep.ok() ? "PASS" : "FAIL");
-                allOk &= rep.ok();
-            } catch (IOException | RuntimeException e) {
-                row = String.format("%-3d %-30s %20d  ERROR %s", i + 1, scenario, runSeed, e.getMessage());
-                allOk = false;
+        ChaosSummary summary = new ChaosSummary();
+        Path dir = Files.createTempDirectory("baton-drill-chaos");
+        out.println("Baton drill chaos: " + runs + " runs, seed " + seed + ", everything on 127.0.0.1; work directory " + dir);
+        long started = System.nanoTime();
+        DrillWorld world = null;
+        int worlds = 0;
+        try {
+            for (int i = 0; i < runs; i++) {
+                long runSeed = random.nextLong();
+                Random r = new Random(runSeed);
+                String scenario = inOrder != null ? inOrder.get(i) : FaultScenarios.NAMES.get(r.nextInt(FaultScenarios.NAMES.size()));
+                long delay = r.nextInt(3000);
+                out.printf("%n== chaos run %d/%d: %s (seed %d, fault after %d ms)%n", i + 1, runs, scenario, runSeed, delay);
+                long runStart = System.nanoTime();
+                try {
+                    if (world == null) {
+                        world = DrillWorld.start(repo, dir.resolve("world-" + ++worlds), out);
+                    } else {
+                        world.reset(Duration.ofSeconds(180));
+                    }
+                    world.timeline().record("chaos", "waits " + delay + " ms before the fault");
+                    Thread.sleep(delay);
+                    DrillReport rep = FaultScenarios.run(scenario, world, Duration.ofSeconds(90));
+                    rep.print(out);
+                    summary.add(i + 1, scenario, runSeed, rep, Duration.ofNanos(System.nanoTime() - runStart));
+                } catch (Exception e) {
+                    out.println("   ERROR " + e);
+                    summary.error(i + 1, scenario, runSeed, String.valueOf(e.getMessage()));
+                    if (world != null) {
+                        out.println("   the world is replaced by a fresh one; the old one's logs stay in " + world.dir());
+                        world.close();
+                        world = null;
+                    }
+                }
             }
-            rows.add(row);
+        } finally {
+            if (world != null) {
+                world.close();
+            }
         }
-        out.printf("%n== chaos summary: %d runs, seed %d%n", runs, seed);
-        out.printf("%-3s %-30s %20s %10s %10s %6s %10s %6s %s%n", "#", "scenario", "seed", "detection", "RTO", "RPO",
-                "violations", "falseFO", "result");
-        rows.forEach(out::println);
-        return allOk;
+        out.printf("%n== chaos summary: %d runs, seed %d, %d world(s), %.1f min%n", runs, seed, worlds,
+                (System.nanoTime() - started) / 60e9);
+        summary.print(out);
+        if (!keep && summary.allPassed()) {
+            delete(dir);
+        } else {
+            out.println("logs and site directories kept in " + dir);
+        }
+        return summary.allPassed();
     }
 
     private static void delete(Path dir) throws IOException {

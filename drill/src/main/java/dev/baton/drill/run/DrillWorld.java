@@ -7,7 +7,10 @@ import dev.baton.common.testing.EmbeddedPostgresServer;
 import dev.baton.common.testing.KnotServers;
 import dev.baton.drill.Json;
 import dev.baton.drill.broker.BrokerSimulator;
+import dev.baton.drill.fakes.CloudflareFront;
+import dev.baton.drill.fakes.PowerApiFake;
 import dev.baton.drill.fakes.TelegramFake;
+import dev.baton.drill.site.Link;
 import dev.baton.drill.site.SimulatedSite;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +34,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -54,6 +60,8 @@ public final class DrillWorld implements AutoCloseable {
     public static final String PRIMARY_ADDRESS = KnotServers.WWW_START;
     public static final String STANDBY_ADDRESS = "192.0.2.20";
     public static final List<String> OBSERVERS = List.of("primary-side", "standby", "witness");
+    private static final String CLOUDFLARE_TOKEN = "drill-cloudflare-token-0123456789abcdef";
+    public static final String POWER_TOKEN = "drill-power-api-token-0123456789";
     private static final String TELEGRAM_TOKEN = "123456789:drill-telegram-secret";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -69,6 +77,17 @@ public final class DrillWorld implements AutoCloseable {
     private KnotServers knot;
     private GreenMail mail;
     private TelegramFake telegram;
+    private CloudflareFront cloudflare;
+    private PowerApiFake power;
+    private int coordinatorPort;
+    /** Observer-to-site paths, "observer->site:engine" and "observer->site:host". */
+    private final Map<String, Link> links = new LinkedHashMap<>();
+    /** Coordinator settings that differ from the drill's defaults (a scenario's), undone by {@link #reset}. */
+    private Map<String, String> coordinatorOverrides = Map.of();
+    private Baseline baseline;
+    /** Stops every process this world started when the drill itself is stopped (Ctrl-C, kill). */
+    private boolean closed;
+    private final Thread shutdownHook = new Thread(this::close, "drill-world-shutdown");
 
     private DrillWorld(Path repo, Path dir, Timeline timeline) {
         this.repo = repo;
@@ -79,10 +98,12 @@ public final class DrillWorld implements AutoCloseable {
     /** Starts the world: every part, then every service, and waits until the suite is in steady state. */
     public static DrillWorld start(Path repo, Path dir, PrintStream out) throws Exception {
         DrillWorld w = new DrillWorld(repo, dir, new Timeline(out));
+        Runtime.getRuntime().addShutdownHook(w.shutdownHook);
         try {
             w.startParts();
             w.startServices();
-            w.awaitSteadyState(Duration.ofSeconds(90));
+            w.awaitSteadyState(Duration.ofSeconds(90), Instant.EPOCH);
+            w.markBaseline();
         } catch (Exception e) {
             w.close();
             throw e;
@@ -95,6 +116,8 @@ public final class DrillWorld implements AutoCloseable {
         broker = keep(new BrokerSimulator(Duration.ofMillis(1500), Clock.systemUTC()));
         primary = keep(new SimulatedSite("primary", dir.resolve("sites/primary"), broker.url(), ACCOUNT));
         standby = keep(new SimulatedSite("standby", dir.resolve("sites/standby"), broker.url(), ACCOUNT));
+        // the primary's server power API (its fencing endpoint, when a scenario configures one): power-off kills its engine
+        power = keep(new PowerApiFake(POWER_TOKEN, primary::crashEngine));
         Files.writeString(primary.root().resolve(".env"), "IB_ACCOUNT=" + ACCOUNT + "\nIB_PASSWORD=drill-not-a-secret\n");
         Files.setPosixFilePermissions(primary.root().resolve(".env"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         pg = keep(EmbeddedPostgresServer.start());
@@ -104,18 +127,33 @@ public final class DrillWorld implements AutoCloseable {
             throw new IOException("knotd is not installed (Debian package knot); bash .ci/run installs it");
         }
         knot = keep(KnotServers.start(List.of(ZONE)));
+        cloudflare = keep(new CloudflareFront(CLOUDFLARE_TOKEN, ZONE, knot.primary(), KnotServers.KEY_NAME, knot.tsigSecret()));
         int smtp = freePort();
         mail = new GreenMail(new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         closeables.add(mail::stop);
         telegram = keep(new TelegramFake(TELEGRAM_TOKEN));
+        for (String observer : OBSERVERS) {
+            for (SimulatedSite site : List.of(primary, standby)) {
+                link(observer, site, "engine", site.enginePort());
+                link(observer, site, "host", site.ssh().port());
+            }
+        }
         timeline.record("world", "broker, sites, PostgreSQL, Knot, GreenMail, Telegram fake up");
-        // the primary is the active site when the drill begins
-        primary.bringBackEngine();
+        // every engine start on either site goes through the start gate a real site runs (deploy/site/baton-gate)
+        coordinatorPort = freePort();
+        Path gate = repo.resolve("deploy/site/baton-gate");
+        if (!Files.isRegularFile(gate)) {
+            throw new IOException(gate + " is missing: the drill runs the real start gate");
+        }
+        for (SimulatedSite site : List.of(primary, standby)) {
+            site.useGate(new SimulatedSite.StartGate(gate, "http://127.0.0.1:" + coordinatorPort, 60));
+        }
+        // the primary is the active site when the drill begins: its first start precedes Baton, as at installation
+        primary.bootstrapEngine("drill: the primary's first start, before Baton runs");
     }
 
     private void startServices() throws Exception {
-        int coordinatorPort = freePort();
         String coordinatorUrl = "http://127.0.0.1:" + coordinatorPort;
         add(new ServiceProcess("notifier", jar("notifier"), freePort(), notifierEnv(), dir.resolve("logs")));
         add(new ServiceProcess("dns-manager", jar("dns-manager"), freePort(), dnsEnv(), dir.resolve("logs")));
@@ -142,6 +180,11 @@ public final class DrillWorld implements AutoCloseable {
             pool.shutdownNow();
         }
         timeline.record("services", "7 Baton processes ready: " + String.join(", ", services.keySet()));
+    }
+
+    private void link(String observer, SimulatedSite site, String what, int port) throws IOException {
+        String name = observer + "->" + site.name() + ":" + what;
+        links.put(name, keep(new Link(name, port)));
     }
 
     private void add(ServiceProcess s) {
@@ -188,11 +231,12 @@ public final class DrillWorld implements AutoCloseable {
 
     private Map<String, String> dnsEnv() {
         Map<String, String> env = base();
-        env.put("BATON_DNS_PROVIDERS_LAB_TYPE", "rfc2136");
+        // the Cloudflare API in front of the Knot primary: every switch goes through a provider's HTTP API
+        // (and its 500s and 429s, when a scenario asks) and is then seen on the wire at both nameservers
+        env.put("BATON_DNS_PROVIDERS_LAB_TYPE", "cloudflare");
         env.put("BATON_DNS_PROVIDERS_LAB_ZONES", ZONE);
-        env.put("BATON_DNS_PROVIDERS_LAB_SERVER", KnotServers.hostPort(knot.primary()));
-        env.put("BATON_DNS_PROVIDERS_LAB_TSIG_KEY_NAME", KnotServers.KEY_NAME);
-        env.put("BATON_DNS_PROVIDERS_LAB_TSIG_SECRET", knot.tsigSecret());
+        env.put("BATON_DNS_PROVIDERS_LAB_BASE_URL", cloudflare.baseUrl());
+        env.put("BATON_DNS_PROVIDERS_LAB_TOKEN", CLOUDFLARE_TOKEN);
         env.put("BATON_DNS_PROVIDERS_LAB_NAMESERVERS", KnotServers.hostPort(knot.primary()) + "," + KnotServers.hostPort(knot.secondary()));
         // never ask a public resolver from a drill: loopback only
         env.put("BATON_DNS_PROPAGATION_RESOLVERS", KnotServers.hostPort(knot.primary()));
@@ -232,7 +276,8 @@ public final class DrillWorld implements AutoCloseable {
             env.put(p + "NAME", site.name() + "-engine");
             env.put(p + "SITE", site.name());
             env.put(p + "TYPE", "http");
-            env.put(p + "TARGET", "http://127.0.0.1:" + site.enginePort() + "/health/detailed");
+            // each observer reaches each site over its own path, which a scenario can cut
+            env.put(p + "TARGET", "http://127.0.0.1:" + links.get(observer + "->" + site.name() + ":engine").port() + "/health/detailed");
             env.put(p + "HTTP_JSON_EQUALS", "components.ib_gateway.connected == true");
             env.put(p + "INTERVAL", "500ms");
             env.put(p + "TIMEOUT", "400ms");
@@ -242,7 +287,7 @@ public final class DrillWorld implements AutoCloseable {
             env.put(p + "NAME", site.name() + "-host");
             env.put(p + "SITE", site.name());
             env.put(p + "TYPE", "tcp");
-            env.put(p + "TARGET", "127.0.0.1:" + site.ssh().port());
+            env.put(p + "TARGET", "127.0.0.1:" + links.get(observer + "->" + site.name() + ":host").port());
             env.put(p + "INTERVAL", "500ms");
             env.put(p + "TIMEOUT", "400ms");
             env.put(p + "FAILURE_THRESHOLD", "2");
@@ -263,7 +308,9 @@ public final class DrillWorld implements AutoCloseable {
         env.put(c + "OBSERVERS_NAMES", String.join(",", OBSERVERS));
         env.put(c + "OBSERVERS_STALENESS", "5s");
         env.put(c + "POLICY_CONFIRMATION", "2s");
-        env.put(c + "POLICY_COOLDOWN", "5s");
+        // one world serves many runs (chaos): no cooldown between them, and a cap no drill reaches
+        env.put(c + "POLICY_COOLDOWN", "0s");
+        env.put(c + "POLICY_DAILY_CAP", "100000");
         env.put(c + "POLICY_MAINTENANCE_WINDOWS", "none");
         env.put(c + "POLICY_MAX_SYNC_AGE", "60s");
         // a fenced site's engine is DOWN on purpose: judge a handover target by its host check
@@ -279,30 +326,95 @@ public final class DrillWorld implements AutoCloseable {
         env.put(c + "CLIENTS_NOTIFIER_TOKEN", TOKEN);
         env.put(c + "TICK", "500ms");
         env.put(c + "GUARD_INTERVAL", "3s");
+        // a restarted coordinator takes the lease back (and resumes its journal) within a few seconds
+        env.put(c + "LEADER_LEASE", "6s");
+        runbook(env, "FAILOVER", false);
+        runbook(env, "FAILBACK", true);
         env.put("QUARKUS_REST_CLIENT_STATE_SYNC_URL", services.get("state-sync").url());
         env.put("QUARKUS_REST_CLIENT_DNS_MANAGER_URL", services.get("dns-manager").url());
         env.put("QUARKUS_REST_CLIENT_NOTIFIER_URL", services.get("notifier").url());
+        env.putAll(coordinatorOverrides);
         return env;
     }
 
-    /** Steady state: every observer reports the primary UP, the primary trades, and the standby has a synced copy. */
-    private void awaitSteadyState(Duration timeout) throws Exception {
+    /**
+     * The default runbook, written out, except that wait-healthy waits for a quorum of observers to see the new
+     * site UP rather than for its container to run. With no cooldown between operations (one world serves many
+     * runs), an operation that ended as soon as the container ran left the engine still starting while the
+     * observers saw the site DOWN, and the policy failed straight back over (seen in the first chaos runs).
+     */
+    private static void runbook(Map<String, String> env, String kind, boolean failback) {
+        List<String[]> steps = new ArrayList<>();
+        steps.add(new String[] {"announce", "notify", "WARNING", "{kind} {from} -> {to} started (epoch {epoch}): {reason}", "30s", "continue"});
+        if (failback) {
+            steps.add(new String[] {"re-sync-to-primary", "sync", null, null, "2m", "abort"});
+        }
+        steps.add(new String[] {"fence", "fence", null, null, "2m", "abort"});
+        steps.add(new String[] {"final-sync", "sync", null, null, "2m", "abort"});
+        steps.add(new String[] {"start", "start", null, null, "5m", "abort"});
+        steps.add(new String[] {"wait-healthy", "wait-healthy", null, null, "2m", "needs-operator"});
+        steps.add(new String[] {"dns", "dns", null, null, "5m", "needs-operator"});
+        steps.add(new String[] {"done", "notify", "INFO", "{kind} {from} -> {to} complete (epoch {epoch})", "30s", "continue"});
+        for (int i = 0; i < steps.size(); i++) {
+            String[] st = steps.get(i);
+            String p = "BATON_COORDINATOR_RUNBOOKS_" + kind + "_STEPS_" + i + "__";
+            env.put(p + "NAME", st[0]);
+            env.put(p + "TYPE", st[1]);
+            if (st[2] != null) {
+                env.put(p + "SEVERITY", st[2]);
+                env.put(p + "MESSAGE", st[3]);
+            }
+            env.put(p + "TIMEOUT", st[4]);
+            env.put(p + "ON_FAILURE", st[5]);
+            if (st[1].equals("wait-healthy")) {
+                env.put(p + "SOURCE", "verdicts");
+                env.put(p + "DURATION", "2m");
+            }
+        }
+    }
+
+    /**
+     * Steady state: every observer reports the primary UP, the primary (alone) trades, DNS answers its address
+     * at every authoritative server, and the standby received a copy since {@code since}.
+     */
+    private void awaitSteadyState(Duration timeout, Instant since) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode status = coordinatorStatus();
             JsonNode sync = get(services.get("state-sync").url() + "/api/v1/status");
-            boolean observersUp = status != null && OBSERVERS.stream().allMatch(o -> {
-                JsonNode ob = status.path("observers").path(o);
-                return !ob.path("stale").asBoolean(true) && "UP".equals(ob.path("sites").path("primary").asText());
-            });
-            boolean synced = sync != null && sync.toString().contains("lastSuccessAt\":\"");
-            if (observersUp && synced && "primary".equals(broker.activeEngine(ACCOUNT))) {
-                timeline.record("steady", "primary active and trading, 3 observers see it UP, standby synced");
+            boolean observersUp = status != null && "PRIMARY_ACTIVE".equals(status.path("state").asText())
+                    && OBSERVERS.stream().allMatch(o -> {
+                        JsonNode ob = status.path("observers").path(o);
+                        return !ob.path("stale").asBoolean(true) && "UP".equals(ob.path("sites").path("primary").asText());
+                    });
+            if (observersUp && syncedSince(sync, since) && "primary".equals(broker.activeEngine(ACCOUNT)) && !standby.engineRunning()
+                    && dnsEverywhere(PRIMARY_ADDRESS)) {
+                timeline.record("steady", "primary active and trading, 3 observers see it UP, standby synced, DNS on the primary");
                 return;
             }
             Thread.sleep(200);
         }
         throw new IOException("the suite did not reach steady state in " + timeout + "; logs in " + dir.resolve("logs"));
+    }
+
+    private static final Pattern LAST_SUCCESS = Pattern.compile("\"lastSuccessAt\"\\s*:\\s*\"([^\"]+)\"");
+
+    /** Whether state-sync reports a successful copy at or after {@code since}. */
+    private static boolean syncedSince(JsonNode sync, Instant since) {
+        if (sync == null) {
+            return false;
+        }
+        Matcher m = LAST_SUCCESS.matcher(sync.toString());
+        while (m.find()) {
+            try {
+                if (!Instant.parse(m.group(1)).isBefore(since)) {
+                    return true;
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                // not a timestamp: ignore
+            }
+        }
+        return false;
     }
 
     public JsonNode coordinatorStatus() {
@@ -394,28 +506,166 @@ public final class DrillWorld implements AutoCloseable {
         timeline.record("services", name + " restarted and ready");
     }
 
-    /**
-     * A link cut seen by one observer only: its health-checker is restarted (same port, same push target)
-     * with the primary's checks aimed at a port nobody listens on, so it sees the primary DOWN while the
-     * other observers still see it UP.
-     */
-    public void cutObserverFromPrimary(String observer) throws Exception {
-        String name = "health-checker-" + observer;
-        ServiceProcess old = services.get(name);
+    /** Cuts the paths from {@code observer} to {@code site} (its engine and its host), as a partition would. */
+    public void cutLinks(String observer, SimulatedSite site) {
+        links.get(observer + "->" + site.name() + ":engine").cut();
+        links.get(observer + "->" + site.name() + ":host").cut();
+    }
+
+    public void restoreLinks(String observer, SimulatedSite site) {
+        links.get(observer + "->" + site.name() + ":engine").restore();
+        links.get(observer + "->" + site.name() + ":host").restore();
+    }
+
+    /** Restarts the coordinator (same database, same port) with {@code overrides} on top of the drill's settings. */
+    public void reconfigureCoordinator(Map<String, String> overrides, String why) throws Exception {
+        ServiceProcess old = services.get("failover-coordinator");
         old.stop();
-        Map<String, String> env = checkerEnv(observer, services.get("failover-coordinator").url());
-        int dead = freePort();
-        env.put("BATON_HEALTH_CHECKS_0__TARGET", "http://127.0.0.1:" + dead + "/health/detailed");
-        env.put("BATON_HEALTH_CHECKS_1__TARGET", "127.0.0.1:" + dead);
-        ServiceProcess cut = new ServiceProcess(name, jar("health-checker"), old.port(), env, dir.resolve("logs"));
-        services.put(name, cut);
-        cut.start();
-        cut.awaitReady(Duration.ofSeconds(120));
-        timeline.record("fault", "observer " + observer + " cut from the primary (its checks now reach 127.0.0.1:" + dead + ")");
+        coordinatorOverrides = Map.copyOf(overrides);
+        ServiceProcess fresh = new ServiceProcess(old.name(), jar("failover-coordinator"), old.port(), coordinatorEnv(), dir.resolve("logs"));
+        services.put(fresh.name(), fresh);
+        fresh.start();
+        fresh.awaitReady(Duration.ofSeconds(120));
+        timeline.record("config", "coordinator restarted " + why);
+    }
+
+    /**
+     * Brings the world back to the drill's starting point after a run, through Baton's own operator API
+     * where Baton is involved: every path and process restored, a DEGRADED state resolved, a frozen
+     * coordinator unfrozen, the standby failed back to the primary, exactly the primary's engine trading, DNS
+     * on the primary's address, the coordinator on its default settings, and a fresh copy on the standby.
+     * Then marks the baseline the next run's checks count from.
+     */
+    public void reset(Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        links.values().forEach(Link::restore);
+        cloudflare.failNext(List.of());
+        power.powerOn();
+        for (SimulatedSite site : List.of(primary, standby)) {
+            site.resumeEngine();
+            if (!site.ssh().isRunning()) {
+                site.restoreSsh();
+            }
+        }
+        for (ServiceProcess s : services.values()) {
+            if (!s.isAlive()) {
+                s.start();
+                s.awaitReady(Duration.ofSeconds(120));
+                timeline.record("reset", s.name() + " started again");
+            }
+        }
+        String coordinator = services.get("failover-coordinator").url();
+        while (true) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the world did not return to its baseline in " + limit + "; state " + state()
+                        + "; logs in " + dir.resolve("logs"));
+            }
+            JsonNode s = coordinatorStatus();
+            String state = s == null ? "?" : s.path("state").asText();
+            if (s == null || state.startsWith("FAILING")) {
+                Thread.sleep(200);
+                continue;
+            }
+            if (s.path("frozen").asBoolean()) {
+                delete(coordinator + "/api/v1/freeze");
+                continue;
+            }
+            if (state.equals("DEGRADED")) {
+                // an operator makes sure the site Baton does not consider active runs no engine, then resolves
+                SimulatedSite inactive = s.path("activeSite").asText().equals("primary") ? standby : primary;
+                inactive.stopEngineByHand();
+                HttpResponse<String> r = post(coordinator + "/api/v1/resolve", Map.of("reason", "drill reset between runs"));
+                timeline.record("reset", "DEGRADED resolved (" + r.statusCode() + ")");
+                Thread.sleep(r.statusCode() == 200 ? 0 : 500);
+                continue;
+            }
+            if (state.equals("STANDBY_ACTIVE")) {
+                HttpResponse<String> r = post(coordinator + "/api/v1/failback", Map.of("reason", "drill reset between runs", "dryRun", false));
+                timeline.record("reset", "failback requested (" + r.statusCode() + ")");
+                Thread.sleep(r.statusCode() == 202 ? 200 : 1000);
+                continue;
+            }
+            // PRIMARY_ACTIVE
+            if (standby.engineRunning()) {
+                Thread.sleep(200); // the split-brain guard fences it within its interval
+                continue;
+            }
+            if (!primary.engineRunning()) {
+                primary.bringBackEngine(); // its start gate lets it through: the primary is the active site
+                timeline.record("reset", "primary engine started again (restart policy, through its gate)");
+            }
+            break;
+        }
+        if (!coordinatorOverrides.isEmpty()) {
+            reconfigureCoordinator(Map.of(), "with the drill's default settings");
+        }
+        Instant resetAt = Instant.now();
+        awaitSteadyState(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), resetAt);
+        markBaseline();
+    }
+
+    private void markBaseline() {
+        baseline = new Baseline(Instant.now(), broker.violations().size(), broker.logins().size(), telegram.messages().size(),
+                mailsReceived());
+        primary.markOutput();
+        standby.markOutput();
+    }
+
+    /** What the world had recorded when the current run began: its checks count from here. */
+    public record Baseline(Instant at, int violations, int logins, int telegram, int mails) {
+    }
+
+    public Baseline baseline() {
+        return baseline;
+    }
+
+    /** Broker violations since the current run began. */
+    public List<BrokerSimulator.Violation> violations() {
+        List<BrokerSimulator.Violation> all = broker.violations();
+        return all.subList(Math.min(baseline.violations(), all.size()), all.size());
+    }
+
+    /** Broker logins since the current run began. */
+    public List<BrokerSimulator.Login> logins() {
+        List<BrokerSimulator.Login> all = broker.logins();
+        return all.subList(Math.min(baseline.logins(), all.size()), all.size());
+    }
+
+    public int telegramSinceBaseline() {
+        return telegram.messages().size() - baseline.telegram();
+    }
+
+    public int mailsSinceBaseline() {
+        return mailsReceived() - baseline.mails();
+    }
+
+    private String state() {
+        JsonNode s = coordinatorStatus();
+        return s == null ? "?" : s.path("state").asText();
+    }
+
+    private void delete(String url) throws IOException, InterruptedException {
+        HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + TOKEN).header("X-Baton-Actor", "drill").DELETE().build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    /** Kills one observer's health-checker (its site lost); {@link #reset} starts it again. */
+    public void killObserver(String observer) throws InterruptedException {
+        services.get("health-checker-" + observer).kill();
+        timeline.record("fault", "observer " + observer + " gone (SIGKILL)");
     }
 
     public ServiceProcess service(String name) {
         return services.get(name);
+    }
+
+    public PowerApiFake power() {
+        return power;
+    }
+
+    public CloudflareFront cloudflare() {
+        return cloudflare;
     }
 
     public TelegramFake telegram() {
@@ -442,7 +692,16 @@ public final class DrillWorld implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // called by the hook itself
+        }
         for (ServiceProcess s : services.values()) {
             try {
                 s.stop();

@@ -44,13 +44,28 @@ public final class Scenarios {
         report.figure("detection (fault -> decision)", between(fault, opStart(op, failingOver)));
         report.figure("fence", stepDuration(op, "fence"));
         report.figure("RTO (fault -> engine + DNS)", between(fault, latest(engineUp, dns, active)));
-        long startedFrom = startedFromSeq(w.standby().root());
+        long startedFrom = startedFromSeq(w.standby());
         report.figure("RPO (state records lost)", startedFrom < 0 ? "n/a" : String.valueOf(Math.max(0, lastPrimarySeq - startedFrom)));
         report.figure("RPO reported by coordinator", op == null || op.path("rpoSeconds").isNull() ? "n/a" : op.path("rpoSeconds").asText() + " s");
         report.check("no state regression", startedFrom >= lastPrimarySeq,
                 "standby continued from seq " + startedFrom + ", primary's last was " + lastPrimarySeq);
 
+        failback(w, report, limit);
+
+        alertsDelivered(w, report);
+        report.figure("broker violations", String.valueOf(w.violations().size()));
+        report.check("no double-active", w.violations().isEmpty(), w.violations().isEmpty()
+                ? "the broker never saw two live engines" : w.violations().toString());
+        report.figure("failover operations", String.valueOf(countOperations(w, "FAILOVER")));
+        report.check("one failover for one fault", countOperations(w, "FAILOVER") == 1,
+                countOperations(w, "FAILOVER") + " failover operation(s)");
+        return report;
+    }
+
+    /** An operator fails back (planned), followed until the primary trades and DNS is back; figures and checks. */
+    static void failback(DrillWorld w, DrillReport report, Duration limit) throws Exception {
         awaitCooldown(w);
+        Timeline t = w.timeline();
         t.record("operator", "POST /api/v1/failback");
         Instant failbackAsked = Instant.now();
         HttpResponse<String> r = w.post(w.service("failover-coordinator").url() + "/api/v1/failback",
@@ -60,29 +75,27 @@ public final class Scenarios {
         if (r.statusCode() == 202) {
             follow(w, limit, "primary active", () -> "PRIMARY_ACTIVE".equals(state(w)));
             // the standby's own last write (its state/ is replicated from the primary again by now)
-            lastStandbySeq = lastLine(w.standby().root(), "stopped-at-seq ");
+            lastStandbySeq = w.standby().lastOutput("stopped-at-seq ");
             Instant backEngine = follow(w, limit, "primary engine trading", () -> "primary".equals(w.broker().activeEngine(DrillWorld.ACCOUNT)));
             Instant backDns = follow(w, limit, "DNS back at every NS", () -> w.dnsEverywhere(DrillWorld.PRIMARY_ADDRESS));
             report.figure("failback (request -> engine + DNS)", between(failbackAsked, latest(backEngine, backDns)));
             report.check("failback completed", backEngine != null && backDns != null,
                     "primary engine trading " + (backEngine != null) + ", DNS reverted " + (backDns != null));
-            long primaryFrom = startedFromSeq(w.primary().root());
+            long primaryFrom = startedFromSeq(w.primary());
             report.figure("failback RPO (state records lost)", String.valueOf(Math.max(0, lastStandbySeq - primaryFrom)));
             report.check("no state regression on failback", primaryFrom >= lastStandbySeq,
                     "primary continued from seq " + primaryFrom + ", standby's last was " + lastStandbySeq);
         } else {
             report.check("failback accepted", false, "coordinator answered " + r.statusCode() + ": " + r.body());
         }
+    }
 
-        follow(w, Duration.ofSeconds(15), "alerts delivered", () -> !w.telegram().messages().isEmpty() && w.mailsReceived() > 0);
-        report.figure("alerts delivered (telegram/email)", w.telegram().messages().size() + " / " + w.mailsReceived());
-        report.check("no double-active", w.broker().violations().isEmpty(), w.broker().violations().isEmpty()
-                ? "the broker never saw two live engines" : w.broker().violations().toString());
-        report.check("one failover for one fault", countOperations(w, "FAILOVER") == 1,
-                countOperations(w, "FAILOVER") + " failover operation(s)");
-        report.check("alerts delivered", !w.telegram().messages().isEmpty() && w.mailsReceived() > 0,
-                w.telegram().messages().size() + " Telegram messages, " + w.mailsReceived() + " emails");
-        return report;
+    /** Every run that made Baton act must have reached people on both channels (Telegram and email). */
+    static void alertsDelivered(DrillWorld w, DrillReport report) throws Exception {
+        follow(w, Duration.ofSeconds(15), "alerts delivered", () -> w.telegramSinceBaseline() > 0 && w.mailsSinceBaseline() > 0);
+        report.figure("alerts delivered (telegram/email)", w.telegramSinceBaseline() + " / " + w.mailsSinceBaseline());
+        report.check("alerts delivered", w.telegramSinceBaseline() > 0 && w.mailsSinceBaseline() > 0,
+                w.telegramSinceBaseline() + " Telegram messages, " + w.mailsSinceBaseline() + " emails");
     }
 
     /** An operator fails back once the cooldown after the failover has passed, as the policy requires. */
@@ -118,13 +131,14 @@ public final class Scenarios {
         return null;
     }
 
+    /** The latest operation of {@code kind} started in the current run, with its steps; null if none. */
     static JsonNode lastOperation(DrillWorld w, String kind) {
         JsonNode ops = w.get(w.service("failover-coordinator").url() + "/api/v1/operations?limit=20");
         if (ops == null) {
             return null;
         }
         for (JsonNode op : ops) {
-            if (kind.equals(op.path("kind").asText())) {
+            if (kind.equals(op.path("kind").asText()) && inThisRun(w, op)) {
                 return w.get(w.service("failover-coordinator").url() + "/api/v1/operations/" + op.path("id").asText());
             }
         }
@@ -136,10 +150,14 @@ public final class Scenarios {
         int n = 0;
         if (ops != null) {
             for (JsonNode op : ops) {
-                n += kind.equals(op.path("kind").asText()) ? 1 : 0;
+                n += kind.equals(op.path("kind").asText()) && inThisRun(w, op) ? 1 : 0;
             }
         }
         return n;
+    }
+
+    private static boolean inThisRun(DrillWorld w, JsonNode op) {
+        return op.hasNonNull("startedAt") && !Instant.parse(op.get("startedAt").asText()).isBefore(w.baseline().at());
     }
 
     static Instant opStart(JsonNode op, Instant fallback) {
@@ -182,19 +200,8 @@ public final class Scenarios {
         }
     }
 
-    /** The last "started-from-seq N" line the site's engine printed. */
-    static long startedFromSeq(Path root) {
-        return lastLine(root, "started-from-seq ");
-    }
-
-    /** The number on the last line of the site's engine output that starts with {@code prefix}; -1 if none. */
-    static long lastLine(Path root, String prefix) {
-        try {
-            Optional<String> line = Files.readAllLines(root.resolve("engine.out")).stream()
-                    .filter(l -> l.startsWith(prefix)).reduce((a, b) -> b);
-            return line.map(l -> Long.parseLong(l.substring(prefix.length()).trim())).orElse(-1L);
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
+    /** The sequence number the site's engine last started from in the current run ("started-from-seq N"); -1 if none. */
+    static long startedFromSeq(dev.baton.drill.site.SimulatedSite site) {
+        return site.lastOutput("started-from-seq ");
     }
 }

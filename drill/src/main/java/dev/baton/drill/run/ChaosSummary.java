@@ -1,0 +1,115 @@
+package dev.baton.drill.run;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The chaos run's results: one row per run, and per scenario the counts, the detection/RTO/RPO distribution
+ * (p50, p99, max), broker violations, false failovers and pass/fail.
+ */
+public final class ChaosSummary {
+    /** Scenarios in which any failover is a false one. */
+    private static final Set<String> NO_FAILOVER_EXPECTED = Set.of("link-cut-witness-sees-primary", "maintenance-window", "flapping-health");
+
+    /** One run. Durations in seconds, null when not measured; rpo in state records, null when not measured. */
+    record Run(int index, String scenario, long seed, boolean passed, boolean error, Double detection, Double rto, Long rpo,
+            int violations, int falseFailovers, double seconds, String note) {
+    }
+
+    private final List<Run> runs = new ArrayList<>();
+
+    public void add(int index, String scenario, long seed, DrillReport report, Duration took) {
+        Map<String, String> f = report.figures();
+        Double detection = seconds(f.getOrDefault("detection (fault -> decision)", f.get("detection (fault -> FAILING_OVER seen)")));
+        Double rto = seconds(f.get("RTO (fault -> engine + DNS)"));
+        Long rpo = number(f.get("RPO (state records lost)"));
+        Long violations = number(f.get("broker violations"));
+        Long failovers = number(f.get("failover operations"));
+        int falseFailovers = failovers == null ? 0
+                : NO_FAILOVER_EXPECTED.contains(scenario) ? failovers.intValue() : (int) Math.max(0, failovers - 1);
+        runs.add(new Run(index, scenario, seed, report.ok(), false, detection, rto, rpo, violations == null ? 0 : violations.intValue(),
+                falseFailovers, took.toMillis() / 1000.0, report.ok() ? "" : String.join("; ", report.violations())));
+    }
+
+    public void error(int index, String scenario, long seed, String message) {
+        runs.add(new Run(index, scenario, seed, false, true, null, null, null, 0, 0, 0, "ERROR " + message));
+    }
+
+    public boolean allPassed() {
+        return runs.stream().allMatch(Run::passed);
+    }
+
+    public void print(PrintStream out) {
+        out.printf("%-4s %-30s %20s %9s %9s %5s %5s %4s %7s %s%n", "#", "scenario", "seed", "detect", "RTO", "RPO", "viol", "FFO",
+                "took", "result");
+        for (Run r : runs) {
+            out.printf("%-4d %-30s %20d %9s %9s %5s %5d %4d %6.1fs %s%n", r.index(), r.scenario(), r.seed(), fmt(r.detection()),
+                    fmt(r.rto()), r.rpo() == null ? "-" : r.rpo(), r.violations(), r.falseFailovers(), r.seconds(),
+                    r.passed() ? "PASS" : (r.error() ? "" : "FAIL ") + r.note());
+        }
+        out.println();
+        out.println("| scenario | runs | passed | failed | detection p50 / p99 / max (s) | RTO p50 / p99 / max (s) | RPO p50 / max (records) "
+                + "| broker violations | false failovers |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
+        Map<String, List<Run>> byScenario = new TreeMap<>();
+        runs.forEach(r -> byScenario.computeIfAbsent(r.scenario(), k -> new ArrayList<>()).add(r));
+        byScenario.forEach((name, rs) -> row(out, "`" + name + "`", rs));
+        row(out, "**all**", runs);
+    }
+
+    private static void row(PrintStream out, String name, Collection<Run> rs) {
+        long passed = rs.stream().filter(Run::passed).count();
+        List<Double> det = rs.stream().map(Run::detection).filter(d -> d != null).sorted().toList();
+        List<Double> rto = rs.stream().map(Run::rto).filter(d -> d != null).sorted().toList();
+        List<Double> rpo = rs.stream().map(Run::rpo).filter(d -> d != null).map(Long::doubleValue).sorted().toList();
+        out.printf("| %s | %d | %d | %d | %s | %s | %s | %d | %d |%n", name, rs.size(), passed, rs.size() - passed, dist(det),
+                dist(rto), rpo.isEmpty() ? "-" : String.format("%.0f / %.0f", pct(rpo, 50), rpo.get(rpo.size() - 1)),
+                rs.stream().mapToInt(Run::violations).sum(), rs.stream().mapToInt(Run::falseFailovers).sum());
+    }
+
+    private static String dist(List<Double> sorted) {
+        if (sorted.isEmpty()) {
+            return "-";
+        }
+        return String.format("%.2f / %.2f / %.2f", pct(sorted, 50), pct(sorted, 99), sorted.get(sorted.size() - 1));
+    }
+
+    /** Nearest-rank percentile of a sorted list. */
+    static double pct(List<Double> sorted, int p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+
+    private static String fmt(Double seconds) {
+        return seconds == null ? "-" : String.format("%.2fs", seconds);
+    }
+
+    /** "3.08 s" -> 3.08; anything else -> null. */
+    static Double seconds(String figure) {
+        if (figure == null || !figure.endsWith(" s")) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(figure.substring(0, figure.length() - 2).trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static Long number(String figure) {
+        if (figure == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(figure.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
