@@ -1,0 +1,73 @@
+package dev.baton.drill.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The chaos summary an operator reads: per-scenario counts, distributions, violations and false failovers. */
+class ChaosSummaryTest {
+
+    @Test
+    void aggregatesPerScenarioAndCountsFailoversThatShouldNotHaveHappened() {
+        ChaosSummary summary = new ChaosSummary();
+        summary.add(1, "engine-crash", 11L, failover("3.00 s", "9.00 s", "0", "1", "0"), Duration.ofSeconds(20));
+        summary.add(2, "engine-crash", 12L, failover("4.00 s", "12.00 s", "2", "2", "0"), Duration.ofSeconds(21));
+        DrillReport linkCut = new DrillReport("link-cut-witness-sees-primary");
+        linkCut.figure("failover operations", "1");
+        linkCut.figure("broker violations", "0");
+        linkCut.check("no false failover", false, "1 failover operation(s)");
+        summary.add(3, "link-cut-witness-sees-primary", 13L, linkCut, Duration.ofSeconds(15));
+        summary.error(4, "site-lost", 14L, "the world did not return to its baseline");
+
+        String out = print(summary);
+
+        assertThat(summary.allPassed()).isFalse();
+        assertThat(out).contains("| `engine-crash` | 2 | 2 | 0 | 3.00 / 4.00 / 4.00 | 9.00 / 12.00 / 12.00 | 0 / 2 | 0 | 1 |");
+        assertThat(out).contains("| `link-cut-witness-sees-primary` | 1 | 0 | 1 | - | - | - | 0 | 1 |");
+        assertThat(out).contains("| `site-lost` | 1 | 0 | 1 | - | - | - | 0 | 0 |");
+        assertThat(out).contains("| **all** | 4 | 2 | 2 |");
+        assertThat(out).contains("FAIL no false failover: 1 failover operation(s)");
+        assertThat(out).contains("ERROR the world did not return to its baseline");
+    }
+
+    @Test
+    void brokerViolationsAreSummed() {
+        ChaosSummary summary = new ChaosSummary();
+        DrillReport r = failover("3.00 s", "9.00 s", "0", "1", "2");
+        r.check("no double-active", false, "2 violations");
+        summary.add(1, "recovered-primary", 1L, r, Duration.ofSeconds(10));
+
+        assertThat(print(summary)).contains("| `recovered-primary` | 1 | 0 | 1 | 3.00 / 3.00 / 3.00 | 9.00 / 9.00 / 9.00 | 0 / 0 | 2 | 0 |");
+    }
+
+    @Test
+    void nearestRankPercentiles() {
+        List<Double> hundred = java.util.stream.IntStream.rangeClosed(1, 100).mapToObj(i -> (double) i).toList();
+        assertThat(ChaosSummary.pct(hundred, 50)).isEqualTo(50.0);
+        assertThat(ChaosSummary.pct(hundred, 99)).isEqualTo(99.0);
+        assertThat(ChaosSummary.pct(List.of(7.0), 99)).isEqualTo(7.0);
+        assertThat(ChaosSummary.seconds("3.08 s")).isEqualTo(3.08);
+        assertThat(ChaosSummary.seconds("n/a")).isNull();
+    }
+
+    private static DrillReport failover(String detection, String rto, String rpo, String failovers, String violations) {
+        DrillReport r = new DrillReport("x");
+        r.figure("detection (fault -> decision)", detection);
+        r.figure("RTO (fault -> engine + DNS)", rto);
+        r.figure("RPO (state records lost)", rpo);
+        r.figure("failover operations", failovers);
+        r.figure("broker violations", violations);
+        return r;
+    }
+
+    private static String print(ChaosSummary summary) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
