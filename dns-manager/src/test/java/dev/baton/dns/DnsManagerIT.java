@@ -1,0 +1,85 @@
+package dev.baton.dns;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.baton.common.testing.OpenApiDocument;
+import dev.baton.common.testing.ServiceContract;
+import dev.baton.dns.testing.DnsWorld;
+import dev.baton.dns.testing.DnsWorldResource;
+import dev.baton.dns.testing.InjectDnsWorld;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged dns-manager (the jar, or the native runner with {@code -Pnative}) in its production profile,
+ * its provider accounts pointed at the faithful provider fakes of {@link DnsWorldResource}.
+ */
+@QuarkusIntegrationTest
+@WithTestResource(DnsWorldResource.class)
+@WithTestResource(DnsManagerIT.Settings.class)
+class DnsManagerIT extends ServiceContract {
+    private static final String TOKEN = "it-token-0123456789abcdef";
+
+    /** Loopback only, and the operator's part besides the provider accounts: the token. */
+    public static class Settings implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            return Map.of("quarkus.http.host", "127.0.0.1", "baton.auth.tokens", TOKEN);
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
+    @InjectDnsWorld
+    DnsWorld world;
+
+    @Override
+    protected String openApiTitle() {
+        return "Baton dns-manager";
+    }
+
+    @Test
+    void switchesACloudflareRecordCompareAndSet() {
+        String id = world.cloudflare().add("example.com", "it.example.com", "A", "192.0.2.10", 300, false);
+
+        authed().body(Map.of("zone", "example.com", "name", "it.example.com", "type", "A",
+                        "from", "192.0.2.10", "to", "198.51.100.20", "ttl", 60, "dryRun", false))
+                .post("/api/v1/switch")
+                .then().statusCode(200).body("outcome", equalTo("CHANGED")).body("after.value", equalTo("198.51.100.20"));
+
+        assertThat(world.cloudflare().record(id).path("content").asText()).isEqualTo("198.51.100.20");
+    }
+
+    @Test
+    void aSwitchWithoutTokenIsRefusedWithProblemJson() {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("zone", "example.com", "name", "it.example.com", "type", "A", "from", "192.0.2.10", "to", "198.51.100.20"))
+                .post("/api/v1/switch")
+                .then().statusCode(401).contentType("application/problem+json").body("status", equalTo(401));
+    }
+
+    @Test
+    void malformedJsonIsA400() {
+        authed().body("{\"zone\": ").post("/api/v1/switch")
+                .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Malformed JSON"));
+    }
+
+    @Test
+    void theCommittedOpenApiDocumentIsCurrent() {
+        OpenApiDocument.assertCommittedCopyIsCurrent("dns-manager", new YAMLMapper());
+    }
+
+    private static RequestSpecification authed() {
+        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.baton.notifier;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.baton.common.testing.EmbeddedPostgresResource;
+import dev.baton.common.testing.OpenApiDocument;
+import dev.baton.common.testing.ServiceContract;
+import dev.baton.notifier.testing.ChannelFakesResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged notifier (the jar, or the native runner with {@code -Pnative}) in its production profile: only
+ * the settings an operator gives it, a real PostgreSQL for the outbox and a faithful Telegram Bot API fake.
+ */
+@QuarkusIntegrationTest
+@WithTestResource(EmbeddedPostgresResource.class)
+@WithTestResource(ChannelFakesResource.class)
+@WithTestResource(NotifierIT.Settings.class)
+class NotifierIT extends ServiceContract {
+    private static final String TOKEN = "it-token-0123456789abcdef";
+
+    /** Loopback only, and what an operator sets: the token and one Telegram channel with a route (the Bot API is the fake's). */
+    public static class Settings implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            return Map.of(
+                    "quarkus.http.host", "127.0.0.1",
+                    "baton.auth.tokens", TOKEN,
+                    "baton.notifier.channels.ops.telegram.token", "123456:TEST-SECRET-TOKEN-abcdefXYZ",
+                    "baton.notifier.channels.ops.telegram.chat-id", "100",
+                    "baton.notifier.channels.ops.telegram.api-url", "${baton.test.fake-url}",
+                    "baton.notifier.routes[0].channels", "ops",
+                    "baton.notifier.pipeline.group-wait", "0s");
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
+    @Override
+    protected String openApiTitle() {
+        return "Baton notifier";
+    }
+
+    @Test
+    void anAuthenticatedAlertIsDeliveredToTelegram() {
+        authed().body(Map.of("severity", "CRITICAL", "title", "engine down", "dedupKey", "it-engine-down",
+                        "labels", Map.of("site", "primary")))
+                .post("/api/v1/alerts")
+                .then().statusCode(202).body("disposition", equalTo("NOTIFY"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/alerts").then().statusCode(200)
+                .body("find { it.key == 'it-engine-down' }.deliveries.state", hasItem("DELIVERED")));
+    }
+
+    @Test
+    void anAlertWithoutTokenIsRefusedWithProblemJson() {
+        given().contentType(ContentType.JSON).body(Map.of("severity", "INFO", "title", "x"))
+                .post("/api/v1/alerts")
+                .then().statusCode(401).contentType("application/problem+json").body("status", equalTo(401));
+    }
+
+    @Test
+    void malformedJsonIsA400() {
+        authed().body("{\"severity\": \"CRITICAL\", \"title\": ").post("/api/v1/alerts")
+                .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Malformed JSON"));
+    }
+
+    @Test
+    void theCommittedOpenApiDocumentIsCurrent() {
+        OpenApiDocument.assertCommittedCopyIsCurrent("notifier", new YAMLMapper());
+    }
+
+    private static RequestSpecification authed() {
+        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN);
+    }
+}
