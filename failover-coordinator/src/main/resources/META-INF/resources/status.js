@@ -66,16 +66,16 @@
     }).join('');
 
     $('checks').innerHTML = d.checks.length ? d.checks.map(function (t) {
-      return '<h3>' + esc(t.site) + '</h3><table class="checks"><thead><tr><th>check</th>' + t.observers.map(function (o) {
+      return '<h3>' + esc(t.site) + '</h3><div class="scroll"><table class="checks"><thead><tr><th>check</th>' + t.observers.map(function (o) {
         return '<th>' + esc(o) + '</th>';
       }).join('') + '</tr></thead><tbody>' + t.checks.map(function (c) {
         return '<tr><td>' + esc(c.name) + ' <small>' + esc(c.type) + '</small></td>' + c.cells.map(function (x) {
-          return '<td>' + (x.status
-            ? '<span class="st st-' + esc(x.status) + '">' + esc(x.status) + '</span> ' + ms(x.latencyMs) +
-              (x.lastError ? '<br><small>' + esc(x.lastError) + '</small>' : '')
+          return '<td>' + (x.status ? '<span class="st st-' + esc(x.status) + '">' + esc(x.status) + '</span> ' + ms(x.latencyMs)
             : '<span class="quiet">-</span>') + '</td>';
-        }).join('') + '</tr>';
-      }).join('') + '</tbody></table>';
+        }).join('') + '</tr>' + c.problems.map(function (p) {
+          return '<tr class="why"><td colspan="' + (t.observers.length + 1) + '">' + esc(p) + '</td></tr>';
+        }).join('');
+      }).join('') + '</tbody></table></div>';
     }).join('') : '<p class="quiet">No check results reported yet.</p>';
 
     $('sync').innerHTML = d.sync.map(function (r) {
@@ -102,10 +102,10 @@
       (r.ageSeconds != null ? ' · checked ' + secs(r.ageSeconds) + ' ago' : '') +
       (r.problem ? ' <span class="flag warn">' + esc(r.problem) + '</span>' : '') + '</p>';
     if (r.nameservers.length) {
-      html += '<table><thead><tr><th>nameserver</th><th>answers</th><th></th></tr></thead><tbody>' + r.nameservers.map(function (n) {
+      html += '<div class="scroll"><table><thead><tr><th>nameserver</th><th>answers</th><th></th></tr></thead><tbody>' + r.nameservers.map(function (n) {
         return '<tr><td>' + esc(n.server) + '</td><td>' + esc(n.answers) + '</td><td class="' + (n.matches ? 'held' : 'unmet') + '">' +
           (n.matches ? '✔' : '✘') + (n.error ? ' <small>' + esc(n.error) + '</small>' : '') + '</td></tr>';
-      }).join('') + '</tbody></table>';
+      }).join('') + '</tbody></table></div>';
     }
     return html;
   }

@@ -43,15 +43,23 @@ public record Dashboard(
     /** One site's checks as each observer last reported them: a row per check, a column per observer. */
     @TemplateData
     public record CheckTable(String site, List<String> observers, List<CheckLine> checks) {
+        /** The table's width in columns: the check's name and one per observer. */
+        public int columns() {
+            return observers.size() + 1;
+        }
     }
 
+    /**
+     * One check with every observer's last result, and why it fails: each distinct last error of the observers
+     * that see it failing, once, prefixed with their names ("obs-a, obs-c: connection refused").
+     */
     @TemplateData
-    public record CheckLine(String name, String type, List<CheckCell> cells) {
+    public record CheckLine(String name, String type, List<CheckCell> cells, List<String> problems) {
     }
 
     /** One observer's last result of one check; {@code status} is null when that observer does not run it. */
     @TemplateData
-    public record CheckCell(String observer, String status, Long latencyMs, String lastError) {
+    public record CheckCell(String observer, String status, Long latencyMs) {
     }
 
     /**

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,19 +107,28 @@ public class DashboardBuilder {
         }
         List<Dashboard.CheckTable> tables = new ArrayList<>();
         bySite.forEach((site, checks) -> tables.add(new Dashboard.CheckTable(site, observers, checks.entrySet().stream()
-                .map(check -> new Dashboard.CheckLine(check.getKey(), check.getValue().values().iterator().next().type(),
-                        observers.stream().map(o -> cell(o, check.getValue().get(o))).toList()))
-                .toList())));
+                .map(check -> line(check.getKey(), observers, check.getValue())).toList())));
         return tables;
     }
 
-    private static Dashboard.CheckCell cell(String observer, CheckResult c) {
-        if (c == null) {
-            return new Dashboard.CheckCell(observer, null, null, null);
+    private static Dashboard.CheckLine line(String name, List<String> observers, Map<String, CheckResult> byObserver) {
+        List<Dashboard.CheckCell> cells = new ArrayList<>();
+        Map<String, List<String>> observersByError = new LinkedHashMap<>();
+        for (String o : observers) {
+            CheckResult c = byObserver.get(o);
+            cells.add(c == null ? new Dashboard.CheckCell(o, null, null) : new Dashboard.CheckCell(o, c.status().name(), c.latencyMs()));
+            // an UP check may still carry the error it recovered from; that is not why anything fails now
+            if (c != null && c.status() != HealthStatus.UP && c.lastError() != null && !c.lastError().isBlank()) {
+                observersByError.computeIfAbsent(shorten(c.lastError()), e -> new ArrayList<>()).add(o);
+            }
         }
-        String error = c.lastError() == null || c.status() == HealthStatus.UP ? null
-                : c.lastError().length() > MAX_ERROR ? c.lastError().substring(0, MAX_ERROR) + "…" : c.lastError();
-        return new Dashboard.CheckCell(observer, c.status().name(), c.latencyMs(), error);
+        List<String> problems = observersByError.entrySet().stream()
+                .map(e -> String.join(", ", e.getValue()) + ": " + e.getKey()).toList();
+        return new Dashboard.CheckLine(name, byObserver.values().iterator().next().type(), cells, problems);
+    }
+
+    private static String shorten(String error) {
+        return error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) + "…" : error;
     }
 
     /** This instance's last automatic decision, else the last refusal the leader stored. */

@@ -113,11 +113,17 @@ class BatonCliTest {
     @Test
     void statusPrintsAReadableTableAndJsonForScripts() throws Exception {
         verdicts(HealthStatus.UP, HealthStatus.DOWN);
+        PageFixtures.report("obs-b", Map.of(
+                "primary", List.of(PageFixtures.check("engine-http", "http", HealthStatus.UP, 12, null)),
+                "standby", List.of(PageFixtures.check("engine-http", "http", HealthStatus.DOWN, 2, "connection refused"))));
 
         Run status = baton(withUrl(), "status");
         assertThat(status.exit()).as(status.err()).isZero();
         assertThat(status.out()).contains("STATE     PRIMARY_ACTIVE", "ACTIVE    primary", "EPOCH     0", "FROZEN    no")
-                .containsPattern("obs-a\\s+\\d+ s ago\\s+primary=UP \\(2 min \\d\\d s\\)  standby=DOWN");
+                .containsPattern("obs-a\\s+\\d+ s ago\\s+primary=UP \\(2 min \\d\\d s\\)  standby=DOWN")
+                // each check's latency per observer (obs-a and obs-c report no checks), and the switched record
+                .containsPattern("CHECK \\(primary\\)\\s+obs-a\\s+obs-b\\s+obs-c\\s*\\nengine-http\\s+-\\s+UP 12 ms\\s+-")
+                .contains("DNS       trade.example.com A -> ");
 
         Run json = baton(withUrl(), "status", "--json");
         assertThat(json.exit()).isZero();

@@ -3,21 +3,27 @@ package dev.baton.coordinator.ui;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.baton.common.wire.CheckResult;
 import dev.baton.common.wire.HealthStatus;
 import dev.baton.common.wire.SiteVerdict;
+import dev.baton.common.wire.VerdictReport;
 import dev.baton.coordinator.support.CoordinatorTestSupport;
 import dev.baton.coordinator.support.World;
-import dev.baton.common.wire.VerdictReport;
 import io.restassured.http.ContentType;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the status page tests show: observers reporting per-check results as health-checker sends them, and
@@ -40,7 +46,7 @@ final class PageFixtures {
     /** Posts {@code observer}'s report: each site's status (DOWN if any check is DOWN) with its checks, since two minutes ago. */
     static void report(String observer, Map<String, List<CheckResult>> checksBySite) {
         Instant since = Instant.now().minusSeconds(120);
-        Map<String, SiteVerdict> sites = new java.util.TreeMap<>();
+        Map<String, SiteVerdict> sites = new TreeMap<>();
         checksBySite.forEach((site, checks) -> sites.put(site, new SiteVerdict(
                 checks.stream().anyMatch(c -> c.status() == HealthStatus.DOWN) ? HealthStatus.DOWN : HealthStatus.UP, since, checks)));
         given().auth().oauth2(CoordinatorTestSupport.TOKEN).contentType(ContentType.JSON)
@@ -52,10 +58,7 @@ final class PageFixtures {
         fakes.stubFor(get(urlPathEqualTo("/api/v1/records")).atPriority(10).willReturn(World.json(404,
                 "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"detail\":\"no configured zone serves that name\"}")
                 .withHeader("Content-Type", "application/problem+json")));
-        fakes.stubFor(get(urlPathEqualTo("/api/v1/records")).atPriority(1).withQueryParam("zone", equalTo(ZONE))
-                .withQueryParam("name", equalTo(NAME)).withQueryParam("type", equalTo("A"))
-                .willReturn(World.json(200, "{\"zone\":\"" + ZONE + "\",\"name\":\"" + NAME + "\",\"type\":\"A\",\"provider\":\"cloudflare\","
-                        + "\"records\":[{\"value\":\"" + value + "\",\"ttl\":60,\"proxied\":false,\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\"}]}")));
+        fakes.stubFor(records().willReturn(World.json(200, recordsBody(value))));
     }
 
     /**
@@ -64,21 +67,66 @@ final class PageFixtures {
      */
     static void dnsNameservers(WireMockServer fakes, Map<String, String> answerByNameserver) {
         for (String expected : List.of(World.PRIMARY_IP, World.STANDBY_IP)) {
-            List<String> servers = new ArrayList<>();
-            int i = 0;
-            boolean complete = true;
-            for (Map.Entry<String, String> ns : answerByNameserver.entrySet()) {
-                boolean matches = ns.getValue().equals(expected);
-                complete &= matches;
-                servers.add("{\"server\":\"192.0.2." + (53 + i++) + ":53\",\"host\":\"" + ns.getKey() + "\",\"informational\":false,"
-                        + "\"authoritative\":true,\"rcode\":\"NOERROR\",\"answers\":[\"" + ns.getValue() + "\"],\"ttl\":60,"
-                        + "\"soaSerial\":2026113001,\"matches\":" + matches + ",\"error\":null}");
-            }
-            fakes.stubFor(get(urlPathEqualTo("/api/v1/propagation")).atPriority(1).withQueryParam("name", equalTo(NAME))
-                    .withQueryParam("type", equalTo("A")).withQueryParam("expected", equalTo(expected)).withQueryParam("wait", absent())
-                    .willReturn(World.json(200, "{\"name\":\"" + NAME + "\",\"type\":\"A\",\"expected\":\"" + expected + "\",\"zone\":\""
-                            + ZONE + "\",\"complete\":" + complete + ",\"timedOut\":false,\"rounds\":1,\"elapsedMs\":14,\"checkedAt\":\""
-                            + Instant.now() + "\",\"nameservers\":[" + String.join(",", servers) + "],\"resolversAgree\":true,\"resolvers\":[]}")));
+            fakes.stubFor(propagation(expected).willReturn(World.json(200, propagationBody(expected, answerByNameserver))));
         }
+    }
+
+    /**
+     * dns-manager as a failover sees it: the record and both nameservers hold the primary's value until the
+     * coordinator's authenticated compare-and-set switch to the standby's value, then the standby's.
+     */
+    static void dnsSwitching(WireMockServer fakes) {
+        String scenario = "dns";
+        String switched = "switched to standby";
+        fakes.stubFor(post(urlPathEqualTo("/api/v1/switch")).atPriority(0).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .withHeader("Authorization", equalTo("Bearer dns-token-0123456789"))
+                .withRequestBody(matchingJsonPath("$.from", equalTo(World.PRIMARY_IP)))
+                .withRequestBody(matchingJsonPath("$.to", equalTo(World.STANDBY_IP)))
+                .willReturn(World.json(200, "{\"changed\":true}")).willSetStateTo(switched));
+        for (String state : List.of(Scenario.STARTED, switched)) {
+            String value = state.equals(switched) ? World.STANDBY_IP : World.PRIMARY_IP;
+            Map<String, String> answers = new LinkedHashMap<>();
+            answers.put("ns1.example.net", value);
+            answers.put("ns2.example.net", value);
+            fakes.stubFor(records().inScenario(scenario).whenScenarioStateIs(state).willReturn(World.json(200, recordsBody(value))));
+            for (String expected : List.of(World.PRIMARY_IP, World.STANDBY_IP)) {
+                fakes.stubFor(propagation(expected).inScenario(scenario).whenScenarioStateIs(state)
+                        .willReturn(World.json(200, propagationBody(expected, answers))));
+            }
+        }
+    }
+
+    private static MappingBuilder records() {
+        return get(urlPathEqualTo("/api/v1/records")).atPriority(1).withQueryParam("zone", equalTo(ZONE))
+                .withQueryParam("name", equalTo(NAME)).withQueryParam("type", equalTo("A"));
+    }
+
+    /** One round (no {@code wait}): what the status page asks. */
+    private static MappingBuilder propagation(String expected) {
+        return get(urlPathEqualTo("/api/v1/propagation")).atPriority(1).withQueryParam("name", equalTo(NAME))
+                .withQueryParam("type", equalTo("A")).withQueryParam("expected", equalTo(expected)).withQueryParam("wait", absent());
+    }
+
+    /** dns-manager's {@code RecordsView}. */
+    private static String recordsBody(String value) {
+        return "{\"zone\":\"" + ZONE + "\",\"name\":\"" + NAME + "\",\"type\":\"A\",\"provider\":\"cloudflare\","
+                + "\"records\":[{\"value\":\"" + value + "\",\"ttl\":60,\"proxied\":false,\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\"}]}";
+    }
+
+    /** dns-manager's {@code PropagationReport}: {@code complete} when every authoritative nameserver matches. */
+    private static String propagationBody(String expected, Map<String, String> answerByNameserver) {
+        List<String> servers = new ArrayList<>();
+        int i = 0;
+        boolean complete = true;
+        for (Map.Entry<String, String> ns : answerByNameserver.entrySet()) {
+            boolean matches = ns.getValue().equals(expected);
+            complete &= matches;
+            servers.add("{\"server\":\"192.0.2." + (53 + i++) + ":53\",\"host\":\"" + ns.getKey() + "\",\"informational\":false,"
+                    + "\"authoritative\":true,\"rcode\":\"NOERROR\",\"answers\":[\"" + ns.getValue() + "\"],\"ttl\":60,"
+                    + "\"soaSerial\":2026113001,\"matches\":" + matches + ",\"error\":null}");
+        }
+        return "{\"name\":\"" + NAME + "\",\"type\":\"A\",\"expected\":\"" + expected + "\",\"zone\":\"" + ZONE + "\",\"complete\":"
+                + complete + ",\"timedOut\":false,\"rounds\":1,\"elapsedMs\":14,\"checkedAt\":\"" + Instant.now()
+                + "\",\"nameservers\":[" + String.join(",", servers) + "],\"resolversAgree\":true,\"resolvers\":[]}";
     }
 }

@@ -183,10 +183,12 @@ class StatusPageTest {
                 "<th>check</th><th>obs-a</th><th>obs-b</th><th>obs-c</th>",
                 "<tr><td>engine-http <small>http</small></td><td><span class=\"st st-UP\">UP</span> 12 ms</td>"
                         + "<td><span class=\"st st-UP\">UP</span> 14 ms</td>"
-                        + "<td><span class=\"st st-DOWN\">DOWN</span> 3.0 s<br><small>read timed out after 3000 ms</small></td></tr>",
+                        + "<td><span class=\"st st-DOWN\">DOWN</span> 3.0 s</td></tr>\n"
+                        + "  <tr class=\"why\"><td colspan=\"4\">obs-c: read timed out after 3000 ms</td></tr>",
                 "<tr><td>postgres <small>postgres</small></td><td><span class=\"st st-UP\">UP</span> 3 ms</td>"
                         + "<td><span class=\"st st-UP\">UP</span> 3 ms</td><td><span class=\"quiet\">-</span></td></tr>",
-                "<span class=\"st st-DOWN\">DOWN</span> 1 ms<br><small>connection refused</small>")
+                // the same error from every observer is said once
+                "<tr class=\"why\"><td colspan=\"4\">obs-a, obs-b, obs-c: connection refused</td></tr>")
                 // a recovered check's old error is not shown as if it were why it fails now
                 .doesNotContain("connection reset an hour ago");
         given().get("/api/v1/text/status").then().body(allOf(
