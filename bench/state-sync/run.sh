@@ -7,7 +7,8 @@
 # A program, not a test. Run from anywhere as a non-root user, e.g.
 #   runuser -u baton-ci -- env HOME=/home/baton-ci bash bench/state-sync/run.sh
 # Knobs (env): FILES (10000), FILE_KB (20), LAG_FILES (1000), LAG_SECONDS (30), PORT (22822), PARALLELISM (8),
-# TRANSPORT (auto = tar stream over exec here; sftp = per-file SFTP),
+# TRANSPORT (auto = tar stream over exec here; sftp = per-file SFTP), WARMUP (3 untimed JVM warm-up cycles; 0 = none),
+# BENCH_DEBUG (1 = state-sync's per-phase timings),
 # BENCH_JAVA_OPTS (extra JVM options, e.g. -Dorg.apache.sshd.config.tcp-nodelay=true).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -52,5 +53,10 @@ echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "software: $(java -version 2>&1 | head -1); $(ssh -V 2>&1); $(rsync --version | head -1 | cut -c1-40)"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "${BENCH_DEBUG:-}" ]; then
+  printf '%s\n' 'handlers=java.util.logging.ConsoleHandler' 'java.util.logging.ConsoleHandler.level=ALL' \
+    '.level=WARNING' 'dev.baton.statesync.sync.level=FINE' > "$WORK/logging.properties"
+  BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -Djava.util.logging.config.file=$WORK/logging.properties"
+fi
 java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$WORK/classes:$cp" StateSyncBench "$PORT" "$(id -un)" "$WORK/id_ecdsa" "$WORK/known_hosts" "$WORK" \
     "${FILES:-10000}" "${FILE_KB:-20}" "${LAG_FILES:-1000}" "${LAG_SECONDS:-30}" "${PARALLELISM:-8}"

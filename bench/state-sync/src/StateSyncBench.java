@@ -49,6 +49,7 @@ public class StateSyncBench {
     }
 
     public static void main(String[] a) throws Exception {
+        quietLogging();
         new StateSyncBench(a).run(Integer.parseInt(a[5]), Integer.parseInt(a[6]), Integer.parseInt(a[7]),
                 Integer.parseInt(a[8]), Integer.parseInt(a[9]));
         System.exit(0);
@@ -71,6 +72,7 @@ public class StateSyncBench {
         System.out.printf("transport: %s (source streams: %s, target streams: %s)%n", transport, source.streams(),
                 target.streams());
 
+        warmUp(parallelism);
         double rsyncA = time(() -> rsync(src, dstRsync));
         double batonA = time(() -> cycle(engine, source, target));
         report("(a) first copy", rsyncA, batonA, "goal: within 1.5x of rsync");
@@ -124,6 +126,30 @@ public class StateSyncBench {
                 lagFiles, lagSeconds, pct(rs, 0.5), pct(rs, 0.99), pct(rs, 1), rs.size(),
                 pct(baton, 0.5), pct(baton, 0.99), pct(baton, 1), baton.size());
         lagEngine.close();
+    }
+
+    /**
+     * A running service's JVM has compiled its transfer code (SSH crypto, tar, SHA-256) long before a
+     * big copy; a fresh JVM interprets it for the first seconds, which on a loaded 2-core machine
+     * multiplied (a) several times. So: three cycles of a separate 500-file set first (not timed).
+     * rsync is a native program and needs none. WARMUP=0 skips this.
+     */
+    private void warmUp(int parallelism) throws Exception {
+        int rounds = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "3"));
+        if (rounds == 0) {
+            return;
+        }
+        Path from = dir("warm-src");
+        generate(from, 500, 20);
+        try (SyncEngine e = engine(parallelism); Site s = site("warm-src", from); Site t = site("warm-dst", dir("warm-dst"))) {
+            for (int r = 0; r < rounds; r++) {
+                e.cycle(s, t, 1);
+                for (int i = r; i < 500; i += 5) {
+                    rewrite(from.resolve(name(i)), 20);
+                }
+            }
+        }
+        System.out.printf("JVM warmed up: %d cycles of a separate 500-file set (not timed)%n", rounds);
     }
 
     private SyncEngine engine(int parallelism) throws Exception {
@@ -199,6 +225,18 @@ public class StateSyncBench {
     private static void report(String what, double rsync, double baton, String goal) {
         System.out.printf("%s: rsync %.2f s, state-sync %.2f s (%.2fx rsync) %s [load %s]%n", what, rsync, baton,
                 baton / rsync, goal, loadAverage());
+    }
+
+    /**
+     * Log levels as the service runs with (INFO, MINA at WARN). Without this the JBoss LogManager this
+     * classpath brings has every level enabled outside Quarkus, and MINA formats a debug line and a hex
+     * dump of every SSH packet: that, not the transfer, dominated the CPU in runs before 2026-11-30.
+     * (state-sync's own messages go through the JDK's logging; run.sh's BENCH_DEBUG configures that.)
+     */
+    private static void quietLogging() {
+        org.jboss.logmanager.LogContext logs = org.jboss.logmanager.LogContext.getLogContext();
+        logs.getLogger("").setLevel(java.util.logging.Level.INFO);
+        logs.getLogger("org.apache.sshd").setLevel(java.util.logging.Level.WARNING);
     }
 
     private static String loadAverage() {

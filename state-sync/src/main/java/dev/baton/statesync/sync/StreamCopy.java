@@ -3,7 +3,6 @@ package dev.baton.statesync.sync;
 import dev.baton.common.ssh.ExecResult;
 import dev.baton.common.ssh.RemoteCommand;
 import dev.baton.common.ssh.SshConnection;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -99,9 +98,10 @@ final class StreamCopy {
         try (RemoteCommand reader = source.start(createCommand(source.root()));
                 RemoteCommand writer = target.start(extractCommand(staging))) {
             feedInBackground(reader, names(byTarName.keySet()), source.name());
-            try (TarArchiveInputStream in = new TarArchiveInputStream(reader.stdout(), "UTF-8");
+            try (TarArchiveInputStream in = new TarArchiveInputStream(
+                            new java.io.BufferedInputStream(reader.stdout(), IO_BUFFER), "UTF-8");
                     TarArchiveOutputStream out = new TarArchiveOutputStream(
-                            new BufferedOutputStream(writer.stdin(), IO_BUFFER), "UTF-8")) {
+                            new AsyncOutputStream(writer.stdin(), "state-sync-stream-" + target.name()), "UTF-8")) {
                 out.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
                 out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 for (SourceEntry d : dirs) { // sorted: parents first
