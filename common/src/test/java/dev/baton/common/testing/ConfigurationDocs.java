@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -66,6 +67,38 @@ public final class ConfigurationDocs {
         }
         if (!problems.isEmpty()) {
             throw new AssertionError(doc.normalize() + " names wrong environment variables:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    /**
+     * Fails unless every {@code quarkus.*} key the service sets in {@code src/main/resources/application.properties}
+     * (no profile, no expression) and documents in its section of {@link #DOC} — the one headed
+     * {@code ## <quarkus.application.name without "baton-">} — is documented with the value it sets.
+     */
+    public static void assertQuarkusSettingsDocumented() {
+        Path file = Path.of("src/main/resources/application.properties");
+        Properties set = new Properties();
+        try (var in = Files.newBufferedReader(file)) {
+            set.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file.toAbsolutePath().normalize(), e);
+        }
+        String service = set.getProperty("quarkus.application.name", "").replaceFirst("^baton-", "");
+        List<Row> section = rows(read(DOC)).stream().filter(r -> r.section().startsWith(service + " ")).toList();
+        if (service.isEmpty() || section.isEmpty()) {
+            throw new AssertionError(DOC.normalize() + " has no section '## " + service + "' with a configuration table");
+        }
+        List<String> problems = new ArrayList<>();
+        for (Row row : section) {
+            String value = set.getProperty(row.key());
+            if (row.key().startsWith("quarkus.") && value != null && !value.contains("${")
+                    && !row.defaultValue().equals(value)) {
+                problems.add(row.key() + ": documented default '" + row.defaultValue() + "', " + file + " sets '" + value + "'");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError(DOC.normalize() + " section '" + service + "' does not match " + file + ":\n  "
+                    + String.join("\n  ", problems));
         }
     }
 
@@ -170,8 +203,8 @@ public final class ConfigurationDocs {
         }).toList();
     }
 
-    /** One documented key, cells without their code-span backticks. */
-    record Row(String key, String type, String defaultValue, String required, String env) {
+    /** One documented key, cells without their code-span backticks; {@code section}: its {@code ##} heading. */
+    record Row(String section, String key, String type, String defaultValue, String required, String env) {
     }
 
     private static Map<String, Row> documentedRows(String markdown, List<String> prefixes, List<String> problems) {
@@ -188,8 +221,12 @@ public final class ConfigurationDocs {
     static List<Row> rows(String markdown) {
         List<Row> rows = new ArrayList<>();
         int[] columns = null;
+        String section = "";
         for (String line : markdown.split("\n")) {
             String trimmed = line.trim();
+            if (trimmed.startsWith("## ")) {
+                section = trimmed.substring(3).trim();
+            }
             if (!trimmed.startsWith("|")) {
                 columns = null;
                 continue;
@@ -198,7 +235,7 @@ public final class ConfigurationDocs {
             if (columns == null) {
                 columns = columnsOf(cells);
             } else if (columns.length > 0 && cells.size() > maxOf(columns) && !cells.get(0).matches("[-: ]*")) {
-                rows.add(new Row(cells.get(columns[0]), cells.get(columns[1]), cells.get(columns[2]),
+                rows.add(new Row(section, cells.get(columns[0]), cells.get(columns[1]), cells.get(columns[2]),
                         cells.get(columns[3]), cells.get(columns[4])));
             }
         }
