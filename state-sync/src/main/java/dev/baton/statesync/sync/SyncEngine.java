@@ -86,6 +86,12 @@ public final class SyncEngine implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService workers;
     private final StreamCopy stream;
+    private final ExecutorService pruner = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "state-sync-prune");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Future<?>> pruning = new ConcurrentHashMap<>();
     private final Map<String, Manifest> current = new ConcurrentHashMap<>();
 
     public SyncEngine(SyncSet set, Options options, TransferHooks hooks, Events events, Clock clock) {
@@ -318,13 +324,43 @@ public final class SyncEngine implements AutoCloseable {
         layout.raiseEpoch(dst, epoch);
         current.put(target.name(), next);
         long switched = System.nanoTime();
-        prune(target, layout, id);
-        LOG.debugf("%s -> %s phases: stage+link %d ms (%d links), copy %d ms (%d files), switch %d ms, prune %d ms",
+        schedulePrune(target, layout, id);
+        LOG.debugf("%s -> %s phases: stage+link %d ms (%d links), copy %d ms (%d files), switch %d ms",
                 source.name(), target.name(), (staged - started) / 1_000_000, link.size(), (copiedAt - staged) / 1_000_000,
-                copy.size(), (switched - copiedAt) / 1_000_000, (System.nanoTime() - switched) / 1_000_000);
+                copy.size(), (switched - copiedAt) / 1_000_000);
         LOG.debugf("cycle %s -> %s: snapshot %s, %d files / %d bytes copied, %d deleted", source.name(), target.name(),
                 id, files, bytes, plan.deleted().size());
         return new CycleResult(id, files, bytes, next.fileCount(), plan.deleted().size(), List.copyOf(unstable), listedAt);
+    }
+
+    /**
+     * Pruning runs off the cycle's critical path (it was a fifth of a small cycle): the next cycle can
+     * start while old snapshots are removed. Only snapshots older than {@code live} are removed, and a
+     * later cycle links only from a newer one, so the two never touch the same files. Listing and
+     * restoring snapshots wait for it; a failure is logged and the next cycle's prune tries again.
+     */
+    private void schedulePrune(Site target, TargetLayout layout, String live) {
+        pruning.put(target.name(), pruner.submit(() -> {
+            try {
+                prune(target, layout, live);
+            } catch (IOException | SyncFailed | RuntimeException e) {
+                LOG.warnf("removing old snapshots on %s failed (tried again after the next cycle): %s", target.name(),
+                        e.getMessage());
+            }
+        }));
+    }
+
+    private void awaitPrune(String site) {
+        Future<?> f = pruning.get(site);
+        if (f != null) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException ignored) {
+                // logged by the task
+            }
+        }
     }
 
     /** Deletes all but the newest {@code keep} snapshots (never the live one), files removed in parallel. */
@@ -646,6 +682,7 @@ public final class SyncEngine implements AutoCloseable {
 
     /** The snapshots kept on a site, oldest first. */
     public List<SnapshotInfo> snapshots(Site site) throws SyncFailed {
+        awaitPrune(site.name());
         Sftp sftp = site.sftp();
         try {
             TargetLayout layout = new TargetLayout(site.root());
@@ -677,6 +714,7 @@ public final class SyncEngine implements AutoCloseable {
         if (!SNAPSHOT_ID.matcher(id).matches()) {
             throw new SyncRefused(SyncRefused.Reason.PATH_ESCAPE, "refused: " + id + " is not a snapshot id");
         }
+        awaitPrune(site.name());
         Sftp sftp = site.sftp();
         try {
             TargetLayout layout = new TargetLayout(site.root());
@@ -756,6 +794,12 @@ public final class SyncEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        pruner.shutdown();
+        try {
+            pruner.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         workers.shutdownNow();
     }
 }
