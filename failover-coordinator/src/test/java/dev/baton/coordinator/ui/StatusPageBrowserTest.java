@@ -143,6 +143,9 @@ class StatusPageBrowserTest {
 
             screenshot(browser, 1100, "status-page.png");
             screenshot(browser, 390, "status-page-phone.png");
+            // on a phone nothing runs off the side: wide tables scroll inside the page, the page itself does not
+            assertThat(browser.script("return document.documentElement.scrollWidth <= window.innerWidth;").asBoolean())
+                    .as("the page fits a 390 px wide screen").isTrue();
         }
     }
 
