@@ -70,7 +70,7 @@ public class DnsStatus {
             return new Dashboard.DnsRow(name.get(), type, null, null, null, expected, null, "unknown", null, List.of(), null, null,
                     "not asked yet");
         }
-        Boolean atActive = a.values() == null || expected == null ? null : a.values().equals(List.of(expected));
+        Boolean atActive = a.values() == null || expected == null ? null : a.values().size() == 1 && same(a.values().get(0), expected);
         String pointsTo = a.values() == null ? null : a.values().isEmpty() ? "no such record at the provider" : a.values().stream()
                 .map(v -> siteOf(v).map(site -> v + " (" + site + ")").orElse(v + " (no site)")).collect(Collectors.joining(", "));
         boolean sameQuestion = Objects.equals(a.expected(), expected);
@@ -92,7 +92,16 @@ public class DnsStatus {
     }
 
     private Optional<String> siteOf(String value) {
-        return siteValues.entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase(value)).map(Map.Entry::getKey).findFirst();
+        return siteValues.entrySet().stream().filter(e -> same(e.getValue(), value)).map(Map.Entry::getKey).findFirst();
+    }
+
+    /** Providers may spell a name with or without the final dot and in any case ({@code Target.Example.net.}). */
+    static boolean same(String a, String b) {
+        return strip(a).equalsIgnoreCase(strip(b));
+    }
+
+    private static String strip(String v) {
+        return v.endsWith(".") ? v.substring(0, v.length() - 1) : v;
     }
 
     private static String propagationDetail(Answer a, String expected) {
