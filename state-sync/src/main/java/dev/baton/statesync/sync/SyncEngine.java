@@ -92,6 +92,8 @@ public final class SyncEngine implements AutoCloseable {
         return t;
     });
     private final Map<String, Future<?>> pruning = new ConcurrentHashMap<>();
+    /** Targets whose configured paths this engine has made symlinks into {@code current/}. */
+    private final java.util.Set<String> linked = ConcurrentHashMap.newKeySet();
     private final Map<String, Manifest> current = new ConcurrentHashMap<>();
 
     public SyncEngine(SyncSet set, Options options, TransferHooks hooks, Events events, Clock clock) {
@@ -121,6 +123,7 @@ public final class SyncEngine implements AutoCloseable {
             return run(source, target, epoch);
         } catch (SyncRefused | SyncFailed e) {
             current.remove(target.name());
+            linked.remove(target.name());
             throw e;
         }
     }
@@ -158,6 +161,7 @@ public final class SyncEngine implements AutoCloseable {
                 items.put(rel, item);
             }
         });
+        long checkedAt = clock.millis();
         // racy files: hash them on the source; identical content is linked, not copied
         Map<String, Optional<Manifest.Item>> rehashed;
         try {
@@ -179,6 +183,8 @@ public final class SyncEngine implements AutoCloseable {
                 copy.add(e);
             }
         }
+        LOG.debugf("%s: listed %d entries in %d ms, %d racy re-hashed in %d ms", source.name(), entries.size(),
+                checkedAt - listedAt, plan.check().size(), clock.millis() - checkedAt);
         if (copy.isEmpty() && plan.deleted().isEmpty() && !plan.dirsChanged()) {
             current.put(target.name(), before.with(items));
             return new CycleResult(null, 0, 0, before.fileCount(), 0, List.of(), listedAt);
@@ -317,11 +323,16 @@ public final class SyncEngine implements AutoCloseable {
         dst.writeAtomically(SitePaths.join(staging, Manifest.FILE_NAME), next.render().getBytes(StandardCharsets.UTF_8),
                 0600);
 
-        checkEpoch(dst, layout, target.name(), epoch);
+        long held = checkEpoch(dst, layout, target.name(), epoch);
         dst.rename(staging, layout.snapshot(id));
         layout.switchTo(dst, id);
-        layout.linkPaths(dst, set.paths(), id);
-        layout.raiseEpoch(dst, epoch);
+        if (linked.add(target.name())) {
+            // once per target and engine: afterwards the paths are symlinks into current/ already
+            layout.linkPaths(dst, set.paths(), id);
+        }
+        if (epoch > held || held == 0) { // 0: maybe no epoch file yet; the first sync writes one
+            layout.raiseEpoch(dst, epoch);
+        }
         current.put(target.name(), next);
         long switched = System.nanoTime();
         schedulePrune(target, layout, id);
@@ -410,9 +421,12 @@ public final class SyncEngine implements AutoCloseable {
         return Optional.ofNullable(before.entries().get(rel));
     }
 
-    private void checkEpoch(Sftp dst, TargetLayout layout, String target, long epoch) throws IOException, SyncRefused,
+    /** @return the epoch the target holds (not above {@code epoch}, or the check refuses) */
+    private long checkEpoch(Sftp dst, TargetLayout layout, String target, long epoch) throws IOException, SyncRefused,
             SyncFailed {
-        EpochGuard.checkTarget(target, layout.epoch(dst, target), epoch);
+        long held = layout.epoch(dst, target);
+        EpochGuard.checkTarget(target, held, epoch);
+        return held;
     }
 
     /** The manifest of the target's current snapshot; empty if it has none (first sync). */
@@ -735,6 +749,7 @@ public final class SyncEngine implements AutoCloseable {
     /** Forgets what is cached about a site's current version (it is re-read on the next cycle). */
     public void forget(String site) {
         current.remove(site);
+        linked.remove(site);
     }
 
     private interface Task<T> {
