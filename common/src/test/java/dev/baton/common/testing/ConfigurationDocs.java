@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  *
  * <p>A configuration table is a Markdown table whose header has the columns {@code key}, {@code type},
  * {@code default}, {@code required} and {@code env}. Keys name map entries {@code <anything>} and list
- * elements {@code [i]}; rows under other prefixes (e.g. {@code quarkus.*}) are not checked.
+ * elements {@code [i]}; rows under other prefixes (e.g. {@code quarkus.*}) are left to
+ * {@link #assertQuarkusSettingsDocumented()} (values a service sets itself) and {@link #assertEnvNamesMatchKeys(Path)}.
  */
 public final class ConfigurationDocs {
 
