@@ -4,6 +4,7 @@ import dev.baton.common.wire.FailoverState;
 import dev.baton.common.wire.HealthStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -130,15 +131,20 @@ public final class FailoverPolicy {
     private static Condition frozenCondition(PolicyInput in) {
         boolean frozen = in.frozen() && (in.frozenUntil() == null || in.now().isBefore(in.frozenUntil()));
         return Condition.of(NOT_FROZEN, !frozen, frozen
-                ? "frozen" + (in.frozenUntil() == null ? " until unfrozen" : " until " + in.frozenUntil()) : "not frozen");
+                ? "frozen" + (in.frozenUntil() == null ? " until unfrozen" : " until " + seconds(in.frozenUntil())) : "not frozen");
     }
 
     private static void addCooldown(List<Condition> c, PolicyInput in, boolean force) {
         Instant until = in.lastOperationEnd() == null ? null : in.lastOperationEnd().plus(in.settings().cooldown());
         boolean elapsed = until == null || !in.now().isBefore(until);
         c.add(Condition.of(COOLDOWN, elapsed || force, until == null ? "no earlier operation"
-                : elapsed ? "cooldown ended at " + until
-                : "cooldown until " + until + (force ? " (skipped: force)" : "")));
+                : elapsed ? "cooldown ended at " + seconds(until)
+                : "cooldown until " + seconds(until) + (force ? " (skipped: force)" : "")));
+    }
+
+    /** Instants in reasons are read by people: whole seconds, no microseconds. */
+    private static Instant seconds(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS);
     }
 
     private static void addCap(List<Condition> c, PolicyInput in, boolean skip) {
