@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.baton.common.testing.ApiGuards;
 import dev.baton.common.testing.EmbeddedSshResource;
 import dev.baton.common.testing.OpenApiDocument;
 import dev.baton.common.testing.ServiceContract;
@@ -11,7 +12,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.util.HashMap;
 import java.util.Map;
@@ -73,16 +73,13 @@ class StateSyncIT extends ServiceContract {
     @Test
     @Order(2)
     void aSyncWithoutTokenIsRefusedWithProblemJson() {
-        given().contentType(ContentType.JSON).body(Map.of("from", "primary", "to", "standby", "epoch", 1))
-                .post("/api/v1/sync")
-                .then().statusCode(401).contentType("application/problem+json").body("status", equalTo(401));
+        ApiGuards.refusesWithoutToken("/api/v1/sync", Map.of("from", "primary", "to", "standby", "epoch", 1));
     }
 
     @Test
     @Order(3)
     void malformedJsonIsA400() {
-        authed().body("{\"from\": ").post("/api/v1/sync")
-                .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Malformed JSON"));
+        ApiGuards.rejectsMalformedJson("/api/v1/sync", TOKEN, "{\"from\": ");
     }
 
     @Test
@@ -91,6 +88,6 @@ class StateSyncIT extends ServiceContract {
     }
 
     private static RequestSpecification authed() {
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN);
+        return ApiGuards.authed(TOKEN);
     }
 }

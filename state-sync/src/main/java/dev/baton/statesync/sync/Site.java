@@ -36,6 +36,8 @@ public final class Site implements AutoCloseable {
     private SshConnection connection;
     /** Probe result for this session: null = not probed yet. */
     private Boolean streams;
+    /** Whether the probe found the openssl command (hashes with the CPU's SHA instructions). */
+    private volatile boolean openssl;
 
     /**
      * @param channels SFTP channels opened on the one SSH session. Each is served by its own
@@ -122,7 +124,8 @@ public final class Site implements AutoCloseable {
     private String probe(Sftp sftp) throws SyncFailed {
         String marker = "--baton-root--";
         String command = "cd -- " + SshConnection.shellQuote(root) + " && LC_ALL=C tar --version | head -n 1"
-                + " && printf '' | sha256sum -z >/dev/null && printf '' | xargs -0 -r true && echo " + marker
+                + " && printf '' | sha256sum -z >/dev/null && printf '' | xargs -0 -r true"
+                + " && { command -v openssl >/dev/null && echo openssl || true; } && echo " + marker
                 + " && ls -A1";
         try {
             ExecResult r = connection.exec(command, PROBE_TIMEOUT);
@@ -134,6 +137,7 @@ public final class Site implements AutoCloseable {
                 return "GNU tar (found " + firstLine(r.stdout()) + ")";
             }
             int at = r.stdout().indexOf(marker + "\n");
+            openssl = r.stdout().substring(0, at).contains("\nopenssl\n");
             Set<String> shell = new HashSet<>(List.of(r.stdout().substring(at + marker.length() + 1).split("\n")));
             shell.remove("");
             Set<String> sftpNames = new HashSet<>();
@@ -156,6 +160,16 @@ public final class Site implements AutoCloseable {
         String t = text.strip();
         int nl = t.indexOf('\n');
         return nl < 0 ? t : t.substring(0, nl);
+    }
+
+    /**
+     * The command that prints the SHA-256 of the files named NUL-separated on stdin, one per line as
+     * {@code <64 hex> <one char> <name>}: OpenSSL's where the site has it (several times faster than
+     * coreutils' on CPUs with SHA instructions), else {@code sha256sum}. Names never contain a newline
+     * (the path rules refuse them).
+     */
+    public String sha256Command() {
+        return openssl ? "xargs -0 -r openssl dgst -sha256 -r --" : "xargs -0 -r sha256sum --";
     }
 
     /** Starts a command with streamed stdin/stdout on this site's session. */

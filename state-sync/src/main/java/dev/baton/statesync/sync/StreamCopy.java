@@ -246,8 +246,10 @@ final class StreamCopy {
 
     /** {@code tar -x} into staging, modes as sent; ownership only when asked (needs root). */
     private String extractCommand(String staging) {
-        // --unlink-first: never write through an existing name (it could be a hard link into a snapshot)
-        return "LC_ALL=C tar -x -f - -C " + SshConnection.shellQuote(staging) + " -p --unlink-first "
+        // GNU tar's default replaces an existing file by a new one (unlink, then create), so nothing is ever
+        // written through a name that could be a hard link into a snapshot; directories are kept, which lets
+        // two streams fill one staging directory side by side
+        return "LC_ALL=C tar -x -f - -C " + SshConnection.shellQuote(staging) + " -p "
                 + (preserveOwnership ? "--same-owner --numeric-owner" : "--no-same-owner");
     }
 
@@ -268,19 +270,12 @@ final class StreamCopy {
                 + SshConnection.shellQuote(staging + "/" + LINKS) + " cp -l --parents -t " + stagingQ + " -- && rm -f -- "
                 + SshConnection.shellQuote(staging + "/" + LINKS) + " && ";
         Site.Output out = target.run(links + "cd -- " + stagingQ
-                + " && { sync -f . 2>/dev/null || sync; } && xargs -0 -r sha256sum -z --", names(rels), COMMAND_TIMEOUT);
+                + " && { sync -f . 2>/dev/null || sync; } && LC_ALL=C " + target.sha256Command(), names(rels), COMMAND_TIMEOUT);
         if (!out.result().succeeded()) {
             throw new IOException("flush and hash on " + target.name() + " exited " + out.result().exitCode() + ": "
                     + out.stderr().strip());
         }
-        Map<String, String> hashes = new HashMap<>();
-        for (String line : nulSeparated(out.stdout())) {
-            // "<64 hex>  <name>" (-z: names are not escaped)
-            if (line.length() > 66) {
-                hashes.put(line.substring(66), line.substring(0, 64));
-            }
-        }
-        return hashes;
+        return hashes(out.stdout());
     }
 
     /** Size and mtime (seconds) of every file read, by read path, as the source has them now. */
@@ -305,6 +300,21 @@ final class StreamCopy {
             }
         }
         return now;
+    }
+
+    /**
+     * Parses {@link Site#sha256Command()} output by name: {@code <64 hex><space><space or *><name>} per line.
+     * A name sha256sum had to escape (a backslash in it) starts its line with {@code \}; it is left out,
+     * so that file counts as not verified and goes the one-by-one way.
+     */
+    static Map<String, String> hashes(byte[] output) {
+        Map<String, String> hashes = new HashMap<>();
+        for (String line : Site.text(output).split("\n")) {
+            if (line.length() > 66 && line.charAt(64) == ' ') {
+                hashes.put(line.substring(66), line.substring(0, 64));
+            }
+        }
+        return hashes;
     }
 
     static byte[] names(Iterable<String> names) {

@@ -57,6 +57,10 @@ public final class SyncEngine implements AutoCloseable {
     public static final Pattern SNAPSHOT_ID = Pattern.compile("\\d{8}T\\d{6}\\.\\d{3}Z(-\\d{1,6})?");
     /** Racy files up to this size are read twice and compared, so a rewrite within one mtime tick is caught. */
     private static final long DOUBLE_READ_LIMIT = 1 << 20;
+    /** Tar streams side by side for a big copy (see {@link #streamAll}). */
+    private static final int STREAMS = 2;
+    /** A copy at least this big is split over {@link #STREAMS} streams. */
+    private static final long SPLIT_BYTES = 16L << 20;
 
     /** Tuning and policy, from configuration. */
     public record Options(int keep, double deleteThreshold, int parallelism, int readAttempts, int verifyAttempts,
@@ -266,7 +270,7 @@ public final class SyncEngine implements AutoCloseable {
         if (streaming) {
             List<SourceEntry> sortedDirs = new ArrayList<>(dirs);
             sortedDirs.sort(Comparator.comparing(SourceEntry::rel));
-            StreamCopy.Outcome streamed = stream.run(source, target, staging, previous, sortedDirs, link, copy);
+            StreamCopy.Outcome streamed = streamAll(source, target, staging, previous, sortedDirs, link, copy);
             streamed.copied().forEach((rel, item) -> copied.put(rel, Optional.of(item)));
             events.streamed(target.name(), streamed.copied().size());
             oneByOne = new ArrayList<>(streamed.reread());
@@ -342,6 +346,66 @@ public final class SyncEngine implements AutoCloseable {
         LOG.debugf("cycle %s -> %s: snapshot %s, %d files / %d bytes copied, %d deleted", source.name(), target.name(),
                 id, files, bytes, plan.deleted().size());
         return new CycleResult(id, files, bytes, next.fileCount(), plan.deleted().size(), List.copyOf(unstable), listedAt);
+    }
+
+    /**
+     * A big copy goes as {@link #STREAMS} tar streams side by side (each a pair of tar processes and
+     * SSH channels; the source's and target's CPUs and the two halves' verification overlap); a small
+     * one, the common case, as one. The first stream also carries the directories and the link list.
+     */
+    private StreamCopy.Outcome streamAll(Site source, Site target, String staging, String previous,
+            List<SourceEntry> dirs, List<SourceEntry> link, List<SourceEntry> copy) throws IOException, SyncFailed {
+        long bytes = copy.stream().mapToLong(SourceEntry::size).sum();
+        if (bytes < SPLIT_BYTES || copy.size() < 2 * STREAMS) {
+            return stream.run(source, target, staging, previous, dirs, link, copy);
+        }
+        List<List<SourceEntry>> parts = new ArrayList<>();
+        for (int i = 0; i < STREAMS; i++) {
+            parts.add(new ArrayList<>());
+        }
+        for (int i = 0; i < copy.size(); i++) {
+            parts.get(i % STREAMS).add(copy.get(i));
+        }
+        List<Future<StreamCopy.Outcome>> running = new ArrayList<>();
+        for (int i = 0; i < STREAMS; i++) {
+            List<SourceEntry> part = parts.get(i);
+            boolean first = i == 0;
+            running.add(workers.submit(() -> stream.run(source, target, staging, first ? previous : null,
+                    first ? dirs : List.of(), first ? link : List.of(), part)));
+        }
+        Map<String, Manifest.Item> copied = new LinkedHashMap<>();
+        List<SourceEntry> reread = new ArrayList<>();
+        List<SourceEntry> mismatched = new ArrayList<>();
+        long total = 0;
+        IOException ioFailure = null;
+        SyncFailed syncFailure = null;
+        for (Future<StreamCopy.Outcome> f : running) {
+            try {
+                StreamCopy.Outcome o = f.get();
+                copied.putAll(o.copied());
+                reread.addAll(o.reread());
+                mismatched.addAll(o.mismatched());
+                total += o.bytes();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("cycle interrupted");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io && ioFailure == null) {
+                    ioFailure = io;
+                } else if (e.getCause() instanceof SyncFailed sf && syncFailure == null) {
+                    syncFailure = sf;
+                } else if (ioFailure == null && syncFailure == null) {
+                    ioFailure = new IOException(e.getCause());
+                }
+            }
+        }
+        if (syncFailure != null) {
+            throw syncFailure;
+        }
+        if (ioFailure != null) {
+            throw ioFailure;
+        }
+        return new StreamCopy.Outcome(copied, reread, mismatched, total);
     }
 
     /**
@@ -481,14 +545,9 @@ public final class SyncEngine implements AutoCloseable {
         for (SourceEntry e : racy) {
             paths.add(e.readPath());
         }
-        Site.Output out = source.run("LC_ALL=C xargs -0 -r sha256sum -z --", StreamCopy.names(paths),
+        Site.Output out = source.run("LC_ALL=C " + source.sha256Command(), StreamCopy.names(paths),
                 StreamCopy.COMMAND_TIMEOUT);
-        Map<String, String> byPath = new java.util.HashMap<>();
-        for (String line : StreamCopy.nulSeparated(out.stdout())) {
-            if (line.length() > 66) {
-                byPath.put(line.substring(66), line.substring(0, 64));
-            }
-        }
+        Map<String, String> byPath = StreamCopy.hashes(out.stdout());
         Map<String, Optional<Manifest.Item>> result = new LinkedHashMap<>();
         for (SourceEntry e : racy) {
             String sha = byPath.get(e.readPath());
