@@ -1,10 +1,10 @@
 package dev.baton.dns;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.baton.common.testing.ApiGuards;
 import dev.baton.common.testing.OpenApiDocument;
 import dev.baton.common.testing.ServiceContract;
 import dev.baton.dns.testing.DnsWorld;
@@ -13,7 +13,6 @@ import dev.baton.dns.testing.InjectDnsWorld;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -62,16 +61,13 @@ class DnsManagerIT extends ServiceContract {
 
     @Test
     void aSwitchWithoutTokenIsRefusedWithProblemJson() {
-        given().contentType(ContentType.JSON)
-                .body(Map.of("zone", "example.com", "name", "it.example.com", "type", "A", "from", "192.0.2.10", "to", "198.51.100.20"))
-                .post("/api/v1/switch")
-                .then().statusCode(401).contentType("application/problem+json").body("status", equalTo(401));
+        ApiGuards.refusesWithoutToken("/api/v1/switch",
+                Map.of("zone", "example.com", "name", "it.example.com", "type", "A", "from", "192.0.2.10", "to", "198.51.100.20"));
     }
 
     @Test
     void malformedJsonIsA400() {
-        authed().body("{\"zone\": ").post("/api/v1/switch")
-                .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Malformed JSON"));
+        ApiGuards.rejectsMalformedJson("/api/v1/switch", TOKEN, "{\"zone\": ");
     }
 
     @Test
@@ -80,6 +76,6 @@ class DnsManagerIT extends ServiceContract {
     }
 
     private static RequestSpecification authed() {
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN);
+        return ApiGuards.authed(TOKEN);
     }
 }

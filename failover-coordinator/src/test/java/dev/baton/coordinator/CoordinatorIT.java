@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.baton.common.testing.ApiGuards;
 import dev.baton.common.testing.EmbeddedPostgresResource;
 import dev.baton.common.testing.OpenApiDocument;
 import dev.baton.common.testing.ServiceContract;
@@ -11,7 +12,6 @@ import dev.baton.coordinator.support.WorldResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -59,15 +59,12 @@ class CoordinatorIT extends ServiceContract {
 
     @Test
     void aFailoverWithoutTokenIsRefusedWithProblemJson() {
-        given().contentType(ContentType.JSON).body(Map.of("reason", "test", "dryRun", true))
-                .post("/api/v1/failover")
-                .then().statusCode(401).contentType("application/problem+json").body("status", equalTo(401));
+        ApiGuards.refusesWithoutToken("/api/v1/failover", Map.of("reason", "test", "dryRun", true));
     }
 
     @Test
     void malformedJsonIsA400() {
-        authed().body("{\"reason\": ").post("/api/v1/freeze")
-                .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Malformed JSON"));
+        ApiGuards.rejectsMalformedJson("/api/v1/freeze", TOKEN, "{\"reason\": ");
     }
 
     @Test
@@ -76,6 +73,6 @@ class CoordinatorIT extends ServiceContract {
     }
 
     private static RequestSpecification authed() {
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN);
+        return ApiGuards.authed(TOKEN);
     }
 }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.baton.common.testing.ApiGuards;
 import dev.baton.common.testing.EmbeddedPostgresResource;
 import dev.baton.common.testing.OpenApiDocument;
 import dev.baton.common.testing.ServiceContract;
@@ -13,7 +14,6 @@ import dev.baton.notifier.testing.ChannelFakesResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.util.Map;
@@ -67,15 +67,12 @@ class NotifierIT extends ServiceContract {
 
     @Test
     void anAlertWithoutTokenIsRefusedWithProblemJson() {
-        given().contentType(ContentType.JSON).body(Map.of("severity", "INFO", "title", "x"))
-                .post("/api/v1/alerts")
-                .then().statusCode(401).contentType("application/problem+json").body("status", equalTo(401));
+        ApiGuards.refusesWithoutToken("/api/v1/alerts", Map.of("severity", "INFO", "title", "x"));
     }
 
     @Test
     void malformedJsonIsA400() {
-        authed().body("{\"severity\": \"CRITICAL\", \"title\": ").post("/api/v1/alerts")
-                .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Malformed JSON"));
+        ApiGuards.rejectsMalformedJson("/api/v1/alerts", TOKEN, "{\"severity\": \"CRITICAL\", \"title\": ");
     }
 
     @Test
@@ -84,6 +81,6 @@ class NotifierIT extends ServiceContract {
     }
 
     private static RequestSpecification authed() {
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + TOKEN);
+        return ApiGuards.authed(TOKEN);
     }
 }

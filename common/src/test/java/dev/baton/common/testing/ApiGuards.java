@@ -1,0 +1,34 @@
+package dev.baton.common.testing;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * The guards every mutating Baton endpoint keeps (DESIGN.md invariant 6 and the problem-JSON contract),
+ * asserted the same way in every service's tests: no token is a 401 problem, broken JSON a 400 problem.
+ */
+public final class ApiGuards {
+
+    private ApiGuards() {
+    }
+
+    /** A JSON request carrying {@code token} as its bearer token. */
+    public static RequestSpecification authed(String token) {
+        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + token);
+    }
+
+    /** POSTing an otherwise valid {@code body} to {@code path} without a token is refused with 401 problem JSON. */
+    public static void refusesWithoutToken(String path, Object body) {
+        given().contentType(ContentType.JSON).body(body).post(path)
+                .then().statusCode(401).contentType("application/problem+json").body("status", equalTo(401));
+    }
+
+    /** POSTing {@code brokenJson} to {@code path} with a valid token is a 400 problem, never a 500. */
+    public static void rejectsMalformedJson(String path, String token, String brokenJson) {
+        authed(token).body(brokenJson).post(path)
+                .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Malformed JSON"));
+    }
+}
