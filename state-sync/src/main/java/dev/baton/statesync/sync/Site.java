@@ -25,6 +25,11 @@ import org.jboss.logging.Logger;
 public final class Site implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Site.class);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * SFTP channels a streaming site keeps; with the commands of a cycle (two tar streams, their checks,
+     * a prune) this stays under OpenSSH's default MaxSessions of 10.
+     */
+    static final int STREAMING_SFTP_CHANNELS = 3;
 
     private final String name;
     private final SshEndpoint endpoint;
@@ -75,7 +80,10 @@ public final class Site implements AutoCloseable {
 
     /** SFTP channel {@code n} (modulo the channel count), connecting and opening it if needed. Blocking. */
     public synchronized Sftp channel(int n) throws SyncFailed {
-        int i = Math.floorMod(n, channels.length);
+        // a streaming site needs few SFTP channels (listing, stragglers) and room for its commands: OpenSSH
+        // allows 10 channels per connection (MaxSessions)
+        int open = Boolean.TRUE.equals(streams) ? Math.min(channels.length, STREAMING_SFTP_CHANNELS) : channels.length;
+        int i = Math.floorMod(n, open);
         if (connection != null && !connection.isOpen()) {
             disconnect();
         }

@@ -46,6 +46,14 @@ final class StreamCopy {
     private static final int IO_BUFFER = 64 * 1024;
     /** The list of files to hard-link, sent in the stream to the top of staging and removed once used. */
     static final String LINKS = ".baton-links";
+    /** The list of files and directories to fsync one by one, sent like {@link #LINKS} (name + "." + n). */
+    static final String FLUSH = ".baton-flush";
+    /**
+     * Up to this many files a cycle fsyncs exactly what it wrote (and the directories holding it); above,
+     * one {@code syncfs} of the target's file system is cheaper — but it also flushes whatever else is
+     * waiting on that file system, which for a small cycle costs more than the cycle.
+     */
+    private static final int FSYNC_EACH_LIMIT = 256;
 
     /**
      * @param copied      files staged, flushed and verified, with their manifest items
@@ -65,6 +73,7 @@ final class StreamCopy {
     private final Duration racyWindow;
     private final boolean preserveOwnership;
     private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicLong streams = new java.util.concurrent.atomic.AtomicLong();
 
     StreamCopy(TransferHooks hooks, Duration racyWindow, boolean preserveOwnership, Clock clock) {
         this.hooks = hooks;
@@ -92,6 +101,8 @@ final class StreamCopy {
             }
         }
         Map<String, SourceEntry> pending = new HashMap<>(byTarName);
+        // one name per stream: two streams may fill one staging directory side by side
+        String flushList = FLUSH + "." + streams.incrementAndGet();
         List<Streamed> streamed = new ArrayList<>();
         long bytes = 0;
         ExecResult tarC;
@@ -157,6 +168,28 @@ final class StreamCopy {
                             HexFormat.of().formatHex(digest.digest())));
                     hooks.staged(e.rel());
                 }
+                if (streamed.size() <= FSYNC_EACH_LIMIT) {
+                    // what to flush: the files written and every directory that got entries (links included)
+                    List<String> flush = new ArrayList<>();
+                    flush.add(".");
+                    for (SourceEntry d : dirs) {
+                        flush.add(d.rel());
+                    }
+                    for (Streamed st : streamed) {
+                        flush.add(st.entry().rel());
+                        flush.add(parentOf(st.entry().rel()));
+                    }
+                    for (SourceEntry e : link) {
+                        flush.add(parentOf(e.rel()));
+                    }
+                    byte[] list = names(new java.util.LinkedHashSet<>(flush));
+                    TarArchiveEntry o = new TarArchiveEntry(flushList);
+                    o.setSize(list.length);
+                    o.setMode(0100600);
+                    out.putArchiveEntry(o);
+                    out.write(list);
+                    out.closeArchiveEntry();
+                }
                 out.finish();
                 reader.stdout().transferTo(OutputStream.nullOutputStream()); // tar pads its last record
             }
@@ -192,7 +225,8 @@ final class StreamCopy {
                     t.start();
                 });
         try {
-            onTarget = linkFlushAndHash(target, staging, previous != null && !link.isEmpty() ? previous : null, streamed);
+            onTarget = linkFlushAndHash(target, staging, previous != null && !link.isEmpty() ? previous : null, streamed,
+                    streamed.size() <= FSYNC_EACH_LIMIT ? flushList : null);
         } finally {
             try {
                 onSource = stat.join();
@@ -255,12 +289,12 @@ final class StreamCopy {
 
     /**
      * One command on the target: hard-link the unchanged files from the previous snapshot (their list
-     * came in the stream), one flush of the target's file system (everything staged, links and
-     * directories included, is durable before the switch), then the SHA-256 of every file written,
-     * as the target's disk returns it.
+     * came in the stream), flush (everything staged, links and directories included, is durable before
+     * the switch: an fsync of each file and directory of the cycle, or one syncfs for a big one), then
+     * the SHA-256 of every file written, as the target's disk returns it.
      */
     private static Map<String, String> linkFlushAndHash(Site target, String staging, String linkFrom,
-            List<Streamed> streamed) throws IOException, SyncFailed {
+            List<Streamed> streamed, String flushList) throws IOException, SyncFailed {
         List<String> rels = new ArrayList<>(streamed.size());
         for (Streamed s : streamed) {
             rels.add(s.entry().rel());
@@ -270,7 +304,9 @@ final class StreamCopy {
                 + SshConnection.shellQuote(staging + "/" + LINKS) + " cp -l --parents -t " + stagingQ + " -- && rm -f -- "
                 + SshConnection.shellQuote(staging + "/" + LINKS) + " && ";
         Site.Output out = target.run(links + "cd -- " + stagingQ
-                + " && { sync -f . 2>/dev/null || sync; } && LC_ALL=C " + target.sha256Command(), names(rels), COMMAND_TIMEOUT);
+                + (flushList != null ? " && xargs -0 -r -a " + flushList + " sync -- && rm -f -- " + flushList
+                        : " && { sync -f . 2>/dev/null || sync; }")
+                + " && LC_ALL=C " + target.sha256Command(), names(rels), COMMAND_TIMEOUT);
         if (!out.result().succeeded()) {
             throw new IOException("flush and hash on " + target.name() + " exited " + out.result().exitCode() + ": "
                     + out.stderr().strip());
@@ -315,6 +351,11 @@ final class StreamCopy {
             }
         }
         return hashes;
+    }
+
+    private static String parentOf(String rel) {
+        int slash = rel.lastIndexOf('/');
+        return slash < 0 ? "." : rel.substring(0, slash);
     }
 
     static byte[] names(Iterable<String> names) {

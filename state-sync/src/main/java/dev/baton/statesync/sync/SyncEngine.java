@@ -134,6 +134,7 @@ public final class SyncEngine implements AutoCloseable {
 
     private CycleResult run(Site source, Site target, long epoch) throws SyncRefused, SyncFailed {
         Sftp src = source.sftp();
+        source.streams(); // probed before the listing opens its SFTP channels (a streaming site keeps fewer)
         long listedAt = clock.millis();
         List<SourceEntry> entries;
         try {

@@ -66,6 +66,44 @@ class StreamTransportTest {
                     .isEqualTo(Files.getAttribute(snapshots.resolve(previous + "/state/d2/f2.json"), "unix:ino"));
             assertThat(snapshots.resolve(previous + "/state/d0/f0.json")).hasContent("{\"n\":0}");
             assertThat(s.resolve(".baton/current/" + StreamCopy.LINKS)).doesNotExist();
+            try (java.util.stream.Stream<Path> top = Files.list(s.resolve(".baton/current"))) {
+                assertThat(top.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith(StreamCopy.FLUSH));
+            }
+        }
+    }
+
+    @Test
+    void aBigCopyGoesAsTwoStreamsAndArrivesWhole() throws Exception {
+        AtomicInteger streamed = new AtomicInteger();
+        SyncEngine.Events events = new SyncEngine.Events() {
+            @Override
+            public void streamed(String target, int files) {
+                streamed.addAndGet(files);
+            }
+        };
+        try (TwoSites sites = new TwoSites(dir, Transport.STREAM);
+                SyncEngine engine = TwoSites.engine(TransferHooks.NONE, events)) {
+            Path p = sites.primaryRoot();
+            java.util.Random random = new java.util.Random(1);
+            byte[] data = new byte[60 * 1024];
+            for (int i = 0; i < 300; i++) { // 18 MB, 300 files: split in two, flushed with one syncfs
+                random.nextBytes(data);
+                Path f = p.resolve("state/d" + (i % 3) + "/f" + i + ".bin");
+                Files.createDirectories(f.getParent());
+                Files.write(f, data);
+            }
+
+            CycleResult r = engine.cycle(sites.primary, sites.standby, 1);
+
+            assertThat(r.files()).isEqualTo(300);
+            assertThat(streamed).hasValue(300);
+            for (int i = 0; i < 300; i += 37) {
+                String rel = "state/d" + (i % 3) + "/f" + i + ".bin";
+                assertThat(sites.standbyRoot().resolve(rel)).hasSameBinaryContentAs(p.resolve(rel));
+            }
+            try (java.util.stream.Stream<Path> top = Files.list(sites.standbyRoot().resolve(".baton/current"))) {
+                assertThat(top.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith(StreamCopy.FLUSH));
+            }
         }
     }
 
