@@ -141,6 +141,8 @@ public class Coordinator {
                 String why = !samePlan ? "the runbook changed since it started" : "it is " + age.toSeconds() + "s old";
                 String active = journal.stream().anyMatch(s -> s.type().equals("start") && s.status() != StepRow.Status.PENDING)
                         ? op.toSite() : op.fromSite();
+                LOG.errorf("operation %s (%s %s -> %s) abandoned at restart: %s; state DEGRADED until an operator resolves it",
+                        op.id(), op.kind(), op.fromSite(), op.toSite(), why);
                 if (store.finish(op.id(), op.epoch(), OperationRow.Status.FAILED, FailoverState.DEGRADED, active,
                         "coordinator restarted mid-operation and did not resume: " + why, clock.instant())) {
                     store.history("operation-failed", op.id(), "abandoned at restart: " + why);
@@ -256,7 +258,8 @@ public class Coordinator {
         OperationRow op = new OperationRow(UUID.randomUUID(), kind, trigger, from, to, reason, OperationRow.Status.RUNNING,
                 s.epoch() + 1, s.state(), toJson(d), clock.instant(), null, null, null);
         FailoverState running = kind == OperationRow.Kind.FAILOVER ? FailoverState.FAILING_OVER : FailoverState.FAILING_BACK;
-        if (!store.begin(op, s.state(), s.epoch(), running)) {
+        List<RunbookStep> plan = planner.plan(kind, !manual);
+        if (!store.begin(op, RunbookExecutor.journal(plan), s.state(), s.epoch(), running)) {
             throw new Refusal(409, "Operation in progress", "the state changed while deciding (another operation or coordinator)", d);
         }
         lastRecordedRefusal = null;
@@ -264,7 +267,7 @@ public class Coordinator {
         store.history("operation-started", op.id(), kind.name().toLowerCase() + " " + from + " -> " + to + " (" + trigger + ", epoch "
                 + op.epoch() + "): " + reason);
         LOG.infof("%s %s -> %s started as operation %s, epoch %d (%s)", kind, from, to, op.id(), op.epoch(), trigger);
-        executor.start(op, planner.plan(kind, !manual));
+        executor.start(op, plan);
         return op.id();
     }
 

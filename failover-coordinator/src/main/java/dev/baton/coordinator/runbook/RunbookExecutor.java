@@ -53,10 +53,14 @@ public class RunbookExecutor {
         this.clock = clock;
     }
 
-    /** Journals the plan and runs it in the background. The operation row must already exist (see {@link CoordinatorStore#begin}). */
+    /** Runs a begun operation's plan in the background ({@link CoordinatorStore#begin} journaled it with the operation). */
     public Future<?> start(OperationRow op, List<RunbookStep> plan) {
-        store.planSteps(op.id(), plan.stream().map(s -> new String[] {s.name(), s.type()}).toList());
         return submit(op, plan);
+    }
+
+    /** The plan as {@link CoordinatorStore#begin} journals it. */
+    public static List<CoordinatorStore.PlannedStep> journal(List<RunbookStep> plan) {
+        return plan.stream().map(s -> new CoordinatorStore.PlannedStep(s.name(), s.type())).toList();
     }
 
     /** Continues an operation found RUNNING after a restart, from its first unfinished step. */

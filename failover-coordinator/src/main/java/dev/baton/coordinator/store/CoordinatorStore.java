@@ -52,9 +52,12 @@ public class CoordinatorStore {
 
     /**
      * Starts an operation if the state is still what the caller decided on: same state, same epoch, none
-     * running. Bumps the epoch to {@code op.epoch()} in the same transaction. False = someone else acted first.
+     * running. Bumps the epoch to {@code op.epoch()} and journals every planned step as PENDING in the same
+     * transaction, so a coordinator killed at any instant leaves either no operation or one whose whole plan a
+     * restart can resume. False = someone else acted first.
      */
-    public boolean begin(OperationRow op, FailoverState expectedState, long expectedEpoch, FailoverState newState) {
+    public boolean begin(OperationRow op, List<PlannedStep> plan, FailoverState expectedState, long expectedEpoch,
+            FailoverState newState) {
         return run(pool.withTransaction(conn -> locked(conn).flatMap(row -> {
             if (row.state() != expectedState || row.epoch() != expectedEpoch || row.currentOperation() != null) {
                 return Uni.createFrom().item(false);
@@ -63,6 +66,9 @@ public class CoordinatorStore {
                     .execute(tuple(op.id(), op.kind().name(), op.trigger(), op.fromSite(), op.toSite(), op.reason(),
                             op.status().name(), op.epoch(), op.previousState().name(), op.decision(), ts(op.startedAt()),
                             ts(op.finishedAt()), op.detail(), op.rpoSeconds()))
+                    .flatMap(x -> plan.isEmpty() ? Uni.createFrom().item(x)
+                            : conn.preparedQuery("INSERT INTO operation_steps (operation_id, idx, name, type, status) VALUES ($1, $2, $3, $4, 'PENDING')")
+                                    .executeBatch(journal(op.id(), plan)))
                     .flatMap(x -> conn.preparedQuery("UPDATE coordinator_state SET state = $1, epoch = $2, current_operation = $3, "
                             + "updated_at = now() WHERE id = 1").execute(tuple(newState.name(), op.epoch(), op.id())))
                     .map(x -> true);
@@ -159,12 +165,16 @@ public class CoordinatorStore {
         run(pool.preparedQuery("UPDATE operations SET status = $1, detail = $2 WHERE id = $3").execute(tuple(status.name(), detail, id)));
     }
 
-    /** Journals every planned step as PENDING, so a restart knows the whole plan. */
-    public void planSteps(UUID op, List<String[]> nameAndType) {
-        for (int i = 0; i < nameAndType.size(); i++) {
-            run(pool.preparedQuery("INSERT INTO operation_steps (operation_id, idx, name, type, status) VALUES ($1, $2, $3, $4, 'PENDING') "
-                    + "ON CONFLICT DO NOTHING").execute(tuple(op, i, nameAndType.get(i)[0], nameAndType.get(i)[1])));
+    /** A step of an operation's plan as the journal records it. */
+    public record PlannedStep(String name, String type) {
+    }
+
+    private static List<Tuple> journal(UUID op, List<PlannedStep> plan) {
+        List<Tuple> rows = new ArrayList<>(plan.size());
+        for (int i = 0; i < plan.size(); i++) {
+            rows.add(tuple(op, i, plan.get(i).name(), plan.get(i).type()));
         }
+        return rows;
     }
 
     public void stepStarted(UUID op, int index, Instant at) {

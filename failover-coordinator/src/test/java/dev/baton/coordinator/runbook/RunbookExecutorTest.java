@@ -74,7 +74,7 @@ class RunbookExecutorTest {
     private OperationRow run(List<RunbookStep> plan) {
         OperationRow op = new OperationRow(UUID.randomUUID(), OperationRow.Kind.FAILOVER, "automatic", "primary", "standby", "test",
                 OperationRow.Status.RUNNING, 1, FailoverState.PRIMARY_ACTIVE, null, Instant.now(), null, null, null);
-        assertThat(store.begin(op, FailoverState.PRIMARY_ACTIVE, 0, FailoverState.FAILING_OVER)).isTrue();
+        assertThat(store.begin(op, RunbookExecutor.journal(plan), FailoverState.PRIMARY_ACTIVE, 0, FailoverState.FAILING_OVER)).isTrue();
         executor.start(op, plan);
         return op;
     }

@@ -86,9 +86,8 @@ class RecoveryAndLeadershipTest {
     private OperationRow crashedDuring(String runningStep, Instant startedAt) {
         OperationRow op = new OperationRow(UUID.randomUUID(), OperationRow.Kind.FAILOVER, "manual", "primary", "standby", "planned",
                 OperationRow.Status.RUNNING, 1, FailoverState.PRIMARY_ACTIVE, null, startedAt, null, null, null);
-        assertThat(store.begin(op, FailoverState.PRIMARY_ACTIVE, 0, FailoverState.FAILING_OVER)).isTrue();
         List<RunbookStep> plan = planner.plan(OperationRow.Kind.FAILOVER, false);
-        store.planSteps(op.id(), plan.stream().map(s -> new String[] {s.name(), s.type()}).toList());
+        assertThat(store.begin(op, RunbookExecutor.journal(plan), FailoverState.PRIMARY_ACTIVE, 0, FailoverState.FAILING_OVER)).isTrue();
         for (int i = 0; i < plan.size(); i++) {
             store.stepStarted(op.id(), i, startedAt);
             if (plan.get(i).name().equals(runningStep)) {
@@ -107,6 +106,25 @@ class RecoveryAndLeadershipTest {
         for (Future<?> f : coordinator.recover()) {
             f.get(60, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aFailoverKilledRightAfterItBeganIsResumedWithItsWholePlan() throws Exception {
+        // found by the drill's chaos run: the steps used to be journaled after the operation's own transaction,
+        // so a coordinator killed in between left a RUNNING operation with a partial plan, abandoned to DEGRADED
+        OperationRow op = new OperationRow(UUID.randomUUID(), OperationRow.Kind.FAILOVER, "automatic", "primary", "standby", "engine down",
+                OperationRow.Status.RUNNING, 1, FailoverState.PRIMARY_ACTIVE, null, Instant.now().minusSeconds(2), null, null, null);
+        List<RunbookStep> plan = planner.plan(OperationRow.Kind.FAILOVER, true);
+        assertThat(store.begin(op, RunbookExecutor.journal(plan), FailoverState.PRIMARY_ACTIVE, 0, FailoverState.FAILING_OVER)).isTrue();
+        assertThat(store.steps(op.id())).as("the whole plan is journaled with the operation")
+                .extracting(StepRow::name).containsExactlyElementsOf(plan.stream().map(RunbookStep::name).toList());
+
+        recoverAndWait();
+
+        assertThat(store.operation(op.id()).orElseThrow().status()).isEqualTo(OperationRow.Status.SUCCEEDED);
+        assertThat(store.state().state()).isEqualTo(FailoverState.STANDBY_ACTIVE);
+        assertThat(world.primaryCompose().running()).isEmpty();
+        assertThat(world.standbyCompose().running()).containsAll(World.ENGINE);
     }
 
     @Test
@@ -186,11 +204,11 @@ class RecoveryAndLeadershipTest {
     void aStaleCoordinatorCannotWriteAnOutcomeOnceTheEpochMovedOn() {
         OperationRow op = new OperationRow(UUID.randomUUID(), OperationRow.Kind.FAILOVER, "manual", "primary", "standby", "planned",
                 OperationRow.Status.RUNNING, 1, FailoverState.PRIMARY_ACTIVE, null, Instant.now(), null, null, null);
-        assertThat(store.begin(op, FailoverState.PRIMARY_ACTIVE, 0, FailoverState.FAILING_OVER)).isTrue();
+        assertThat(store.begin(op, List.of(), FailoverState.PRIMARY_ACTIVE, 0, FailoverState.FAILING_OVER)).isTrue();
         // a second begin against the same expected state loses
         assertThat(store.begin(new OperationRow(UUID.randomUUID(), OperationRow.Kind.FAILOVER, "manual", "primary", "standby", "x",
                 OperationRow.Status.RUNNING, 1, FailoverState.PRIMARY_ACTIVE, null, Instant.now(), null, null, null),
-                FailoverState.PRIMARY_ACTIVE, 0, FailoverState.FAILING_OVER)).isFalse();
+                List.of(), FailoverState.PRIMARY_ACTIVE, 0, FailoverState.FAILING_OVER)).isFalse();
 
         assertThat(store.finish(op.id(), 0, OperationRow.Status.SUCCEEDED, FailoverState.STANDBY_ACTIVE, "standby", "stale", Instant.now()))
                 .as("epoch 0 is stale").isFalse();
