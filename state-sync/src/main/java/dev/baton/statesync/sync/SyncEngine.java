@@ -139,7 +139,7 @@ public final class SyncEngine implements AutoCloseable {
         List<SourceEntry> entries;
         try {
             entries = SourceWalker.walk(src, source.root(), set, (dir, lane) -> source.channel(lane).list(dir), workers,
-                    options.parallelism());
+                    options.parallelism(), source.streams() ? dirs -> find(source, dirs) : null);
         } catch (IOException e) {
             source.disconnect();
             throw new SyncFailed("listing " + source.name() + " failed: " + e.getMessage(), e);
@@ -532,6 +532,17 @@ public final class SyncEngine implements AutoCloseable {
             events.tornRead(source.name());
         }
         return Optional.empty();
+    }
+
+    /** {@code find} over the source's directory trees in one command; null if it did not succeed. */
+    private static byte[] find(Site source, List<String> dirs) throws IOException, SyncFailed {
+        StringBuilder command = new StringBuilder("LC_ALL=C find");
+        for (String d : dirs) {
+            command.append(' ').append(dev.baton.common.ssh.SshConnection.shellQuote(d));
+        }
+        command.append(" -mindepth 1 -printf '").append(SourceWalker.FIND_FORMAT).append('\'');
+        Site.Output out = source.run(command.toString(), new byte[0], StreamCopy.COMMAND_TIMEOUT);
+        return out.result().succeeded() ? out.stdout() : null;
     }
 
     /**
