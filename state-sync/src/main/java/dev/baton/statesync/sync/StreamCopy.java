@@ -44,10 +44,9 @@ final class StreamCopy {
     /** Longest a batched command (hash, flush, stat of a whole cycle) may run. */
     static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
     private static final int IO_BUFFER = 64 * 1024;
-    /**
-     * The list of files and directories to fsync one by one, sent at the end of the stream to the top of
-     * staging (as {@code .baton-flush.<n>}) and removed once used.
-     */
+    /** The list of files to hard-link, sent in the stream to the top of staging and removed once used. */
+    static final String LINKS = ".baton-links";
+    /** The list of files and directories to fsync one by one, sent like {@link #LINKS} (name + "." + n). */
     static final String FLUSH = ".baton-flush";
     /**
      * Up to this many files a cycle fsyncs exactly what it wrote (and the directories holding it); above,
@@ -106,11 +105,6 @@ final class StreamCopy {
         String flushList = FLUSH + "." + streams.incrementAndGet();
         List<Streamed> streamed = new ArrayList<>();
         long bytes = 0;
-        // the unchanged files are hard-linked by a command of their own while the stream runs (the two sets
-        // are disjoint; cp and tar -x both accept a directory the other made)
-        java.util.concurrent.CompletableFuture<Site.Output> linking = previous == null || link.isEmpty()
-                ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                : background("state-sync-link-" + target.name(), () -> linkUnchanged(target, previous, staging, link));
         ExecResult tarC;
         try (RemoteCommand reader = source.start(createCommand(source.root()));
                 RemoteCommand writer = target.start(extractCommand(staging))) {
@@ -126,6 +120,19 @@ final class StreamCopy {
                     o.setMode(040000 | d.mode());
                     o.setModTime(d.mtime());
                     out.putArchiveEntry(o);
+                    out.closeArchiveEntry();
+                }
+                if (previous != null && !link.isEmpty()) {
+                    List<String> rels = new ArrayList<>(link.size());
+                    for (SourceEntry e : link) {
+                        rels.add(e.rel());
+                    }
+                    byte[] list = names(rels);
+                    TarArchiveEntry o = new TarArchiveEntry(LINKS);
+                    o.setSize(list.length);
+                    o.setMode(0100600);
+                    out.putArchiveEntry(o);
+                    out.write(list);
                     out.closeArchiveEntry();
                 }
                 byte[] buf = new byte[IO_BUFFER];
@@ -205,17 +212,33 @@ final class StreamCopy {
 
         Map<String, String> onTarget;
         Map<String, long[]> onSource;
-        java.util.concurrent.CompletableFuture<Map<String, long[]>> stat =
-                background("state-sync-stat-" + source.name(), () -> statSource(source, streamed));
+        java.util.concurrent.CompletableFuture<Map<String, long[]>> stat = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return statSource(source, streamed);
+                    } catch (IOException | SyncFailed e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }, command -> {
+                    Thread t = new Thread(command, "state-sync-stat-" + source.name());
+                    t.setDaemon(true);
+                    t.start();
+                });
         try {
-            Site.Output linked = join(linking);
-            if (linked != null && !linked.result().succeeded()) {
-                throw new IOException("hard-linking unchanged files on " + target.name() + " failed: "
-                        + linked.stderr().strip());
-            }
-            onTarget = flushAndHash(target, staging, streamed, streamed.size() <= FSYNC_EACH_LIMIT ? flushList : null);
+            onTarget = linkFlushAndHash(target, staging, previous != null && !link.isEmpty() ? previous : null, streamed,
+                    streamed.size() <= FSYNC_EACH_LIMIT ? flushList : null);
         } finally {
-            onSource = join(stat);
+            try {
+                onSource = stat.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                if (e.getCause() instanceof SyncFailed f) {
+                    throw f;
+                }
+                throw e;
+            }
         }
 
         LOG.debugf("%s -> %s stream: %d files / %d bytes in %d ms, flush+hash and stat %d ms", source.name(),
@@ -264,65 +287,23 @@ final class StreamCopy {
                 + (preserveOwnership ? "--same-owner --numeric-owner" : "--no-same-owner");
     }
 
-    /** One command on the target: {@code cp -l} of the unchanged files from the previous snapshot. */
-    private static Site.Output linkUnchanged(Site target, String previous, String staging, List<SourceEntry> link)
-            throws IOException, SyncFailed {
-        List<String> rels = new ArrayList<>(link.size());
-        for (SourceEntry e : link) {
-            rels.add(e.rel());
-        }
-        return target.run("cd -- " + SshConnection.shellQuote(previous) + " && xargs -0 -r cp -l --parents -t "
-                + SshConnection.shellQuote(staging) + " --", names(rels), COMMAND_TIMEOUT);
-    }
-
-    private interface Remote<T> {
-        T call() throws IOException, SyncFailed;
-    }
-
-    private static <T> java.util.concurrent.CompletableFuture<T> background(String name, Remote<T> work) {
-        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(work.call());
-            } catch (IOException | SyncFailed | RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-        return f;
-    }
-
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) throws IOException, SyncFailed {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof SyncFailed sf) {
-                throw sf;
-            }
-            throw new IOException(e.getCause());
-        }
-    }
-
     /**
-     * One command on the target, after the links are made: flush (everything staged, links and
-     * directories included, is durable before the switch: an fsync of each file and directory of the
-     * cycle, or one syncfs for a big one), then the SHA-256 of every file written, as the target's
-     * disk returns it.
+     * One command on the target: hard-link the unchanged files from the previous snapshot (their list
+     * came in the stream), flush (everything staged, links and directories included, is durable before
+     * the switch: an fsync of each file and directory of the cycle, or one syncfs for a big one), then
+     * the SHA-256 of every file written, as the target's disk returns it.
      */
-    private static Map<String, String> flushAndHash(Site target, String staging, List<Streamed> streamed,
-            String flushList) throws IOException, SyncFailed {
+    private static Map<String, String> linkFlushAndHash(Site target, String staging, String linkFrom,
+            List<Streamed> streamed, String flushList) throws IOException, SyncFailed {
         List<String> rels = new ArrayList<>(streamed.size());
         for (Streamed s : streamed) {
             rels.add(s.entry().rel());
         }
-        Site.Output out = target.run("cd -- " + SshConnection.shellQuote(staging)
+        String stagingQ = SshConnection.shellQuote(staging);
+        String links = linkFrom == null ? "" : "cd -- " + SshConnection.shellQuote(linkFrom) + " && xargs -0 -r -a "
+                + SshConnection.shellQuote(staging + "/" + LINKS) + " cp -l --parents -t " + stagingQ + " -- && rm -f -- "
+                + SshConnection.shellQuote(staging + "/" + LINKS) + " && ";
+        Site.Output out = target.run(links + "cd -- " + stagingQ
                 + (flushList != null ? " && xargs -0 -r -a " + flushList + " sync -- && rm -f -- " + flushList
                         : " && { sync -f . 2>/dev/null || sync; }")
                 + " && LC_ALL=C " + target.sha256Command(), names(rels), COMMAND_TIMEOUT);

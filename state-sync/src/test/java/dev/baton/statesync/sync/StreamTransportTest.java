@@ -65,6 +65,7 @@ class StreamTransportTest {
             assertThat(Files.getAttribute(snapshots.resolve(live + "/state/d2/f2.json"), "unix:ino"))
                     .isEqualTo(Files.getAttribute(snapshots.resolve(previous + "/state/d2/f2.json"), "unix:ino"));
             assertThat(snapshots.resolve(previous + "/state/d0/f0.json")).hasContent("{\"n\":0}");
+            assertThat(s.resolve(".baton/current/" + StreamCopy.LINKS)).doesNotExist();
             try (java.util.stream.Stream<Path> top = Files.list(s.resolve(".baton/current"))) {
                 assertThat(top.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith(StreamCopy.FLUSH));
             }
