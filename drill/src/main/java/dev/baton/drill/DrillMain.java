@@ -14,17 +14,19 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * {@code java -cp ... dev.baton.drill.DrillMain [demo|<scenario>|chaos] [--runs N] [--seed S] [--repo DIR] [--keep]}:
+ * {@code java -cp ... dev.baton.drill.DrillMain [demo|<scenario>|all|chaos] [--runs N] [--seed S] [--scenarios A,B]
+ * [--repo DIR] [--keep]}:
  * starts the whole suite against simulated sites on this machine, injects the scenario's fault, and prints
  * the timeline, the figures and the invariant checks. {@code demo} (the default) crashes the primary's engine,
  * follows the failover and fails back. The scenarios are those of {@link FaultScenarios#NAMES}. {@code chaos}
- * runs N scenarios picked at random from a seed in one world reset to its baseline between runs, each bounded
- * in time, waiting a random 0-3 s before the fault, and prints a summary table; {@code all} runs every scenario once
+ * runs N scenarios (of {@code --scenarios}, default all) picked at random from a seed in one world reset to
+ * its baseline between runs, each bounded in time, waiting a random 0-3 s before the fault, and prints a
+ * summary table; {@code all} runs every scenario once
  * (or those of {@code --scenarios}), in that order, the same way. Exit 0 when every invariant held.
  */
 public final class DrillMain {
     private static final String USAGE = "usage: drill [demo|" + String.join("|", FaultScenarios.NAMES)
-            + "|all|chaos] [--runs N] [--seed S] [--scenarios A,B (with all)] [--repo DIR] [--keep]";
+            + "|all|chaos] [--runs N] [--seed S] [--scenarios A,B] [--repo DIR] [--keep]";
 
     private DrillMain() {
     }
@@ -58,8 +60,8 @@ public final class DrillMain {
             System.exit(2);
         }
         boolean ok = switch (scenario) {
-            case "chaos" -> chaos(repo, runs, seed, keep, System.out, null);
-            case "all" -> chaos(repo, only.size(), seed, keep, System.out, only);
+            case "chaos" -> chaos(repo, runs, seed, keep, System.out, only, false);
+            case "all" -> chaos(repo, only.size(), seed, keep, System.out, only, true);
             default -> once(repo, scenario, 0, keep, System.out).ok();
         };
         System.exit(ok ? 0 : 1);
@@ -89,11 +91,13 @@ public final class DrillMain {
     }
 
     /**
-     * N seeded random runs and a summary table. One world serves every run: between runs it is reset to its
-     * baseline through Baton's operator API ({@link DrillWorld#reset}); a world that cannot be reset is replaced
-     * by a fresh one (counted as an error for that run).
+     * N seeded runs of {@code scenarios} (picked at random, or each once in order) and a summary table. One
+     * world serves every run: between runs it is reset to its baseline through Baton's operator API
+     * ({@link DrillWorld#reset}); a world that cannot be reset is replaced by a fresh one (counted as an error
+     * for that run).
      */
-    static boolean chaos(Path repo, int runs, long seed, boolean keep, PrintStream out, List<String> inOrder) throws Exception {
+    static boolean chaos(Path repo, int runs, long seed, boolean keep, PrintStream out, List<String> scenarios, boolean inOrder)
+            throws Exception {
         Random random = new Random(seed);
         ChaosSummary summary = new ChaosSummary();
         Path dir = Files.createTempDirectory("baton-drill-chaos");
@@ -105,7 +109,7 @@ public final class DrillMain {
             for (int i = 0; i < runs; i++) {
                 long runSeed = random.nextLong();
                 Random r = new Random(runSeed);
-                String scenario = inOrder != null ? inOrder.get(i) : FaultScenarios.NAMES.get(r.nextInt(FaultScenarios.NAMES.size()));
+                String scenario = inOrder ? scenarios.get(i) : scenarios.get(r.nextInt(scenarios.size()));
                 long delay = r.nextInt(3000);
                 out.printf("%n== chaos run %d/%d: %s (seed %d, fault after %d ms)%n", i + 1, runs, scenario, runSeed, delay);
                 long runStart = System.nanoTime();
