@@ -7,18 +7,24 @@
 #   ./drill.sh <scenario> | all | chaos --runs N --seed S
 #                         one fault scenario, every scenario once, or N seeded random ones in one world
 #                         (docs/DRILL.md)
-# Needs Knot DNS (knotd) for the authoritative nameservers; installed here with apt-get when run as root.
+# Needs Knot DNS (knotd) for the authoritative nameservers and curl (or wget) for the engines' start gate;
+# installed here with apt-get when run as root.
 # PostgreSQL refuses to run as root, so as root the drill runs as an unprivileged user (baton-ci).
 set -euo pipefail
 cd "$(dirname "$0")"
 root_dir=$(pwd)
 
-if ! command -v knotd >/dev/null 2>&1 && [ ! -x /usr/sbin/knotd ]; then
+# knotd: the authoritative nameservers; curl: the sites' engine start gate (deploy/site/baton-gate) asks the
+# coordinator with curl (or wget)
+need=()
+command -v knotd >/dev/null 2>&1 || [ -x /usr/sbin/knotd ] || need+=(knot)
+command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "drill: installing Knot DNS"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends knot >/dev/null
+    echo "drill: installing ${need[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   else
-    echo "drill: knotd not found; install the Debian package 'knot' (sudo apt-get install knot)" >&2
+    echo "drill: missing ${need[*]}; install the Debian package(s) (sudo apt-get install ${need[*]})" >&2
     exit 2
   fi
 fi
