@@ -18,6 +18,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Headless Chromium driven through chromedriver's W3C WebDriver HTTP API with {@code java.net.http}: the few
@@ -83,21 +85,22 @@ final class Chromium implements AutoCloseable {
     }
 
     /** ChromeDriver answers {@code GET /status} with {@code ready: true} once it accepts sessions; bounded wait. */
-    private void awaitReady(URI base) throws IOException, InterruptedException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            if (!driver.isAlive()) {
-                throw new IOException("chromedriver exited with " + driver.exitValue() + " (see chromedriver.log)");
-            }
-            try {
-                if (send("GET", base.resolve("/status"), null).path("ready").asBoolean(false)) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
+    private void awaitReady(URI base) throws IOException {
+        try {
+            Awaitility.await("chromedriver ready on " + base).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        if (!driver.isAlive()) {
+                            throw new IOException("chromedriver exited with " + driver.exitValue() + " (see chromedriver.log)");
+                        }
+                        try {
+                            return send("GET", base.resolve("/status"), null).path("ready").asBoolean(false);
+                        } catch (IOException notYet) {
+                            return false; // not listening yet
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IOException("chromedriver did not become ready on " + base, e);
         }
-        throw new IOException("chromedriver did not become ready on " + base);
     }
 
     void open(String url) throws IOException, InterruptedException {
