@@ -352,7 +352,7 @@ public final class SyncEngine implements AutoCloseable {
     /**
      * A big copy goes as {@link #STREAMS} tar streams side by side (each a pair of tar processes and
      * SSH channels; the source's and target's CPUs and the two halves' verification overlap); a small
-     * one, the common case, as one. The first stream also carries the directories and the link list.
+     * one, the common case, as one. Every stream carries the directories; the first also the link list.
      */
     private StreamCopy.Outcome streamAll(Site source, Site target, String staging, String previous,
             List<SourceEntry> dirs, List<SourceEntry> link, List<SourceEntry> copy) throws IOException, SyncFailed {
@@ -371,8 +371,10 @@ public final class SyncEngine implements AutoCloseable {
         for (int i = 0; i < STREAMS; i++) {
             List<SourceEntry> part = parts.get(i);
             boolean first = i == 0;
+            // every stream carries the directories (tar -x keeps one that exists): a file of the second stream
+            // must never arrive before the first stream has created its directory
             running.add(workers.submit(() -> stream.run(source, target, staging, first ? previous : null,
-                    first ? dirs : List.of(), first ? link : List.of(), part)));
+                    dirs, first ? link : List.of(), part)));
         }
         Map<String, Manifest.Item> copied = new LinkedHashMap<>();
         List<SourceEntry> reread = new ArrayList<>();
