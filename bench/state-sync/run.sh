@@ -58,5 +58,5 @@ if [ -n "${BENCH_DEBUG:-}" ]; then
     '.level=WARNING' 'dev.baton.statesync.sync.level=FINE' > "$WORK/logging.properties"
   BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -Djava.util.logging.config.file=$WORK/logging.properties"
 fi
-java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$WORK/classes:$cp" StateSyncBench "$PORT" "$(id -un)" "$WORK/id_ecdsa" "$WORK/known_hosts" "$WORK" \
+SSHD_PID=$SSHD_PID java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$WORK/classes:$cp" StateSyncBench "$PORT" "$(id -un)" "$WORK/id_ecdsa" "$WORK/known_hosts" "$WORK" \
     "${FILES:-10000}" "${FILE_KB:-20}" "${LAG_FILES:-1000}" "${LAG_SECONDS:-30}" "${PARALLELISM:-8}"

@@ -428,7 +428,8 @@ public final class SyncEngine implements AutoCloseable {
         }));
     }
 
-    private void awaitPrune(String site) {
+    /** Waits until the removal of old snapshots that the last cycle to {@code site} started has ended. */
+    public void awaitPrune(String site) {
         Future<?> f = pruning.get(site);
         if (f != null) {
             try {
