@@ -205,5 +205,16 @@ public interface SyncConfig {
         @WithName("preserve-ownership")
         @WithDefault("false")
         boolean preserveOwnership();
+
+        /**
+         * Stream transport: a stream through which no byte moved (read from the source's {@code tar -c} or
+         * taken by the target's {@code tar -x}) for this long is cut and the cycle fails, leaving the target's
+         * previous version; the next cycle starts over. Catches a site that hangs without closing its
+         * connection (a frozen host, a black-holed route). Also the time a command has to exit once its stream
+         * ended. Default 30s.
+         */
+        @WithName("stall-timeout")
+        @WithDefault("30s")
+        Duration stallTimeout();
     }
 }

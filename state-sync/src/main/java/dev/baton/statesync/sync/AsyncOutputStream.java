@@ -21,11 +21,13 @@ final class AsyncOutputStream extends OutputStream {
     private byte[] chunk = new byte[CHUNK];
     private int used;
 
-    AsyncOutputStream(OutputStream out, String name) {
+    /** @param written called after each chunk went into {@code out} (progress, for a stall watchdog) */
+    AsyncOutputStream(OutputStream out, String name, Runnable written) {
         thread = new Thread(() -> {
             try (out) {
                 for (byte[] b = queue.take(); b != END; b = queue.take()) {
                     out.write(b);
+                    written.run();
                 }
             } catch (IOException e) {
                 failure = e;

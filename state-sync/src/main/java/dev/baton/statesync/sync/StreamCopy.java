@@ -18,6 +18,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -39,7 +43,7 @@ import org.jboss.logging.Logger;
  * What did not come through cleanly is handed back for the per-file SFTP path, which reads again
  * (torn), rewrites (checksum mismatch) or gives up on the file as {@link SyncEngine} does.
  */
-final class StreamCopy {
+final class StreamCopy implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StreamCopy.class);
     /** Longest a batched command (hash, flush, stat of a whole cycle) may run. */
     static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
@@ -72,14 +76,26 @@ final class StreamCopy {
     private final TransferHooks hooks;
     private final Duration racyWindow;
     private final boolean preserveOwnership;
+    private final Duration stallTimeout;
     private final Clock clock;
     private final java.util.concurrent.atomic.AtomicLong streams = new java.util.concurrent.atomic.AtomicLong();
+    private final ScheduledExecutorService watchdogs = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "state-sync-stall-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
-    StreamCopy(TransferHooks hooks, Duration racyWindow, boolean preserveOwnership, Clock clock) {
+    StreamCopy(TransferHooks hooks, Duration racyWindow, boolean preserveOwnership, Duration stallTimeout, Clock clock) {
         this.hooks = hooks;
         this.racyWindow = racyWindow;
         this.preserveOwnership = preserveOwnership;
+        this.stallTimeout = stallTimeout;
         this.clock = clock;
+    }
+
+    @Override
+    public void close() {
+        watchdogs.shutdownNow();
     }
 
     /**
@@ -107,12 +123,14 @@ final class StreamCopy {
         long bytes = 0;
         ExecResult tarC;
         try (RemoteCommand reader = source.start(createCommand(source.root()));
-                RemoteCommand writer = target.start(extractCommand(staging))) {
+                RemoteCommand writer = target.start(extractCommand(staging));
+                Watchdog watchdog = new Watchdog(source.name(), target.name(), reader, writer)) {
             feedInBackground(reader, names(byTarName.keySet()), source.name());
             try (TarArchiveInputStream in = new TarArchiveInputStream(
                             new java.io.BufferedInputStream(reader.stdout(), IO_BUFFER), "UTF-8");
                     TarArchiveOutputStream out = new TarArchiveOutputStream(
-                            new AsyncOutputStream(writer.stdin(), "state-sync-stream-" + target.name()), "UTF-8")) {
+                            new AsyncOutputStream(writer.stdin(), "state-sync-stream-" + target.name(), watchdog::moved),
+                            "UTF-8")) {
                 out.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
                 out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 for (SourceEntry d : dirs) { // sorted: parents first
@@ -157,6 +175,7 @@ final class StreamCopy {
                     MessageDigest digest = Sftp.sha256();
                     try (OutputStream sink = hooks.targetStream(e.rel(), 1, unclosable(out))) {
                         for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                            watchdog.moved();
                             digest.update(buf, 0, n);
                             sink.write(buf, 0, n);
                         }
@@ -192,9 +211,13 @@ final class StreamCopy {
                 }
                 out.finish();
                 reader.stdout().transferTo(OutputStream.nullOutputStream()); // tar pads its last record
+            } catch (IOException e) {
+                throw watchdog.explain(e);
             }
-            tarC = reader.finish(COMMAND_TIMEOUT);
-            ExecResult tarX = writer.finish(COMMAND_TIMEOUT);
+            watchdog.cancel(); // the stream ended: each command has the stall timeout to exit
+            watchdog.failIfFired(); // a cut channel may read as a short stream rather than fail
+            tarC = reader.finish(stallTimeout);
+            ExecResult tarX = writer.finish(stallTimeout);
             if (!tarX.succeeded()) {
                 throw new IOException("tar -x on " + target.name() + " exited " + tarX.exitCode() + ": "
                         + tarX.stderr().strip());
@@ -405,5 +428,68 @@ final class StreamCopy {
                 // no flush either: each flush waits for the SSH layer, a pause per file
             }
         };
+    }
+
+    /**
+     * Cuts a stream's two commands when no byte moved for {@link #stallTimeout}: a site that hangs without
+     * closing its connection (a frozen host, a black-holed route) would otherwise hold the cycle, and every
+     * later cycle to that target, until TCP gave up. Progress is a read from the source or a chunk taken by
+     * the target, whichever came last; the closed channels fail the blocked read or write, and
+     * {@link #explain} turns that failure into one that says what happened.
+     */
+    private final class Watchdog implements AutoCloseable {
+        private final String source;
+        private final String target;
+        private final RemoteCommand reader;
+        private final RemoteCommand writer;
+        private final java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        private final ScheduledFuture<?> check;
+        private volatile boolean fired;
+
+        Watchdog(String source, String target, RemoteCommand reader, RemoteCommand writer) {
+            this.source = source;
+            this.target = target;
+            this.reader = reader;
+            this.writer = writer;
+            long period = Math.max(10, Math.min(1000, stallTimeout.toMillis() / 4));
+            this.check = watchdogs.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        void moved() {
+            last.set(System.nanoTime());
+        }
+
+        private void check() {
+            if (!fired && System.nanoTime() - last.get() >= stallTimeout.toNanos()) {
+                fired = true;
+                LOG.warnf("stream %s -> %s moved no data for %d ms; cutting it", source, target, stallTimeout.toMillis());
+                reader.close();
+                writer.close();
+            }
+        }
+
+        void failIfFired() throws IOException {
+            if (fired) {
+                throw explain(new IOException("stream cut"));
+            }
+        }
+
+        IOException explain(IOException failure) {
+            if (!fired) {
+                return failure;
+            }
+            return new IOException("the stream " + source + " -> " + target + " moved no data for "
+                    + stallTimeout.toMillis() + " ms (transfer.stall-timeout): a site stopped answering without closing"
+                    + " the connection", failure);
+        }
+
+        void cancel() {
+            check.cancel(false);
+        }
+
+        @Override
+        public void close() {
+            cancel();
+        }
     }
 }

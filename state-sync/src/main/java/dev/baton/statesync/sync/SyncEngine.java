@@ -64,7 +64,7 @@ public final class SyncEngine implements AutoCloseable {
 
     /** Tuning and policy, from configuration. */
     public record Options(int keep, double deleteThreshold, int parallelism, int readAttempts, int verifyAttempts,
-            Duration racyWindow, boolean preserveOwnership) {
+            Duration racyWindow, boolean preserveOwnership, Duration stallTimeout) {
     }
 
     /** Counters a caller may export; incremented as events happen. */
@@ -106,7 +106,8 @@ public final class SyncEngine implements AutoCloseable {
         this.hooks = hooks;
         this.events = events;
         this.clock = clock;
-        this.stream = new StreamCopy(hooks, options.racyWindow(), options.preserveOwnership(), clock);
+        this.stream = new StreamCopy(hooks, options.racyWindow(), options.preserveOwnership(), options.stallTimeout(),
+                clock);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(options.parallelism(), r -> {
             Thread t = new Thread(r, "state-sync-transfer-" + n.incrementAndGet());
@@ -883,6 +884,7 @@ public final class SyncEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        stream.close();
         pruner.shutdown();
         try {
             pruner.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);

@@ -33,6 +33,9 @@ final class ShellSshServer implements AutoCloseable {
     private final KeyPair clientKey;
     private SshServer server;
     private int port;
+    /** While set, commands neither read their input from the channel nor send their output: a hung host. */
+    private final java.util.concurrent.atomic.AtomicBoolean frozen = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean closed;
 
     private ShellSshServer(Path root) throws IOException {
         this.root = root;
@@ -59,12 +62,20 @@ final class ShellSshServer implements AutoCloseable {
         s.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(key, clientKey.getPublic()));
         s.setFileSystemFactory(new VirtualFileSystemFactory(Path.of("/")));
         s.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
-        s.setCommandFactory((channel, command) -> new ShellCommand(command));
+        s.setCommandFactory((channel, command) -> new ShellCommand(command, this));
         s.start();
         server = s;
         port = s.getPort();
         Files.writeString(clientDir.resolve("known_hosts"),
                 "[127.0.0.1]:" + port + " " + PublicKeyEntry.toString(hostKey.getPublic()) + "\n", StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Freezes (or thaws) every running and future command's stdin and stdout, as a host that stops
+     * answering without closing its connections; the connection itself stays up.
+     */
+    void freeze(boolean on) {
+        frozen.set(on);
     }
 
     void stop() throws IOException {
@@ -97,20 +108,23 @@ final class ShellSshServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         stop();
     }
 
     /** {@code /bin/sh -c <command>}, stdin, stdout and stderr pumped as bytes. */
     private static final class ShellCommand implements Command {
         private final String command;
+        private final ShellSshServer server;
         private InputStream in;
         private OutputStream out;
         private OutputStream err;
         private ExitCallback exit;
         private Process process;
 
-        ShellCommand(String command) {
+        ShellCommand(String command, ShellSshServer server) {
             this.command = command;
+            this.server = server;
         }
 
         @Override
@@ -154,15 +168,15 @@ final class ShellSshServer implements AutoCloseable {
             waiter.start();
         }
 
-        private static Thread pump(InputStream from, OutputStream to, boolean closeWhenDone) {
+        private Thread pump(InputStream from, OutputStream to, boolean closeWhenDone) {
             Thread t = new Thread(() -> {
                 byte[] buf = new byte[32 * 1024];
                 try {
-                    for (int n = from.read(buf); n >= 0; n = from.read(buf)) {
+                    for (int n = read(from, buf); n >= 0; n = read(from, buf)) {
                         to.write(buf, 0, n);
                         to.flush();
                     }
-                } catch (IOException ignored) {
+                } catch (IOException | InterruptedException ignored) {
                     // the other side went away
                 } finally {
                     if (closeWhenDone) {
@@ -177,6 +191,20 @@ final class ShellSshServer implements AutoCloseable {
             t.setDaemon(true);
             t.start();
             return t;
+        }
+
+        /** A read, held back while the server is frozen (until it thaws or closes). */
+        private int read(InputStream from, byte[] buf) throws IOException, InterruptedException {
+            awaitThaw();
+            int n = from.read(buf);
+            awaitThaw();
+            return n;
+        }
+
+        private void awaitThaw() throws InterruptedException {
+            while (server.frozen.get() && !server.closed) {
+                Thread.sleep(10);
+            }
         }
 
         @Override

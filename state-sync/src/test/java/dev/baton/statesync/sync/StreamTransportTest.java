@@ -11,8 +11,11 @@ import dev.baton.common.testing.EmbeddedSshServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What only the stream transport does: the bulk goes through tar, and a site without a shell is named. */
@@ -68,6 +71,55 @@ class StreamTransportTest {
             assertThat(s.resolve(".baton/current/" + StreamCopy.LINKS)).doesNotExist();
             try (java.util.stream.Stream<Path> top = Files.list(s.resolve(".baton/current"))) {
                 assertThat(top.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith(StreamCopy.FLUSH));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "site {0} stops answering")
+    @ValueSource(ints = {0, 1})
+    @org.junit.jupiter.api.Timeout(120) // without the watchdog the cycle would wait forever: fail instead of hanging
+    void aSiteThatStopsAnsweringMidStreamIsCutAfterTheStallTimeoutAndTheTargetKeepsItsVersion(int frozen)
+            throws Exception {
+        AtomicBoolean armed = new AtomicBoolean();
+        try (TwoSites sites = new TwoSites(dir, Transport.STREAM)) {
+            TransferHooks freezeAfterTheFirstFile = new TransferHooks() {
+                @Override
+                public void sourceRead(String rel, int attempt) {
+                    if (armed.getAndSet(false)) {
+                        sites.freeze(frozen, true); // the connection stays up; nothing moves any more
+                    }
+                }
+            };
+            SyncEngine.Options stallAfterOneSecond = new SyncEngine.Options(3, 0.5, 4, 5, 3, Duration.ofSeconds(2), false,
+                    Duration.ofSeconds(1));
+            try (SyncEngine engine = TwoSites.engine(freezeAfterTheFirstFile, SyncEngine.Events.NONE, stallAfterOneSecond)) {
+                Path p = sites.primaryRoot();
+                // 10 MB: far more than SSH windows and pipes hold, so the stream is still running when it freezes
+                byte[] content = new byte[256 * 1024];
+                java.util.Random random = new java.util.Random(7);
+                for (int i = 0; i < 40; i++) {
+                    random.nextBytes(content);
+                    Files.createDirectories(p.resolve("state"));
+                    Files.write(p.resolve("state/f" + i + ".bin"), content);
+                }
+                engine.cycle(sites.primary, sites.standby, 1);
+                byte[] before = Files.readAllBytes(sites.standbyRoot().resolve("state/f39.bin"));
+                for (int i = 0; i < 40; i++) {
+                    random.nextBytes(content);
+                    Files.write(p.resolve("state/f" + i + ".bin"), content);
+                }
+
+                armed.set(true);
+                assertThatThrownBy(() -> engine.cycle(sites.primary, sites.standby, 1))
+                        .isInstanceOf(SyncFailed.class)
+                        .hasMessageContaining("moved no data for 1000 ms (transfer.stall-timeout)")
+                        .hasMessageContaining("standby keeps its previous version");
+                assertThat(Files.readAllBytes(sites.standbyRoot().resolve("state/f39.bin"))).isEqualTo(before);
+
+                sites.freeze(frozen, false);
+                engine.cycle(sites.primary, sites.standby, 1);
+                assertThat(Files.readAllBytes(sites.standbyRoot().resolve("state/f39.bin")))
+                        .isEqualTo(Files.readAllBytes(p.resolve("state/f39.bin")));
             }
         }
     }

@@ -55,12 +55,17 @@ final class TwoSites implements AutoCloseable {
     }
 
     static SyncEngine.Options options() {
-        return new SyncEngine.Options(3, 0.5, 4, 5, 3, Duration.ofSeconds(2), false);
+        return new SyncEngine.Options(3, 0.5, 4, 5, 3, Duration.ofSeconds(2), false, Duration.ofSeconds(30));
     }
 
     static SyncEngine engine(TransferHooks hooks, SyncEngine.Events events) throws PathEscapeException {
+        return engine(hooks, events, options());
+    }
+
+    static SyncEngine engine(TransferHooks hooks, SyncEngine.Events events, SyncEngine.Options options)
+            throws PathEscapeException {
         return new SyncEngine(new SyncSet(List.of("state", ".env"), List.of("backups/*.dump"), List.of("**/*.tmp")),
-                options(), hooks, events, Clock.systemUTC());
+                options, hooks, events, Clock.systemUTC());
     }
 
     static SyncEngine engine() throws PathEscapeException {
@@ -82,6 +87,11 @@ final class TwoSites implements AutoCloseable {
         } else {
             sftpServers[1].stop();
         }
+    }
+
+    /** Freezes the stream site's commands (see {@link ShellSshServer#freeze}); 0 = primary, 1 = standby. */
+    void freeze(int site, boolean on) {
+        shellServers[site].freeze(on);
     }
 
     void restartStandby() throws IOException {
