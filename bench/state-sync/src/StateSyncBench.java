@@ -227,7 +227,7 @@ public class StateSyncBench {
 
     private SyncEngine engine(int parallelism) throws Exception {
         return new SyncEngine(new SyncSet(List.of("state", ".env"), List.of(), List.of()),
-                new SyncEngine.Options(5, 0.5, parallelism, 5, 3, Duration.ofSeconds(2), false, Duration.ofSeconds(30)),
+                new SyncEngine.Options(5, 0.5, parallelism, 5, 3, Duration.ofSeconds(2), false, Duration.ofSeconds(30), Duration.ofMinutes(10)),
                 TransferHooks.NONE, SyncEngine.Events.NONE, Clock.systemUTC());
     }
 

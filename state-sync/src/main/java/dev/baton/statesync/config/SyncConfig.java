@@ -216,5 +216,15 @@ public interface SyncConfig {
         @WithName("stall-timeout")
         @WithDefault("30s")
         Duration stallTimeout();
+
+        /**
+         * Stream transport: the longest one of a cycle's batched commands may run (the listing, the re-hash
+         * of recently modified files, the flush and SHA-256 of everything written, the {@code stat} of
+         * everything read, the removal of old snapshots); a command still running then is cut and the cycle
+         * fails. Generous: a flush of a large first copy writes nothing while it works. Default 10m.
+         */
+        @WithName("command-timeout")
+        @WithDefault("10m")
+        Duration commandTimeout();
     }
 }

@@ -70,7 +70,8 @@ public class Replicator {
         }
         this.engine = new SyncEngine(set,
                 new SyncEngine.Options(config.snapshots(), config.deleteThreshold(), t.parallelism(), t.readAttempts(),
-                        t.verifyAttempts(), t.racyWindow(), t.preserveOwnership(), t.stallTimeout()),
+                        t.verifyAttempts(), t.racyWindow(), t.preserveOwnership(), t.stallTimeout(),
+                        t.commandTimeout()),
                 TransferHooks.NONE, metrics, clock);
         config.active().site().ifPresent(site -> active.set(Optional.of(new EpochGuard.Active(site, config.active().epoch()))));
     }

@@ -25,6 +25,13 @@ import org.jboss.logging.Logger;
 public final class Site implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Site.class);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+    /** Cuts {@link #run} commands at their timeout; one daemon thread for every site, it only closes channels. */
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "state-sync-command-deadline");
+                t.setDaemon(true);
+                return t;
+            });
     /**
      * SFTP channels a streaming site keeps; with the commands of a cycle (two tar streams, their checks,
      * a prune) this stays under OpenSSH's default MaxSessions of 10.
@@ -208,31 +215,50 @@ public final class Site implements AutoCloseable {
      * on a full window.
      */
     public Output run(String command, byte[] stdin, Duration timeout) throws IOException, SyncFailed {
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
         try (RemoteCommand cmd = start(command)) {
-            // a command that needs no input (find, rm) may end and close the channel before its stdin is
-            // closed: that is not a failure. One that stopped reading early shows it in its exit code or
-            // in missing output, which the caller checks.
-            Thread feeder = new Thread(() -> {
-                try {
-                    cmd.feed(stdin);
-                } catch (IOException e) {
-                    LOG.debugf("stdin of a command on %s closed early: %s", name, e.getMessage());
-                }
-            }, "state-sync-feed-" + name);
-            feeder.setDaemon(true);
-            feeder.start();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (InputStream in = cmd.stdout()) {
-                in.transferTo(out);
-            }
+            // the whole command within the timeout, reading its output included: a site that stops answering
+            // mid-command (its connection still up) would otherwise hold the read forever
+            java.util.concurrent.ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+                expired.set(true);
+                cmd.close();
+            }, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             try {
-                feeder.join(timeout.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while feeding a command on " + name);
+                // a command that needs no input (find, rm) may end and close the channel before its stdin is
+                // closed: that is not a failure. One that stopped reading early shows it in its exit code or
+                // in missing output, which the caller checks.
+                Thread feeder = new Thread(() -> {
+                    try {
+                        cmd.feed(stdin);
+                    } catch (IOException e) {
+                        LOG.debugf("stdin of a command on %s closed early: %s", name, e.getMessage());
+                    }
+                }, "state-sync-feed-" + name);
+                feeder.setDaemon(true);
+                feeder.start();
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                try (InputStream in = cmd.stdout()) {
+                    in.transferTo(out);
+                } catch (IOException e) {
+                    if (!expired.get()) {
+                        throw e;
+                    }
+                }
+                try {
+                    feeder.join(timeout.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while feeding a command on " + name);
+                }
+                ExecResult r = cmd.finish(timeout);
+                if (expired.get()) {
+                    throw new SshFailure(SshFailure.Kind.TIMEOUT, "a command still running after " + timeout.toMillis()
+                            + " ms (transfer.command-timeout) was cut");
+                }
+                return new Output(out.toByteArray(), r);
+            } finally {
+                deadline.cancel(false);
             }
-            ExecResult r = cmd.finish(timeout);
-            return new Output(out.toByteArray(), r);
         } catch (SshFailure e) {
             disconnect();
             throw new SyncFailed("site " + name + ": " + e.getMessage(), e);

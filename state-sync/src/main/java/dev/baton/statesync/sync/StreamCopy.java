@@ -45,8 +45,6 @@ import org.jboss.logging.Logger;
  */
 final class StreamCopy implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StreamCopy.class);
-    /** Longest a batched command (hash, flush, stat of a whole cycle) may run. */
-    static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
     private static final int IO_BUFFER = 64 * 1024;
     /** The list of files to hard-link, sent in the stream to the top of staging and removed once used. */
     static final String LINKS = ".baton-links";
@@ -77,6 +75,8 @@ final class StreamCopy implements AutoCloseable {
     private final Duration racyWindow;
     private final boolean preserveOwnership;
     private final Duration stallTimeout;
+    /** Longest a batched command (flush and hash, stat of a whole cycle) may run. */
+    private final Duration commandTimeout;
     private final Clock clock;
     private final java.util.concurrent.atomic.AtomicLong streams = new java.util.concurrent.atomic.AtomicLong();
     private final ScheduledExecutorService watchdogs = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -85,8 +85,10 @@ final class StreamCopy implements AutoCloseable {
         return t;
     });
 
-    StreamCopy(TransferHooks hooks, Duration racyWindow, boolean preserveOwnership, Duration stallTimeout, Clock clock) {
+    StreamCopy(TransferHooks hooks, Duration racyWindow, boolean preserveOwnership, Duration stallTimeout,
+            Duration commandTimeout, Clock clock) {
         this.hooks = hooks;
+        this.commandTimeout = commandTimeout;
         this.racyWindow = racyWindow;
         this.preserveOwnership = preserveOwnership;
         this.stallTimeout = stallTimeout;
@@ -316,7 +318,7 @@ final class StreamCopy implements AutoCloseable {
      * the switch: an fsync of each file and directory of the cycle, or one syncfs for a big one), then
      * the SHA-256 of every file written, as the target's disk returns it.
      */
-    private static Map<String, String> linkFlushAndHash(Site target, String staging, String linkFrom,
+    private Map<String, String> linkFlushAndHash(Site target, String staging, String linkFrom,
             List<Streamed> streamed, String flushList) throws IOException, SyncFailed {
         List<String> rels = new ArrayList<>(streamed.size());
         for (Streamed s : streamed) {
@@ -329,7 +331,7 @@ final class StreamCopy implements AutoCloseable {
         Site.Output out = target.run(links + "cd -- " + stagingQ
                 + (flushList != null ? " && xargs -0 -r -a " + flushList + " sync -- && rm -f -- " + flushList
                         : " && { sync -f . 2>/dev/null || sync; }")
-                + " && LC_ALL=C " + target.sha256Command(), names(rels), COMMAND_TIMEOUT);
+                + " && LC_ALL=C " + target.sha256Command(), names(rels), commandTimeout);
         if (!out.result().succeeded()) {
             throw new IOException("flush and hash on " + target.name() + " exited " + out.result().exitCode() + ": "
                     + out.stderr().strip());
@@ -338,7 +340,7 @@ final class StreamCopy implements AutoCloseable {
     }
 
     /** Size and mtime (seconds) of every file read, by read path, as the source has them now. */
-    private static Map<String, long[]> statSource(Site source, List<Streamed> streamed) throws IOException, SyncFailed {
+    private Map<String, long[]> statSource(Site source, List<Streamed> streamed) throws IOException, SyncFailed {
         if (streamed.isEmpty()) {
             return Map.of();
         }
@@ -347,7 +349,7 @@ final class StreamCopy implements AutoCloseable {
             paths.add(s.entry().readPath());
         }
         Site.Output out = source.run("LC_ALL=C xargs -0 -r stat --printf '%s %Y %n\\0' --", names(paths),
-                COMMAND_TIMEOUT);
+                commandTimeout);
         // exit 1 with a message: a file vanished since it was read; it is simply missing below
         Map<String, long[]> now = new HashMap<>();
         for (String line : nulSeparated(out.stdout())) {

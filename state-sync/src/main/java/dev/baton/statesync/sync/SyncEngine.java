@@ -64,7 +64,7 @@ public final class SyncEngine implements AutoCloseable {
 
     /** Tuning and policy, from configuration. */
     public record Options(int keep, double deleteThreshold, int parallelism, int readAttempts, int verifyAttempts,
-            Duration racyWindow, boolean preserveOwnership, Duration stallTimeout) {
+            Duration racyWindow, boolean preserveOwnership, Duration stallTimeout, Duration commandTimeout) {
     }
 
     /** Counters a caller may export; incremented as events happen. */
@@ -107,7 +107,7 @@ public final class SyncEngine implements AutoCloseable {
         this.events = events;
         this.clock = clock;
         this.stream = new StreamCopy(hooks, options.racyWindow(), options.preserveOwnership(), options.stallTimeout(),
-                clock);
+                options.commandTimeout(), clock);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(options.parallelism(), r -> {
             Thread t = new Thread(r, "state-sync-transfer-" + n.incrementAndGet());
@@ -453,7 +453,7 @@ public final class SyncEngine implements AutoCloseable {
             for (String id : expired) {
                 rm.append(' ').append(dev.baton.common.ssh.SshConnection.shellQuote(layout.snapshot(id)));
             }
-            Site.Output out = target.run(rm.toString(), new byte[0], StreamCopy.COMMAND_TIMEOUT);
+            Site.Output out = target.run(rm.toString(), new byte[0], options.commandTimeout());
             if (!out.result().succeeded()) {
                 throw new IOException("removing old snapshots on " + target.name() + " failed: " + out.stderr().strip());
             }
@@ -539,13 +539,13 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     /** {@code find} over the source's directory trees in one command; null if it did not succeed. */
-    private static byte[] find(Site source, List<String> dirs) throws IOException, SyncFailed {
+    private byte[] find(Site source, List<String> dirs) throws IOException, SyncFailed {
         StringBuilder command = new StringBuilder("LC_ALL=C find");
         for (String d : dirs) {
             command.append(' ').append(dev.baton.common.ssh.SshConnection.shellQuote(d));
         }
         command.append(" -mindepth 1 -printf '").append(SourceWalker.FIND_FORMAT).append('\'');
-        Site.Output out = source.run(command.toString(), new byte[0], StreamCopy.COMMAND_TIMEOUT);
+        Site.Output out = source.run(command.toString(), new byte[0], options.commandTimeout());
         return out.result().succeeded() ? out.stdout() : null;
     }
 
@@ -562,7 +562,7 @@ public final class SyncEngine implements AutoCloseable {
             paths.add(e.readPath());
         }
         Site.Output out = source.run("LC_ALL=C " + source.sha256Command(), StreamCopy.names(paths),
-                StreamCopy.COMMAND_TIMEOUT);
+                options.commandTimeout());
         Map<String, String> byPath = StreamCopy.hashes(out.stdout());
         Map<String, Optional<Manifest.Item>> result = new LinkedHashMap<>();
         for (SourceEntry e : racy) {

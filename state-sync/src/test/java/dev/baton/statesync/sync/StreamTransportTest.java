@@ -91,7 +91,7 @@ class StreamTransportTest {
                 }
             };
             SyncEngine.Options stallAfterOneSecond = new SyncEngine.Options(3, 0.5, 4, 5, 3, Duration.ofSeconds(2), false,
-                    Duration.ofSeconds(1));
+                    Duration.ofSeconds(1), Duration.ofMinutes(10));
             try (SyncEngine engine = TwoSites.engine(freezeAfterTheFirstFile, SyncEngine.Events.NONE, stallAfterOneSecond)) {
                 Path p = sites.primaryRoot();
                 // 10 MB: far more than SSH windows and pipes hold, so the stream is still running when it freezes
@@ -121,6 +121,30 @@ class StreamTransportTest {
                 assertThat(Files.readAllBytes(sites.standbyRoot().resolve("state/f39.bin")))
                         .isEqualTo(Files.readAllBytes(p.resolve("state/f39.bin")));
             }
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120) // without the deadline the listing would wait forever: fail instead of hanging
+    void aCommandOnASiteThatStopsAnsweringIsCutAtTheCommandTimeout() throws Exception {
+        SyncEngine.Options commandsWithinOneSecond = new SyncEngine.Options(3, 0.5, 4, 5, 3, Duration.ofSeconds(2), false,
+                Duration.ofSeconds(30), Duration.ofSeconds(1));
+        try (TwoSites sites = new TwoSites(dir, Transport.STREAM);
+                SyncEngine engine = TwoSites.engine(TransferHooks.NONE, SyncEngine.Events.NONE, commandsWithinOneSecond)) {
+            Path p = sites.primaryRoot();
+            write(p, "state/a.json", "{\"v\":1}", "rw-r-----");
+            engine.cycle(sites.primary, sites.standby, 1);
+            write(p, "state/a.json", "{\"v\":2}", "rw-r-----");
+
+            sites.freeze(0, true); // the cycle's first command, the listing, never answers
+            assertThatThrownBy(() -> engine.cycle(sites.primary, sites.standby, 1))
+                    .isInstanceOf(SyncFailed.class)
+                    .hasMessageContaining("still running after 1000 ms (transfer.command-timeout) was cut");
+            assertThat(sites.standbyRoot().resolve("state/a.json")).hasContent("{\"v\":1}");
+
+            sites.freeze(0, false);
+            engine.cycle(sites.primary, sites.standby, 1);
+            assertThat(sites.standbyRoot().resolve("state/a.json")).hasContent("{\"v\":2}");
         }
     }
 

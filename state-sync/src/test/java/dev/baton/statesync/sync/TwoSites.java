@@ -55,7 +55,7 @@ final class TwoSites implements AutoCloseable {
     }
 
     static SyncEngine.Options options() {
-        return new SyncEngine.Options(3, 0.5, 4, 5, 3, Duration.ofSeconds(2), false, Duration.ofSeconds(30));
+        return new SyncEngine.Options(3, 0.5, 4, 5, 3, Duration.ofSeconds(2), false, Duration.ofSeconds(30), Duration.ofMinutes(10));
     }
 
     static SyncEngine engine(TransferHooks hooks, SyncEngine.Events events) throws PathEscapeException {
