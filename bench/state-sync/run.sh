@@ -7,8 +7,9 @@
 # A program, not a test. Run from anywhere as a non-root user, e.g.
 #   runuser -u baton-ci -- env HOME=/home/baton-ci bash bench/state-sync/run.sh
 # Knobs (env): FILES (10000), FILE_KB (20), LAG_FILES (1000), LAG_SECONDS (30), PORT (22822), PARALLELISM (8),
-# TRANSPORT (auto = tar stream over exec here; sftp = per-file SFTP), WARMUP (3 untimed JVM warm-up cycles; 0 = none),
-# BENCH_DEBUG (1 = state-sync's per-phase timings),
+# TRANSPORT (auto = tar stream over exec here; sftp = per-file SFTP), ROUNDS (3: (a) and (b) each, median reported),
+# WARMUP (at most 8 untimed JVM warm-up rounds, until the JIT settles; 0 = a cold JVM),
+# BENCH_DEBUG (1 = state-sync's per-phase and per-command timings), BENCH_MARK (prefix of marker files around (a)),
 # BENCH_JAVA_OPTS (extra JVM options, e.g. -Dorg.apache.sshd.config.tcp-nodelay=true).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
