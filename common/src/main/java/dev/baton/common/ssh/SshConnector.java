@@ -29,7 +29,23 @@ public class SshConnector implements AutoCloseable {
     private final SshClient client;
     private final PinnedHostKeyVerifier verifier = new PinnedHostKeyVerifier();
 
+    /** Keepalives every {@link #HEARTBEAT_INTERVAL}; a session with {@link #HEARTBEAT_NO_REPLY_MAX} unanswered is closed. */
+    public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+    public static final int HEARTBEAT_NO_REPLY_MAX = 3;
+
     public SshConnector() {
+        this(HEARTBEAT_INTERVAL, HEARTBEAT_NO_REPLY_MAX);
+    }
+
+    /**
+     * @param heartbeatInterval how often an open session asks the server for a reply (keepalive@openssh.com,
+     *                          which OpenSSH answers as it does ServerAliveInterval's)
+     * @param noReplyMax        unanswered keepalives after which the session is closed: a peer that stops
+     *                          answering without closing the connection (a frozen host, a black-holed route)
+     *                          is dropped in about interval x (max + 1) instead of when TCP gives up, and every
+     *                          read or write waiting on it fails instead of waiting
+     */
+    public SshConnector(Duration heartbeatInterval, int noReplyMax) {
         client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(verifier);
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
@@ -37,6 +53,10 @@ public class SshConnector implements AutoCloseable {
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         // runbook commands and SFTP are many small round trips: do not let Nagle hold them back
         CoreModuleProperties.TCP_NODELAY.set(client, true);
+        // set on the client, before any session: each session's connection service reads them once at start
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, heartbeatInterval);
+        CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, noReplyMax);
         // AES-GCM first: the JDK runs it on the CPU's AES instructions, several times faster than MINA's
         // pure-Java ChaCha20-Poly1305 (which OpenSSH would otherwise pick, as MINA proposes it first);
         // this matters for bulk transfers such as state-sync's tar streams

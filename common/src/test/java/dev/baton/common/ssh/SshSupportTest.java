@@ -115,6 +115,102 @@ class SshSupportTest {
     }
 
     @Test
+    void aSessionToAPeerThatStopsAnsweringIsClosedByTheHeartbeat() throws Exception {
+        try (FreezableLink link = FreezableLink.to(server.port());
+                SshConnector beating = new SshConnector(Duration.ofMillis(200), 2)) {
+            // the same host key, pinned for the relay's port
+            Path knownHosts = temp.resolve("known_hosts");
+            Files.writeString(knownHosts, Files.readString(server.knownHosts())
+                    .replace("]:" + server.port() + " ", "]:" + link.port() + " "));
+            SshConnection c = beating.connect(new SshEndpoint("127.0.0.1", link.port(), server.user(), server.privateKey(),
+                    knownHosts), TIMEOUT);
+            // a quiet session stays open while its keepalives are answered (several intervals pass)
+            Thread.sleep(1000);
+            assertThat(c.isOpen()).isTrue();
+
+            link.freeze(); // nothing passes any more, and nothing is closed: a frozen host
+            org.awaitility.Awaitility.await("the session closed by its unanswered keepalives")
+                    .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !c.isOpen());
+            c.close();
+        }
+    }
+
+    /** A TCP relay on 127.0.0.1 that can stop relaying in both directions while keeping both sockets open. */
+    private static final class FreezableLink implements AutoCloseable {
+        private final ServerSocket listener;
+        private final int target;
+        private final java.util.List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile boolean frozen;
+        private volatile boolean closed;
+
+        private FreezableLink(int target) throws IOException {
+            this.target = target;
+            this.listener = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            Thread accept = new Thread(this::accept, "freezable-link-accept");
+            accept.setDaemon(true);
+            accept.start();
+        }
+
+        static FreezableLink to(int port) throws IOException {
+            return new FreezableLink(port);
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        void freeze() {
+            frozen = true;
+        }
+
+        private void accept() {
+            try {
+                while (!closed) {
+                    java.net.Socket in = listener.accept();
+                    java.net.Socket out = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), target);
+                    sockets.add(in);
+                    sockets.add(out);
+                    relay(in, out);
+                    relay(out, in);
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        }
+
+        private void relay(java.net.Socket from, java.net.Socket to) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[16 * 1024];
+                try {
+                    for (int n = from.getInputStream().read(buf); n >= 0; n = from.getInputStream().read(buf)) {
+                        while (frozen && !closed) {
+                            Thread.sleep(10); // hold the bytes: the peer hears nothing, and no FIN or RST
+                        }
+                        if (closed) {
+                            return;
+                        }
+                        to.getOutputStream().write(buf, 0, n);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // a socket closed
+                }
+            }, "freezable-link-relay");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            closed = true;
+            listener.close();
+            for (java.net.Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void anUnknownHostKeyIsRefused() throws Exception {
         Path empty = Files.writeString(temp.resolve("known_hosts"), "");
         SshEndpoint e = new SshEndpoint(server.host(), server.port(), server.user(), server.privateKey(), empty);
