@@ -124,9 +124,10 @@ class SshSupportTest {
                     .replace("]:" + server.port() + " ", "]:" + link.port() + " "));
             SshConnection c = beating.connect(new SshEndpoint("127.0.0.1", link.port(), server.user(), server.privateKey(),
                     knownHosts), TIMEOUT);
-            // a quiet session stays open while its keepalives are answered (several intervals pass)
-            Thread.sleep(1000);
-            assertThat(c.isOpen()).isTrue();
+            // a quiet session stays open while its keepalives are answered (five intervals, twice the limit)
+            org.awaitility.Awaitility.await("the session open while its keepalives are answered")
+                    .during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(c::isOpen);
 
             link.freeze(); // nothing passes any more, and nothing is closed: a frozen host
             org.awaitility.Awaitility.await("the session closed by its unanswered keepalives")
@@ -141,8 +142,9 @@ class SshSupportTest {
         private final ServerSocket listener;
         private final int target;
         private final java.util.List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private volatile boolean frozen;
-        private volatile boolean closed;
+        private final Object lock = new Object();
+        private boolean frozen;
+        private boolean closed;
 
         private FreezableLink(int target) throws IOException {
             this.target = target;
@@ -161,12 +163,14 @@ class SshSupportTest {
         }
 
         void freeze() {
-            frozen = true;
+            synchronized (lock) {
+                frozen = true;
+            }
         }
 
         private void accept() {
             try {
-                while (!closed) {
+                while (!listener.isClosed()) {
                     java.net.Socket in = listener.accept();
                     java.net.Socket out = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), target);
                     sockets.add(in);
@@ -184,11 +188,13 @@ class SshSupportTest {
                 byte[] buf = new byte[16 * 1024];
                 try {
                     for (int n = from.getInputStream().read(buf); n >= 0; n = from.getInputStream().read(buf)) {
-                        while (frozen && !closed) {
-                            Thread.sleep(10); // hold the bytes: the peer hears nothing, and no FIN or RST
-                        }
-                        if (closed) {
-                            return;
+                        synchronized (lock) {
+                            while (frozen && !closed) {
+                                lock.wait(); // hold the bytes: the peer hears nothing, and no FIN or RST
+                            }
+                            if (closed) {
+                                return;
+                            }
                         }
                         to.getOutputStream().write(buf, 0, n);
                     }
@@ -202,7 +208,10 @@ class SshSupportTest {
 
         @Override
         public void close() throws IOException {
-            closed = true;
+            synchronized (lock) {
+                closed = true;
+                lock.notifyAll();
+            }
             listener.close();
             for (java.net.Socket s : sockets) {
                 s.close();

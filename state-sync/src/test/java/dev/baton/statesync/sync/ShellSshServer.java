@@ -75,7 +75,10 @@ final class ShellSshServer implements AutoCloseable {
      * answering without closing its connections; the connection itself stays up.
      */
     void freeze(boolean on) {
-        frozen.set(on);
+        synchronized (frozen) {
+            frozen.set(on);
+            frozen.notifyAll();
+        }
     }
 
     void stop() throws IOException {
@@ -108,7 +111,10 @@ final class ShellSshServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        closed = true;
+        synchronized (frozen) {
+            closed = true;
+            frozen.notifyAll();
+        }
         stop();
     }
 
@@ -202,8 +208,10 @@ final class ShellSshServer implements AutoCloseable {
         }
 
         private void awaitThaw() throws InterruptedException {
-            while (server.frozen.get() && !server.closed) {
-                Thread.sleep(10);
+            synchronized (server.frozen) {
+                while (server.frozen.get() && !server.closed) {
+                    server.frozen.wait();
+                }
             }
         }
 
