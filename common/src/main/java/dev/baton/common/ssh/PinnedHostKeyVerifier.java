@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
@@ -16,13 +17,15 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 
 /**
  * Checks each server's host key against the known_hosts file of the endpoint being dialled.
- * Unknown and changed keys are both refused (never trust-on-first-use); the reason is kept on the
- * session so the caller can report which it was.
+ * Unknown and changed keys are both refused (never trust-on-first-use); the reason is kept in the
+ * connection's context (a holder the caller created, not a session attribute: MINA clears those when it
+ * closes the rejected session, which may happen before the caller looks) so it can report which it was.
  */
 final class PinnedHostKeyVerifier implements ServerKeyVerifier {
     /** Set on each connection's context: the known_hosts file of the endpoint being dialled. */
     static final AttributeKey<Path> KNOWN_HOSTS = new AttributeKey<>();
-    static final AttributeKey<SshFailure> REJECTION = new AttributeKey<>();
+    /** Set on each connection's context: where the verifier puts its reason for refusing the key. */
+    static final AttributeKey<AtomicReference<SshFailure>> REJECTION = new AttributeKey<>();
 
     private final Map<Path, KnownHostsServerKeyVerifier> verifiers = new ConcurrentHashMap<>();
 
@@ -31,11 +34,19 @@ final class PinnedHostKeyVerifier implements ServerKeyVerifier {
         AttributeRepository context = session.getConnectionContext();
         Path knownHosts = context == null ? null : context.getAttribute(KNOWN_HOSTS);
         if (knownHosts == null) {
-            session.setAttribute(REJECTION, new SshFailure(SshFailure.Kind.UNKNOWN_HOST_KEY,
+            reject(session, new SshFailure(SshFailure.Kind.UNKNOWN_HOST_KEY,
                     "no known_hosts file given for " + session.getConnectAddress()));
             return false;
         }
         return verifiers.computeIfAbsent(knownHosts, Verifier::new).verifyServerKey(session, remoteAddress, serverKey);
+    }
+
+    private static void reject(ClientSession session, SshFailure reason) {
+        AttributeRepository context = session.getConnectionContext();
+        AtomicReference<SshFailure> holder = context == null ? null : context.getAttribute(REJECTION);
+        if (holder != null) {
+            holder.compareAndSet(null, reason);
+        }
     }
 
     private static final class Verifier extends KnownHostsServerKeyVerifier {
@@ -45,7 +56,7 @@ final class PinnedHostKeyVerifier implements ServerKeyVerifier {
 
         private static ServerKeyVerifier unknown(Path knownHosts) {
             return (session, address, key) -> {
-                session.setAttribute(REJECTION, new SshFailure(SshFailure.Kind.UNKNOWN_HOST_KEY,
+                reject(session, new SshFailure(SshFailure.Kind.UNKNOWN_HOST_KEY,
                         "host key " + KeyUtils.getFingerPrint(key) + " of " + session.getConnectAddress()
                                 + " is not in " + knownHosts));
                 return RejectAllServerKeyVerifier.INSTANCE.verifyServerKey(session, address, key);
@@ -55,7 +66,7 @@ final class PinnedHostKeyVerifier implements ServerKeyVerifier {
         @Override
         public boolean acceptModifiedServerKey(ClientSession session, SocketAddress remoteAddress, KnownHostEntry entry,
                 PublicKey expected, PublicKey actual) {
-            session.setAttribute(REJECTION, new SshFailure(SshFailure.Kind.CHANGED_HOST_KEY,
+            reject(session, new SshFailure(SshFailure.Kind.CHANGED_HOST_KEY,
                     "host key of " + session.getConnectAddress() + " changed: known_hosts has "
                             + KeyUtils.getFingerPrint(expected) + ", server presented " + KeyUtils.getFingerPrint(actual)));
             return false;

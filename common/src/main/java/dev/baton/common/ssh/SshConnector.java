@@ -9,6 +9,8 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
@@ -18,7 +20,6 @@ import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
-import org.apache.sshd.common.session.Session;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
@@ -77,20 +78,23 @@ public class SshConnector implements AutoCloseable {
             throw new SshFailure(SshFailure.Kind.CONFIG, "known_hosts file " + endpoint.knownHosts() + " is not readable");
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        // the verifier's reason for refusing a host key (unknown, changed), read after the session failed
+        AtomicReference<SshFailure> rejection = new AtomicReference<>();
         ClientSession session;
         try {
             session = client.connect(endpoint.user(), endpoint.host(), endpoint.port(),
-                    AttributeRepository.ofKeyValuePair(PinnedHostKeyVerifier.KNOWN_HOSTS, endpoint.knownHosts()), null)
+                    AttributeRepository.ofAttributesMap(Map.of(PinnedHostKeyVerifier.KNOWN_HOSTS, endpoint.knownHosts(),
+                            PinnedHostKeyVerifier.REJECTION, rejection)), null)
                     .verify(timeout).getSession();
         } catch (IOException e) {
-            throw connectFailure(endpoint, e);
+            throw rejection.get() != null ? rejection.get() : connectFailure(endpoint, e);
         }
         try {
             session.addPublicKeyIdentity(identity);
             session.auth().verify(remaining(deadline));
             return new SshConnection(endpoint, session);
         } catch (IOException e) {
-            SshFailure failure = classify(endpoint, session, e);
+            SshFailure failure = classify(endpoint, rejection.get(), e);
             closeQuietly(session);
             throw failure;
         }
@@ -122,8 +126,7 @@ public class SshConnector implements AutoCloseable {
         return new SshFailure(SshFailure.Kind.UNREACHABLE, endpoint.describe() + ": " + e.getMessage(), e);
     }
 
-    private static SshFailure classify(SshEndpoint endpoint, Session session, IOException e) {
-        SshFailure rejection = session.getAttribute(PinnedHostKeyVerifier.REJECTION);
+    private static SshFailure classify(SshEndpoint endpoint, SshFailure rejection, IOException e) {
         if (rejection != null) {
             return rejection;
         }
