@@ -155,13 +155,7 @@ final class StreamCopy implements AutoCloseable {
                     for (SourceEntry e : link) {
                         rels.add(e.rel());
                     }
-                    byte[] list = names(rels);
-                    TarArchiveEntry o = new TarArchiveEntry(LINKS);
-                    o.setSize(list.length);
-                    o.setMode(0100600);
-                    out.putArchiveEntry(o);
-                    out.write(list);
-                    out.closeArchiveEntry();
+                    putList(out, LINKS, names(rels));
                 }
                 byte[] buf = new byte[IO_BUFFER];
                 for (TarArchiveEntry h = in.getNextEntry(); h != null; h = in.getNextEntry()) {
@@ -213,13 +207,7 @@ final class StreamCopy implements AutoCloseable {
                     }
                     java.util.Set<String> unique = new java.util.LinkedHashSet<>(flush);
                     flushEntries = unique.size();
-                    byte[] list = names(unique);
-                    TarArchiveEntry o = new TarArchiveEntry(flushList);
-                    o.setSize(list.length);
-                    o.setMode(0100600);
-                    out.putArchiveEntry(o);
-                    out.write(list);
-                    out.closeArchiveEntry();
+                    putList(out, flushList, names(unique));
                 }
                 out.finish();
                 reader.stdout().transferTo(OutputStream.nullOutputStream()); // tar pads its last record
@@ -310,6 +298,16 @@ final class StreamCopy implements AutoCloseable {
             copied.put(e.rel(), new Manifest.Item(false, s.size(), mtime, s.mode(), s.sha256(), mtime >= racySince));
         }
         return new Outcome(copied, reread, mismatched, bytes);
+    }
+
+    /** A NUL-separated list for the target's commands, as a 0600 file at the top of staging. */
+    private static void putList(TarArchiveOutputStream out, String name, byte[] list) throws IOException {
+        TarArchiveEntry o = new TarArchiveEntry(name);
+        o.setSize(list.length);
+        o.setMode(0100600);
+        out.putArchiveEntry(o);
+        out.write(list);
+        out.closeArchiveEntry();
     }
 
     /** {@code tar -c} of the names on stdin, relative to the root; links to files are sent as the files. */

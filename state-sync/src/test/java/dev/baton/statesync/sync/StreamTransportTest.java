@@ -23,15 +23,20 @@ class StreamTransportTest {
     @TempDir
     Path dir;
 
-    @Test
-    void theStreamCarriesEveryChangedFileAndOnlyThose() throws Exception {
-        AtomicInteger streamed = new AtomicInteger();
-        SyncEngine.Events events = new SyncEngine.Events() {
+    /** Events that add up the files the stream transport delivered. */
+    private static SyncEngine.Events countingStreamed(AtomicInteger streamed) {
+        return new SyncEngine.Events() {
             @Override
             public void streamed(String target, int files) {
                 streamed.addAndGet(files);
             }
         };
+    }
+
+    @Test
+    void theStreamCarriesEveryChangedFileAndOnlyThose() throws Exception {
+        AtomicInteger streamed = new AtomicInteger();
+        SyncEngine.Events events = countingStreamed(streamed);
         try (TwoSites sites = new TwoSites(dir, Transport.STREAM);
                 SyncEngine engine = TwoSites.engine(TransferHooks.NONE, events)) {
             Path p = sites.primaryRoot();
@@ -151,12 +156,7 @@ class StreamTransportTest {
     @Test
     void aBigCopyGoesAsTwoStreamsAndArrivesWhole() throws Exception {
         AtomicInteger streamed = new AtomicInteger();
-        SyncEngine.Events events = new SyncEngine.Events() {
-            @Override
-            public void streamed(String target, int files) {
-                streamed.addAndGet(files);
-            }
-        };
+        SyncEngine.Events events = countingStreamed(streamed);
         try (TwoSites sites = new TwoSites(dir, Transport.STREAM);
                 SyncEngine engine = TwoSites.engine(TransferHooks.NONE, events)) {
             Path p = sites.primaryRoot();
