@@ -42,7 +42,9 @@
     var cur = d.current;
     $('current').innerHTML = cur
       ? '<p><b>' + esc(cur.kind) + '</b> ' + esc(cur.from) + ' → ' + esc(cur.to) + ' (' + esc(cur.trigger) + '): <b class="st-' + esc(cur.status) + '">' +
-        esc(cur.status) + '</b>, ' + ms(cur.durationMs) + ' · <code>' + esc(cur.id) + '</code></p><ol class="steps">' + cur.steps.map(function (s) {
+        esc(cur.status) + '</b>, ' + ms(cur.durationMs) + ' · <code>' + esc(cur.id) + '</code>' +
+        (cur.sessionRelease && cur.sessionRelease !== '-' ? ' · broker session released by ' + esc(cur.sessionRelease) + ' the fence' : '') +
+        '</p><ol class="steps">' + cur.steps.map(function (s) {
           return '<li class="st-' + esc(s.status) + '">' + esc(s.name) + ' <i>' + esc(s.status) + '</i> ' + ms(s.durationMs) +
             (s.detail ? ' <small>' + esc(s.detail) + '</small>' : '') + '</li>';
         }).join('') + '</ol>'
@@ -88,7 +90,7 @@
     $('recent').innerHTML = d.recent.map(function (op) {
       return '<tr><td>' + time(op.startedAt) + '</td><td>' + esc(op.kind) + ' ' + esc(op.from) + ' → ' + esc(op.to) + '</td><td class="st-' +
         esc(op.status) + '">' + esc(op.status) + '</td><td>' + ms(op.durationMs) + '</td><td>' +
-        (op.rpoSeconds == null ? '-' : op.rpoSeconds.toFixed(1) + ' s') + '</td></tr>';
+        (op.rpoSeconds == null ? '-' : op.rpoSeconds.toFixed(1) + ' s') + '</td><td>' + esc(op.sessionRelease) + '</td></tr>';
     }).join('');
   }
 

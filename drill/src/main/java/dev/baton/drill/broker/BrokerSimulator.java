@@ -29,8 +29,11 @@ import java.util.concurrent.Executors;
  * POST /session/heartbeat {"sessionId"}          -> 200, or 409 when the session was kicked
  * POST /session/logout    {"sessionId"}          -> 200
  * GET  /violations                               -> [{at, account, activeEngine, newEngine}]
- * GET  /sessions                                 -> {account: {engine, lastHeartbeat}}
+ * GET  /sessions                                 -> {account: {engine, lastHeartbeat, live}}
+ * GET  /sessions/{account}                       -> {account, live, engine, lastHeartbeat}: Baton's session check
  * </pre>
+ * {@code live} is the broker's own truth: a session whose last heartbeat is within the liveness window. While
+ * {@link #failSessionApi} is set, both GETs answer 503 (the broker's account API down).
  */
 public final class BrokerSimulator implements AutoCloseable {
 
@@ -51,6 +54,7 @@ public final class BrokerSimulator implements AutoCloseable {
     private final List<Violation> violations = new ArrayList<>();
     private final List<Login> logins = new ArrayList<>();
     private final HttpServer server;
+    private volatile boolean sessionApiDown;
 
     public BrokerSimulator(Duration liveness, Clock clock) throws IOException {
         this.liveness = liveness;
@@ -60,7 +64,7 @@ public final class BrokerSimulator implements AutoCloseable {
         server.createContext("/session/heartbeat", ex -> handle(ex, body -> heartbeat(body.path("sessionId").asText())));
         server.createContext("/session/logout", ex -> handle(ex, body -> logout(body.path("sessionId").asText())));
         server.createContext("/violations", ex -> handle(ex, body -> new Reply(200, violations())));
-        server.createContext("/sessions", ex -> handle(ex, body -> new Reply(200, sessions())));
+        server.createContext("/sessions", ex -> handle(ex, body -> sessionApi(ex.getRequestURI().getPath())));
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "broker-sim");
             t.setDaemon(true);
@@ -119,10 +123,32 @@ public final class BrokerSimulator implements AutoCloseable {
         return s != null && alive(s, clock.instant()) ? s.engine() : null;
     }
 
-    private synchronized Map<String, Map<String, Object>> sessions() {
-        Map<String, Map<String, Object>> out = new HashMap<>();
-        byAccount.forEach((account, s) -> out.put(account, Map.of("engine", s.engine(), "lastHeartbeat", s.lastHeartbeat().toString())));
-        return out;
+    /** While on, the session API answers 503: the broker's account API is down and cannot tell. */
+    public void failSessionApi(boolean failing) {
+        this.sessionApiDown = failing;
+    }
+
+    private synchronized Reply sessionApi(String path) {
+        if (sessionApiDown) {
+            return new Reply(503, Map.of("error", "account service unavailable"));
+        }
+        Instant now = clock.instant();
+        String account = path.startsWith("/sessions/") ? path.substring("/sessions/".length()) : "";
+        if (account.isEmpty()) {
+            Map<String, Map<String, Object>> out = new HashMap<>();
+            byAccount.forEach((a, s) -> out.put(a, Map.of("engine", s.engine(), "lastHeartbeat", s.lastHeartbeat().toString(),
+                    "live", alive(s, now))));
+            return new Reply(200, out);
+        }
+        Session s = byAccount.get(account);
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("account", account);
+        out.put("live", s != null && alive(s, now));
+        if (s != null) {
+            out.put("engine", s.engine());
+            out.put("lastHeartbeat", s.lastHeartbeat().toString());
+        }
+        return new Reply(200, out);
     }
 
     private boolean alive(Session s, Instant now) {

@@ -69,7 +69,8 @@ public final class FakeEngine {
         server.createContext("/health", this::health);
         server.start();
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
-        ticks.scheduleAtFixedRate(this::tick, 0, periodMs, TimeUnit.MILLISECONDS);
+        // fixed delay: ticks missed while the process was stopped are not fired back to back on SIGCONT
+        ticks.scheduleWithFixedDelay(this::tick, 0, periodMs, TimeUnit.MILLISECONDS);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ticks.shutdownNow();
@@ -104,13 +105,26 @@ public final class FakeEngine {
         }
     }
 
+    /**
+     * Heartbeats the session, or logs in again when the broker says it is gone. Only the broker's 409 ends a
+     * session here: a heartbeat that timed out or was interrupted may well have reached the broker (after a
+     * SIGSTOP, the one in flight times out on resume and the queued one lands), so the engine keeps its session
+     * id and its shutdown can still log out. Forgetting it there left a live session behind a stopped engine.
+     */
     private void keepSession() {
-        if (sessionId != null && post("/session/heartbeat", Map.of("sessionId", sessionId)) == 200) {
-            connected = true;
-            return;
+        if (sessionId != null) {
+            int status = post("/session/heartbeat", Map.of("sessionId", sessionId));
+            if (status == 200) {
+                connected = true;
+                return;
+            }
+            connected = false;
+            if (status != 409) {
+                return; // unreachable or slow: try the same session again next tick
+            }
+            sessionId = null;
         }
         connected = false;
-        sessionId = null;
         // reconnect like a gateway would, but not in a tight loop
         if (Duration.between(lastLoginAttempt, Instant.now()).toMillis() >= 2_000) {
             lastLoginAttempt = Instant.now();
@@ -122,9 +136,13 @@ public final class FakeEngine {
         }
     }
 
+    /** Logs out; prints {@code broker-logout ok} once the broker confirmed it (a clean logout the drill can read). */
     private void logout() {
-        if (sessionId != null) {
-            post("/session/logout", Map.of("sessionId", sessionId));
+        String id = sessionId;
+        if (id != null && post("/session/logout", Map.of("sessionId", id)) == 200) {
+            connected = false;
+            System.out.println("broker-logout ok");
+            System.out.flush();
         }
     }
 

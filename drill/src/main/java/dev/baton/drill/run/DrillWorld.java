@@ -60,6 +60,10 @@ public final class DrillWorld implements AutoCloseable {
     public static final String PRIMARY_ADDRESS = KnotServers.WWW_START;
     public static final String STANDBY_ADDRESS = "192.0.2.20";
     public static final List<String> OBSERVERS = List.of("primary-side", "standby", "witness");
+    /** The broker simulator's liveness window: a session silent this long is dead. */
+    public static final Duration BROKER_LIVENESS = Duration.ofMillis(1500);
+    /** The coordinator's session linger in the drill: twice the broker's liveness window. */
+    public static final Duration SESSION_LINGER = BROKER_LIVENESS.multipliedBy(2);
     private static final String CLOUDFLARE_TOKEN = "drill-cloudflare-token-0123456789abcdef";
     public static final String POWER_TOKEN = "drill-power-api-token-0123456789";
     private static final String TELEGRAM_TOKEN = "123456789:drill-telegram-secret";
@@ -113,7 +117,7 @@ public final class DrillWorld implements AutoCloseable {
 
     private void startParts() throws Exception {
         Files.createDirectories(dir);
-        broker = keep(new BrokerSimulator(Duration.ofMillis(1500), Clock.systemUTC()));
+        broker = keep(new BrokerSimulator(BROKER_LIVENESS, Clock.systemUTC()));
         primary = keep(new SimulatedSite("primary", dir.resolve("sites/primary"), broker.url(), ACCOUNT));
         standby = keep(new SimulatedSite("standby", dir.resolve("sites/standby"), broker.url(), ACCOUNT));
         // the primary's server power API (its fencing endpoint, when a scenario configures one): power-off kills its engine
@@ -315,7 +319,13 @@ public final class DrillWorld implements AutoCloseable {
         env.put(c + "POLICY_MAX_SYNC_AGE", "60s");
         // a fenced site's engine is DOWN on purpose: judge a handover target by its host check
         env.put(c + "POLICY_TARGET_READY_IGNORES", ".*-engine");
-        env.put(c + "FENCE_SESSION_RELEASE", "10s");
+        // the broker lets a silent session go after 1.5 s: Baton asks its session API, and waits twice that long
+        // when the API cannot tell
+        env.put(c + "FENCE_SESSION_LINGER", SESSION_LINGER.toMillis() + "ms");
+        env.put(c + "FENCE_SESSION_CHECK_URL", broker.url() + "/sessions/" + ACCOUNT);
+        env.put(c + "FENCE_SESSION_CHECK_JSON_EQUALS", "live == false");
+        env.put(c + "FENCE_SESSION_CHECK_INTERVAL", "200ms");
+        env.put(c + "FENCE_SESSION_CHECK_TIMEOUT", "2s");
         env.put(c + "FENCE_CONNECT_TIMEOUT", "3s");
         env.put(c + "DNS_ZONE", ZONE);
         env.put(c + "DNS_NAME", RECORD);
@@ -540,6 +550,7 @@ public final class DrillWorld implements AutoCloseable {
         long deadline = System.nanoTime() + limit.toNanos();
         links.values().forEach(Link::restore);
         cloudflare.failNext(List.of());
+        broker.failSessionApi(false);
         power.powerOn();
         for (SimulatedSite site : List.of(primary, standby)) {
             site.resumeEngine();

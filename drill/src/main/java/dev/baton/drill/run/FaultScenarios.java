@@ -15,7 +15,7 @@ public final class FaultScenarios {
     /** Scenario names accepted by {@link #run}. */
     public static final List<String> NAMES = List.of("engine-crash", "engine-hang", "coordinator-crash",
             "link-cut-witness-sees-primary", "recovered-primary", "site-lost", "flapping-health", "maintenance-window",
-            "planned-switchover", "dns-provider-errors", "primary-isolated-fencing-endpoint");
+            "planned-switchover", "dns-provider-errors", "primary-isolated-fencing-endpoint", "broker-session-api-down");
 
     private FaultScenarios() {
     }
@@ -33,6 +33,7 @@ public final class FaultScenarios {
             case "planned-switchover" -> plannedSwitchover(w, limit);
             case "dns-provider-errors" -> dnsProviderErrors(w, limit);
             case "primary-isolated-fencing-endpoint" -> isolatedWithFencingEndpoint(w, limit);
+            case "broker-session-api-down" -> sessionApiDown(w, limit);
             default -> throw new IllegalArgumentException("unknown scenario " + name + "; known: " + NAMES);
         };
     }
@@ -168,8 +169,8 @@ public final class FaultScenarios {
 
     /**
      * The whole primary site is lost: its engine, its SSH server and the observer running there are gone, and
-     * every path to it is cut. With no fencing endpoint configured, the coordinator may promote the standby
-     * only after the broker's session-release time (10 s in the drill) has passed since it tried to fence.
+     * every path to it is cut. With no fencing endpoint configured, the coordinator may promote the standby only
+     * once the broker has released the lost engine's session (its session check says so, or the linger passed).
      */
     static DrillReport siteLost(DrillWorld w, Duration limit) throws Exception {
         DrillReport report = new DrillReport("site-lost");
@@ -185,8 +186,8 @@ public final class FaultScenarios {
         failoverFigures(w, report, fault, () -> last, limit, false);
         JsonNode op = Scenarios.lastOperation(w, "FAILOVER");
         String fence = stepDetail(op, "fence");
-        report.check("promotion waited the broker's session-release (no fencing endpoint)", fence.contains("session-release"),
-                "fence step: " + fence);
+        report.check("presumed fenced only once the broker released the session (no fencing endpoint)",
+                fence.contains("presumed fenced") && fence.contains("broker session released by"), "fence step: " + fence);
         Instant standbyLogin = w.logins().stream().filter(l -> l.engine().equals("standby")).map(l -> l.at()).findFirst().orElse(null);
         report.figure("fault -> standby's first broker login", Scenarios.between(fault, standbyLogin));
         settleChecks(w, report, 1, true);
@@ -279,6 +280,7 @@ public final class FaultScenarios {
         report.figure("RPO (state records lost)", startedFrom < 0 || stoppedAt < 0 ? "n/a" : String.valueOf(Math.max(0, stoppedAt - startedFrom)));
         report.check("no state regression", stoppedAt >= 0 && startedFrom >= stoppedAt,
                 "standby continued from seq " + startedFrom + ", primary stopped at " + stoppedAt);
+        Scenarios.sessionReleasedBeforeLogin(w, report, op, "standby", "failover");
         Scenarios.failback(w, report, limit);
         settleChecks(w, report, 1, true);
         return report;
@@ -345,6 +347,30 @@ public final class FaultScenarios {
         return report;
     }
 
+    /**
+     * The primary's engine dies without logging out (SIGKILL) while the broker's account API, which Baton's session
+     * check asks, is down (503): nothing can confirm the release, so the standby may log in only once the session
+     * linger (3 s in the drill) has passed since the fence, by when the broker has let the dead session go.
+     */
+    static DrillReport sessionApiDown(DrillWorld w, Duration limit) throws Exception {
+        DrillReport report = new DrillReport("broker-session-api-down");
+        w.broker().failSessionApi(true);
+        w.timeline().record("fault", "broker's session API down (503); primary engine killed (SIGKILL)");
+        Instant fault = Instant.now();
+        w.primary().crashEngine();
+        long last = Scenarios.seq(w.primary().root());
+        failoverFigures(w, report, fault, last, limit);
+        JsonNode op = Scenarios.lastOperation(w, "FAILOVER");
+        JsonNode release = op == null ? null : op.path("sessionRelease");
+        boolean byLinger = release != null && "linger".equals(release.path("by").asText());
+        long waited = release == null ? -1 : release.path("waitedMs").asLong(-1);
+        report.check("released by the session linger, a whole linger after the fence", byLinger && waited >= DrillWorld.SESSION_LINGER.toMillis(),
+                "session release " + release);
+        w.broker().failSessionApi(false);
+        settleChecks(w, report, 1, true);
+        return report;
+    }
+
     private static void awaitObserversFresh(DrillWorld w) throws Exception {
         Scenarios.follow(w, Duration.ofSeconds(30), "observers fresh again", () -> {
             JsonNode st = w.coordinatorStatus();
@@ -398,6 +424,7 @@ public final class FaultScenarios {
                 () -> "standby".equals(w.broker().activeEngine(DrillWorld.ACCOUNT)));
         Instant dns = Scenarios.follow(w, limit, "DNS at every NS", () -> w.dnsEverywhere(DrillWorld.STANDBY_ADDRESS));
         JsonNode op = Scenarios.lastOperation(w, "FAILOVER");
+        Scenarios.sessionReleasedBeforeLogin(w, report, op, "standby", "failover");
         report.check("failover completed", active != null && engineUp != null && dns != null,
                 "standby active " + (active != null) + ", standby engine trading " + (engineUp != null) + ", DNS switched " + (dns != null));
         report.figure("detection (fault -> decision)", Scenarios.between(fault, Scenarios.opStart(op, failingOver)));

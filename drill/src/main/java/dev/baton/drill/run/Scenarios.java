@@ -47,6 +47,7 @@ public final class Scenarios {
         report.figure("RPO reported by coordinator", op == null || op.path("rpoSeconds").isNull() ? "n/a" : op.path("rpoSeconds").asText() + " s");
         report.check("no state regression", startedFrom >= lastPrimarySeq,
                 "standby continued from seq " + startedFrom + ", primary's last was " + lastPrimarySeq);
+        sessionReleasedBeforeLogin(w, report, op, "standby", "failover");
 
         failback(w, report, limit);
 
@@ -79,6 +80,7 @@ public final class Scenarios {
             report.figure("failback (request -> engine + DNS)", between(failbackAsked, latest(backEngine, backDns)));
             report.check("failback completed", backEngine != null && backDns != null,
                     "primary engine trading " + (backEngine != null) + ", DNS reverted " + (backDns != null));
+            sessionReleasedBeforeLogin(w, report, lastOperation(w, "FAILBACK"), "primary", "failback");
             long primaryFrom = startedFromSeq(w.primary());
             report.figure("failback RPO (state records lost)", String.valueOf(Math.max(0, lastStandbySeq - primaryFrom)));
             report.check("no state regression on failback", primaryFrom >= lastStandbySeq,
@@ -86,6 +88,28 @@ public final class Scenarios {
         } else {
             report.check("failback accepted", false, "coordinator answered " + r.statusCode() + ": " + r.body());
         }
+    }
+
+    /**
+     * Invariant 1 at the broker, read from the coordinator's journal: the operation's fence released the old
+     * engine's session (by a logout, the session check, the linger) before {@code engine}'s first login in this
+     * run. Adds the figure "session released" (by what, how long after the fence).
+     */
+    static void sessionReleasedBeforeLogin(DrillWorld w, DrillReport report, JsonNode op, String engine, String label) {
+        JsonNode release = op == null ? null : op.path("sessionRelease");
+        Instant opStarted = opStart(op, null);
+        Instant login = opStarted == null ? null : w.logins().stream().filter(l -> l.engine().equals(engine) && !l.at().isBefore(opStarted))
+                .map(dev.baton.drill.broker.BrokerSimulator.Login::at).findFirst().orElse(null);
+        if (release == null || release.isMissingNode() || release.isNull()) {
+            report.check(label + ": broker session released before the new engine logged in", false,
+                    "no session release journaled; " + engine + "'s first login " + login);
+            return;
+        }
+        Instant released = Instant.parse(release.path("releasedAt").asText());
+        report.figure(label + ": session released by", release.path("by").asText() + " after "
+                + String.format("%.2f s", release.path("waitedMs").asLong() / 1000.0));
+        report.check(label + ": broker session released before the new engine logged in", login != null && !login.isBefore(released),
+                "released by " + release.path("by").asText() + " at " + released + ", " + engine + "'s first login " + login);
     }
 
     /** Every run that made Baton act must have reached people on both channels (Telegram and email). */

@@ -57,6 +57,46 @@ class SimulatedSiteTest {
         }
     }
 
+    /**
+     * The hung engine's logout: stopped (SIGSTOP) longer than its heartbeat timeout, then resumed and stopped as
+     * the fence does. Its heartbeat in flight times out on resume; the engine must still log out on the way down,
+     * so the broker holds no session for it afterwards. (Before the fix it forgot its session id on that timeout
+     * and never logged out, while its resumed heartbeat had just refreshed the session.)
+     */
+    @Test
+    void aHungEngineStoppedAfterResumeStillLogsOut() throws Exception {
+        try (BrokerSimulator broker = new BrokerSimulator(Duration.ofMillis(1500), Clock.systemUTC());
+                SimulatedSite primary = new SimulatedSite("primary", temp.resolve("primary"), broker.url(), "U123");
+                SshConnector ssh = new SshConnector()) {
+            exec(ssh, primary, "docker compose up -d");
+            await().atMost(T).until(() -> "primary".equals(broker.activeEngine("U123")));
+            primary.markOutput();
+
+            primary.hangEngine();
+            // the broker's own clock says when the session went silent: longer than the 1 s heartbeat timeout
+            await().atMost(T).until(() -> broker.activeEngine("U123") == null);
+            exec(ssh, primary, "docker compose stop");
+
+            assertThat(primary.engineRunning()).isFalse();
+            assertThat(get(broker.url() + "/sessions/U123").path("live").asBoolean(true)).as("session live after the engine stopped").isFalse();
+            assertThat(get(broker.url() + "/sessions").has("U123")).as("the engine logged out: no session left at all").isFalse();
+            assertThat(java.nio.file.Files.readString(primary.root().resolve("engine.out"))).contains("broker-logout ok");
+        }
+    }
+
+    @Test
+    void theSessionApiAnswersPerAccountAndCanBeDown() throws Exception {
+        try (BrokerSimulator broker = new BrokerSimulator(Duration.ofMillis(1500), Clock.systemUTC())) {
+            assertThat(get(broker.url() + "/sessions/U9").path("live").asBoolean(true)).isFalse();
+            broker.login("U9", "primary");
+            assertThat(get(broker.url() + "/sessions/U9").path("live").asBoolean()).isTrue();
+            assertThat(get(broker.url() + "/sessions/U9").path("engine").asText()).isEqualTo("primary");
+            broker.failSessionApi(true);
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(broker.url() + "/sessions/U9")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(503);
+        }
+    }
+
     private static String exec(SshConnector ssh, SimulatedSite site, String command) throws Exception {
         SshEndpoint e = new SshEndpoint(site.ssh().host(), site.ssh().port(), site.ssh().user(), site.ssh().privateKey(), site.ssh().knownHosts());
         try (SshConnection c = ssh.connect(e, T)) {

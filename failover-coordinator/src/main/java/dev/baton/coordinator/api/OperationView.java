@@ -2,6 +2,7 @@ package dev.baton.coordinator.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.coordinator.store.OperationRow;
+import dev.baton.coordinator.store.SessionRelease;
 import dev.baton.coordinator.store.StepRow;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +24,19 @@ public record OperationView(
         Long durationMs,
         String detail,
         Double rpoSeconds,
+        SessionReleaseView sessionRelease,
         JsonNode decision,
         List<StepView> steps) {
+
+    /**
+     * How the broker released the fenced engine's session before the new site started: {@code by} logout,
+     * session-check, linger or takeover; null until the fence step has seen it released.
+     */
+    public record SessionReleaseView(String by, Instant fencedAt, Instant releasedAt, long waitedMs, String detail) {
+        static SessionReleaseView of(SessionRelease r) {
+            return r == null ? null : new SessionReleaseView(r.by().label(), r.fencedAt(), r.releasedAt(), r.waited().toMillis(), r.detail());
+        }
+    }
 
     public record StepView(int index, String name, String type, String status, int attempts, Instant startedAt,
             Instant finishedAt, Long durationMs, String detail) {
@@ -37,7 +49,8 @@ public record OperationView(
 
     static OperationView of(OperationRow op, JsonNode decision, List<StepRow> steps) {
         return new OperationView(op.id(), op.kind().name(), op.trigger(), op.fromSite(), op.toSite(), op.reason(), op.status().name(),
-                op.epoch(), op.startedAt(), op.finishedAt(), millis(op.startedAt(), op.finishedAt()), op.detail(), op.rpoSeconds(), decision,
+                op.epoch(), op.startedAt(), op.finishedAt(), millis(op.startedAt(), op.finishedAt()), op.detail(), op.rpoSeconds(),
+                SessionReleaseView.of(op.sessionRelease()), decision,
                 steps.stream().map(StepView::of).toList());
     }
 

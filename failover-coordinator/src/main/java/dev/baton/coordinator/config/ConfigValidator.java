@@ -1,6 +1,11 @@
 package dev.baton.coordinator.config;
 
+import dev.baton.common.json.JsonCondition;
 import dev.baton.coordinator.policy.MaintenanceWindow;
+import dev.baton.coordinator.runbook.BrokerSession;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +58,7 @@ public final class ConfigValidator {
                 problems.add(P + "policy.target-ready-ignores: not a regular expression: " + e.getDescription());
             }
         });
+        sessionRelease(c, problems);
         if (c.tick().compareTo(c.leader().lease().dividedBy(2)) >= 0) {
             problems.add(P + "tick: must be less than half of " + P + "leader.lease so the lease is renewed in time");
         }
@@ -92,7 +98,14 @@ public final class ConfigValidator {
                             problems.add(key + ": a dns step needs " + P + "dns.zone and " + P + "dns.name");
                         }
                     }
-                    case "fence" -> fence = fence < 0 ? i : fence;
+                    case "fence" -> {
+                        fence = fence < 0 ? i : fence;
+                        Duration linger = BrokerSession.linger(c.fence());
+                        if (s.timeout().compareTo(linger) <= 0) {
+                            problems.add(key + ".timeout: " + s.timeout() + " is not longer than " + P + "fence.session-linger (" + linger
+                                    + "): the fence would fail before the broker session could be released");
+                        }
+                    }
                     case "start" -> start = start < 0 ? i : start;
                     default -> {
                     }
@@ -103,6 +116,52 @@ public final class ConfigValidator {
             }
         }
         return problems;
+    }
+
+    /** The broker-session release: a linger that can be honoured and a session check that can be asked. */
+    private static void sessionRelease(CoordinatorConfig c, List<String> problems) {
+        CoordinatorConfig.Fence f = c.fence();
+        if (f.sessionLinger().isPresent() && f.sessionRelease().isPresent()) {
+            problems.add(P + "fence.session-release: renamed to " + P + "fence.session-linger; set only session-linger");
+        }
+        Duration linger = BrokerSession.linger(f);
+        String lingerKey = P + (f.sessionLinger().isEmpty() && f.sessionRelease().isPresent() ? "fence.session-release" : "fence.session-linger");
+        if (linger.isNegative()) {
+            problems.add(lingerKey + ": must not be negative");
+        } else if (linger.isZero() && !f.takeoverAllowed()) {
+            problems.add(lingerKey + ": 0 lets the standby log in while the fenced engine's session may still be alive; set "
+                    + P + "fence.takeover-allowed=true only if the broker takes a dead session over cleanly");
+        }
+        CoordinatorConfig.SessionCheck sc = f.sessionCheck();
+        String key = P + "fence.session-check.";
+        if (sc.url().isPresent() && sc.command().isPresent()) {
+            problems.add(key + "url: set either url or command, not both");
+        }
+        sc.url().ifPresent(url -> {
+            try {
+                URI u = new URI(url);
+                if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+                    problems.add(key + "url: '" + url + "' is not an http(s) URL");
+                }
+            } catch (URISyntaxException e) {
+                problems.add(key + "url: '" + url + "' is not a URL: " + e.getReason());
+            }
+            List<String> conditions = sc.jsonEquals().orElse(List.of());
+            if (conditions.isEmpty()) {
+                problems.add(key + "json-equals: a url check needs at least one condition that means 'no live session', e.g. live == false");
+            }
+            for (int i = 0; i < conditions.size(); i++) {
+                if (JsonCondition.parse(conditions.get(i)).isEmpty()) {
+                    problems.add(key + "json-equals[" + i + "]: '" + conditions.get(i) + "' is not of the form <dotted.path> == <value>");
+                }
+            }
+        });
+        if (sc.url().isEmpty() && sc.command().isEmpty() && sc.jsonEquals().isPresent()) {
+            problems.add(key + "json-equals: set " + key + "url too (the conditions judge its answer)");
+        }
+        if (sc.interval().isNegative() || sc.interval().isZero() || sc.timeout().isNegative() || sc.timeout().isZero()) {
+            problems.add(key + "interval and " + key + "timeout: must be positive");
+        }
     }
 
     /** @throws IllegalStateException listing every problem, each with its key */

@@ -113,6 +113,28 @@ public interface CoordinatorConfig {
         @WithName("fencing-endpoint")
         @Valid
         FencingEndpoint fencingEndpoint();
+
+        /**
+         * Confirms that this site's engine logged out of the broker cleanly when the fence stopped it: an SSH
+         * command run on this site once the stop is confirmed, exit 0 = logged out. Unset = no such confirmation.
+         */
+        @WithName("logout-check")
+        @Valid
+        LogoutCheck logoutCheck();
+    }
+
+    /** A command that says whether the engine logged out of the broker before it stopped. */
+    interface LogoutCheck {
+        /**
+         * Run on the site over SSH with {@code BATON_EPOCH} and {@code BATON_FENCE_STARTED} (when the stop began,
+         * ISO-8601 UTC) exported; exit 0 = a clean logout is confirmed, anything else = not confirmed. E.g.
+         * {@code docker compose logs --since "$BATON_FENCE_STARTED" ib-gateway | grep -q 'Logout complete'}.
+         */
+        Optional<String> command();
+
+        /** How long the command may run. Default 10s. */
+        @WithDefault("10s")
+        Duration timeout();
     }
 
     /** An out-of-band way to power the site off (e.g. a cloud provider's API), used when SSH cannot reach it. */
@@ -214,13 +236,43 @@ public interface CoordinatorConfig {
         Duration grace();
     }
 
+    /**
+     * How a fence is done, and when the broker has let go of the fenced engine's session: a fence ends only when
+     * the old engine's clean logout is confirmed ({@code sites.<name>.logout-check}), or the session check says the
+     * account has no live session, or the session linger has passed since the fence was confirmed.
+     */
     interface Fence {
-        /** The broker's session-release time: waited when the old site is unreachable and cannot be powered off. Default 5m. */
-        @WithName("session-release")
-        @WithDefault("5m")
-        Duration sessionRelease();
+        /**
+         * How long a broker session may outlive an engine that died without logging out (power-off, SIGKILL, a
+         * killed hung engine, a failed logout): the broker's heartbeat timeout plus a margin. Waited from the
+         * confirmed fence (or the last moment the session check saw the session alive) unless a logout or the
+         * session check confirms the release sooner. Default 5m (IBKR releases a dead session within about 5
+         * minutes; a FIX venue after about two heartbeat intervals). 0 needs {@code takeover-allowed=true}.
+         */
+        @WithName("session-linger")
+        Optional<Duration> sessionLinger();
 
-        /** Whether waiting the session-release time is an acceptable fence. Default true. */
+        /** Former name of {@code session-linger}, still read when {@code session-linger} is unset. */
+        @WithName("session-release")
+        Optional<Duration> sessionRelease();
+
+        /**
+         * The broker lets a new login take over a dead session cleanly (it closes the old one, which can no longer
+         * trade): only then may {@code session-linger} be 0. Default false.
+         */
+        @WithName("takeover-allowed")
+        @WithDefault("false")
+        boolean takeoverAllowed();
+
+        /** Asks the broker (or whatever knows) whether the account still has a live session. Unset = no check. */
+        @WithName("session-check")
+        @Valid
+        SessionCheck sessionCheck();
+
+        /**
+         * Whether an unreachable site with no fencing endpoint may be presumed fenced once the broker released
+         * its session (session check, or the session linger). Default true.
+         */
         @WithName("allow-wait")
         @WithDefault("true")
         boolean allowWait();
@@ -229,6 +281,40 @@ public interface CoordinatorConfig {
         @WithName("connect-timeout")
         @WithDefault("10s")
         Duration connectTimeout();
+    }
+
+    /**
+     * "Does the account still have a live broker session?" Either an HTTP GET whose JSON answer is judged by
+     * {@code json-equals} (2xx and every condition holds = released; 2xx and one fails = still held; anything else
+     * = cannot tell), or an SSH command (exit 0 = released, exit 1 = still held, anything else = cannot tell).
+     * "Cannot tell" leaves the decision to the session linger; "still held" always blocks the start.
+     */
+    interface SessionCheck {
+        /** URL to GET, e.g. the broker's account-session API. Set this or {@code command}. */
+        Optional<String> url();
+
+        /** Conditions on the JSON answer that mean "no live session", e.g. {@code live == false}. Required with {@code url}. */
+        @WithName("json-equals")
+        Optional<List<String>> jsonEquals();
+
+        /** Bearer token sent with the GET. Secret: from env or file only. */
+        Optional<String> token();
+
+        /** SSH command that answers the question. Set this or {@code url}. */
+        Optional<String> command();
+
+        /** Where the command runs: {@code to} (the site taking over) or {@code from}. Default {@code to}. */
+        @WithDefault("to")
+        @Pattern(regexp = "from|to", message = "must be from or to")
+        String site();
+
+        /** Time between two asks. Default 500ms. */
+        @WithDefault("500ms")
+        Duration interval();
+
+        /** How long one ask may take. Default 5s. */
+        @WithDefault("5s")
+        Duration timeout();
     }
 
     interface Runbook {

@@ -11,6 +11,8 @@ final class OperationContext {
     volatile boolean vetoed;
     volatile String vetoedBy;
     volatile Instant stepStartedAt;
+    /** The journal index of the step running now. */
+    volatile int stepIndex;
 
     OperationContext(OperationRow op) {
         this.op = op;

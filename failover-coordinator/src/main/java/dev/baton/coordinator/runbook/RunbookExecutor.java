@@ -173,6 +173,7 @@ public class RunbookExecutor {
         String detail = "not run";
         for (int attempt = 0; attempt <= step.retries(); attempt++) {
             Instant started = clock.instant();
+            ctx.stepIndex = index;
             store.stepStarted(ctx.op.id(), index, started);
             try {
                 detail = runner.run(step, ctx, started.plus(step.timeout()));

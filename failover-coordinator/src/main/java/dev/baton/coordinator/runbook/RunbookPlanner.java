@@ -13,9 +13,11 @@ public class RunbookPlanner {
     public static final String VETO_WINDOW = "veto-window";
 
     private final CoordinatorConfig config;
+    private final BrokerSession broker;
 
-    public RunbookPlanner(CoordinatorConfig config) {
+    public RunbookPlanner(CoordinatorConfig config, BrokerSession broker) {
         this.config = config;
+        this.broker = broker;
     }
 
     public List<RunbookStep> plan(OperationRow.Kind kind, boolean automatic) {
@@ -50,8 +52,7 @@ public class RunbookPlanner {
         if (kind == OperationRow.Kind.FAILBACK) {
             steps.add(RunbookStep.of("sync", "re-sync-to-primary", RunbookStep.OnFailure.ABORT, two));
         }
-        steps.add(RunbookStep.of("fence", "fence", RunbookStep.OnFailure.ABORT,
-                config.fence().sessionRelease().plus(Duration.ofMinutes(2))));
+        steps.add(RunbookStep.of("fence", "fence", RunbookStep.OnFailure.ABORT, BrokerSession.linger(config.fence()).plus(Duration.ofMinutes(2))));
         steps.add(RunbookStep.of("sync", "final-sync", RunbookStep.OnFailure.ABORT, two));
         steps.add(RunbookStep.of("start", "start", RunbookStep.OnFailure.ABORT, Duration.ofMinutes(5)));
         steps.add(RunbookStep.of("wait-healthy", "wait-healthy", RunbookStep.OnFailure.NEEDS_OPERATOR, Duration.ofMinutes(5))
@@ -74,15 +75,16 @@ public class RunbookPlanner {
             case "fence" -> {
                 CoordinatorConfig.Site site = config.sites().get(from);
                 String fallback = site != null && site.fencingEndpoint().url().isPresent() ? "power it off via its fencing endpoint and confirm"
-                        : config.fence().allowWait() ? "wait the broker session-release time (" + config.fence().sessionRelease().toSeconds() + "s)"
+                        : config.fence().allowWait() ? "presume it fenced once the broker released its session"
                         : "stop and page (waiting is not allowed)";
                 yield "write the new epoch to " + from + ", stop " + (site == null ? "the engine" : String.join(", ", site.engineServices()))
-                        + " there over SSH and confirm with compose ps; if SSH cannot reach it, " + fallback
-                        + "; an unconfirmed fence ends in DEGRADED and " + to + " is not started";
+                        + " there over SSH and confirm with compose ps; if SSH cannot reach it, " + fallback + "; "
+                        + broker.describe(from) + "; an unconfirmed fence or a session not released in time ends in DEGRADED and "
+                        + to + " is not started";
             }
             case "sync" -> "ask state-sync for a final sync " + from + " -> " + to + " with the new epoch; if " + from
                     + " is unreachable use the last synced copy and record its age as the RPO";
-            case "start" -> "write the new epoch to " + to + " and run compose up -d there";
+            case "start" -> "only after the fence released the broker session: write the new epoch to " + to + " and run compose up -d there";
             case "wait-healthy" -> "wait until " + to + " is healthy (" + step.source() + ")";
             case "dns" -> "switch " + config.dns().name().orElse("the record") + " from " + from + "'s to " + to
                     + "'s address through dns-manager (compare-and-set) and wait for propagation";

@@ -38,8 +38,15 @@ public class SiteShell {
 
     /** Runs {@code command} on {@code site} with the epoch exported. */
     public ExecResult exec(String site, String command, long epoch, Duration timeout) throws SshFailure {
+        return exec(site, command, epoch, Map.of(), timeout);
+    }
+
+    /** Runs {@code command} on {@code site} with the epoch and {@code env} exported. */
+    public ExecResult exec(String site, String command, long epoch, Map<String, String> env, Duration timeout) throws SshFailure {
+        Map<String, String> all = new java.util.LinkedHashMap<>(env);
+        all.put(EPOCH_ENV, Long.toString(epoch));
         try (SshConnection c = connector.connect(sites.endpoint(site), connectTimeout)) {
-            return c.exec(command, Map.of(EPOCH_ENV, Long.toString(epoch)), timeout);
+            return c.exec(command, all, timeout);
         }
     }
 

@@ -15,6 +15,7 @@ import dev.baton.coordinator.config.CoordinatorConfig;
 import dev.baton.coordinator.policy.ObserverView;
 import dev.baton.coordinator.policy.VerdictBook;
 import dev.baton.coordinator.store.CoordinatorStore;
+import dev.baton.coordinator.store.SessionRelease;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -38,6 +39,7 @@ public class StepRunner {
     private static final Duration POLL = Duration.ofMillis(250);
 
     private final SiteShell shell;
+    private final BrokerSession broker;
     private final Sites sites;
     private final StateSyncClient stateSync;
     private final DnsManagerClient dns;
@@ -49,9 +51,10 @@ public class StepRunner {
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    public StepRunner(SiteShell shell, Sites sites, StateSyncClient stateSync, DnsManagerClient dns, NotifierClient notifier,
+    public StepRunner(SiteShell shell, BrokerSession broker, Sites sites, StateSyncClient stateSync, DnsManagerClient dns, NotifierClient notifier,
             VerdictBook verdicts, CoordinatorStore store, CoordinatorConfig config, ObjectMapper json, Clock clock) {
         this.shell = shell;
+        this.broker = broker;
         this.sites = sites;
         this.stateSync = stateSync;
         this.dns = dns;
@@ -156,12 +159,33 @@ public class StepRunner {
     }
 
     /**
-     * Stops the engine on the site being left and confirms it; if SSH cannot reach it, powers it off via
-     * the fencing endpoint and confirms; if there is none, waits the broker's session-release time.
-     * Anything else (reachable but the engine will not stop, a wrong host key, a failed power-off) is
-     * an unconfirmed fence: the step fails and the new site is never started.
+     * Fences the site being left, then waits until the broker has released its engine's session
+     * ({@link BrokerSession}): the fence ends only then, so {@code start} cannot begin earlier. The engine is
+     * stopped over SSH and confirmed by compose ps; if SSH cannot reach the site, it is powered off through its
+     * fencing endpoint and confirmed off; if there is none, it is presumed fenced (allow-wait) and the release
+     * alone decides. Anything else (reachable but the engine will not stop, a wrong host key, a failed
+     * power-off, a session still held at the deadline) is an unconfirmed fence: the step fails and the new
+     * site is never started.
      */
     private String fence(OperationContext ctx, Instant deadline) throws StepFailed, InterruptedException {
+        Fenced fenced = stopOrPowerOff(ctx, deadline);
+        String[] shown = {null};
+        SessionRelease release = broker.await(ctx, fenced.at(), fenced.logout(), deadline, waiting -> {
+            if (!waiting.equals(shown[0])) {
+                shown[0] = waiting;
+                store.stepProgress(ctx.op.id(), ctx.stepIndex, fenced.how() + "; " + waiting);
+            }
+        });
+        store.setSessionRelease(ctx.op.id(), release);
+        return fenced.how() + " at " + fenced.at() + "; broker session released by " + release.by().label() + " at "
+                + release.releasedAt() + " (" + BrokerSession.seconds(release.waited()) + " after the fence): " + release.detail();
+    }
+
+    /** How the old site was fenced, when that was confirmed, and what its logout check said. */
+    private record Fenced(String how, Instant at, BrokerSession.Logout logout) {
+    }
+
+    private Fenced stopOrPowerOff(OperationContext ctx, Instant deadline) throws StepFailed, InterruptedException {
         String site = ctx.from();
         SshFailure sshFailure;
         try {
@@ -173,6 +197,7 @@ public class StepRunner {
                 }
                 LOG.warnf("could not write epoch on %s: %s", site, e.getMessage());
             }
+            Instant stopStarted = clock.instant();
             Set<String> still = shell.stopEngine(site, ctx.epoch(), remaining(deadline));
             while (!still.isEmpty() && clock.instant().isBefore(deadline)) {
                 sleepUntil(min(clock.instant().plus(Duration.ofSeconds(1)), deadline), ctx);
@@ -181,8 +206,10 @@ public class StepRunner {
             if (!still.isEmpty()) {
                 throw new StepFailed("UNCONFIRMED: " + String.join(", ", still) + " still running on " + site + " after stop");
             }
+            Instant stopped = clock.instant();
             ctx.fromReachable = true;
-            return "engine stopped on " + site + " over SSH and confirmed by compose ps";
+            return new Fenced("engine stopped on " + site + " over SSH and confirmed by compose ps", stopped,
+                    broker.logout(site, stopStarted, ctx.epoch()));
         } catch (SshFailure e) {
             sshFailure = e;
         }
@@ -192,21 +219,14 @@ public class StepRunner {
             return powerOff(site, endpoint, deadline, ctx, sshFailure);
         }
         if (unreachable(sshFailure) && config.fence().allowWait()) {
-            Duration release = config.fence().sessionRelease();
-            Instant until = clock.instant().plus(release);
-            if (until.isAfter(deadline)) {
-                throw new StepFailed("UNCONFIRMED: " + site + " unreachable and session-release " + release.toSeconds()
-                        + "s exceeds the step timeout");
-            }
-            sleepUntil(until, ctx);
-            return site + " unreachable (" + sshFailure.getMessage() + "), no fencing endpoint: waited the broker session-release time "
-                    + release.toSeconds() + "s";
+            return new Fenced(site + " unreachable (" + sshFailure.getMessage() + "), no fencing endpoint: presumed fenced once the broker "
+                    + "released its session", clock.instant(), BrokerSession.Logout.NOT_CHECKED);
         }
         throw new StepFailed("UNCONFIRMED: cannot fence " + site + ": " + sshFailure.getMessage()
                 + (unreachable(sshFailure) ? "; no fencing endpoint and waiting is not allowed" : "; no fencing endpoint"));
     }
 
-    private String powerOff(String site, CoordinatorConfig.FencingEndpoint endpoint, Instant deadline, OperationContext ctx,
+    private Fenced powerOff(String site, CoordinatorConfig.FencingEndpoint endpoint, Instant deadline, OperationContext ctx,
             SshFailure cause) throws StepFailed, InterruptedException {
         String url = endpoint.url().get();
         try {
@@ -218,7 +238,8 @@ public class StepRunner {
                 throw new StepFailed("UNCONFIRMED: fencing endpoint for " + site + " answered " + r.statusCode());
             }
             if (endpoint.statusUrl().isEmpty()) {
-                return site + " unreachable over SSH (" + cause.getMessage() + "); powered off via fencing endpoint (" + r.statusCode() + ")";
+                return new Fenced(site + " unreachable over SSH (" + cause.getMessage() + "); powered off via fencing endpoint ("
+                        + r.statusCode() + ")", clock.instant(), BrokerSession.Logout.NOT_CHECKED);
             }
             Pattern off = Pattern.compile(endpoint.offPattern());
             while (clock.instant().isBefore(deadline)) {
@@ -226,7 +247,8 @@ public class StepRunner {
                 endpoint.token().ifPresent(t -> get.header("Authorization", "Bearer " + t));
                 HttpResponse<String> s = http.send(get.build(), HttpResponse.BodyHandlers.ofString());
                 if (s.statusCode() / 100 == 2 && off.matcher(s.body()).find()) {
-                    return site + " unreachable over SSH (" + cause.getMessage() + "); powered off via fencing endpoint and confirmed off";
+                    return new Fenced(site + " unreachable over SSH (" + cause.getMessage()
+                            + "); powered off via fencing endpoint and confirmed off", clock.instant(), BrokerSession.Logout.NOT_CHECKED);
                 }
                 sleepUntil(min(clock.instant().plus(Duration.ofSeconds(1)), deadline), ctx);
             }

@@ -29,6 +29,7 @@ public class CoordinatorStore {
             + "last_failover, last_failback, last_operation_end, remediated_at, last_decision";
     private static final String OP_COLUMNS = "id, kind, trigger, from_site, to_site, reason, status, epoch, previous_state, decision, "
             + "started_at, finished_at, detail, rpo_seconds";
+    private static final String OP_SELECT = OP_COLUMNS + ", fenced_at, session_released_at, session_released_by, session_release";
 
     private final Pool pool;
 
@@ -120,6 +121,12 @@ public class CoordinatorStore {
         run(pool.preparedQuery("UPDATE operations SET rpo_seconds = $1 WHERE id = $2").execute(tuple(seconds, id)));
     }
 
+    /** Journals how the broker released the fenced engine's session (before the start step may run). */
+    public void setSessionRelease(UUID id, SessionRelease r) {
+        run(pool.preparedQuery("UPDATE operations SET fenced_at = $1, session_released_at = $2, session_released_by = $3, "
+                + "session_release = $4 WHERE id = $5").execute(tuple(ts(r.fencedAt()), ts(r.releasedAt()), r.by().label(), r.detail(), id)));
+    }
+
     public void setRemediatedAt(Instant at) {
         run(pool.preparedQuery("UPDATE coordinator_state SET remediated_at = $1, updated_at = now() WHERE id = 1").execute(tuple(ts(at))));
     }
@@ -141,17 +148,17 @@ public class CoordinatorStore {
     // ---- operations and steps
 
     public Optional<OperationRow> operation(UUID id) {
-        RowSet<Row> rows = run(pool.preparedQuery("SELECT " + OP_COLUMNS + " FROM operations WHERE id = $1").execute(tuple(id)));
+        RowSet<Row> rows = run(pool.preparedQuery("SELECT " + OP_SELECT + " FROM operations WHERE id = $1").execute(tuple(id)));
         return rows.iterator().hasNext() ? Optional.of(toOperation(rows.iterator().next())) : Optional.empty();
     }
 
     public List<OperationRow> operations(int limit) {
-        return list(run(pool.preparedQuery("SELECT " + OP_COLUMNS + " FROM operations ORDER BY started_at DESC LIMIT $1")
+        return list(run(pool.preparedQuery("SELECT " + OP_SELECT + " FROM operations ORDER BY started_at DESC LIMIT $1")
                 .execute(tuple(limit))), CoordinatorStore::toOperation);
     }
 
     public List<OperationRow> running() {
-        return list(run(pool.query("SELECT " + OP_COLUMNS + " FROM operations WHERE status = 'RUNNING' ORDER BY started_at").execute()),
+        return list(run(pool.query("SELECT " + OP_SELECT + " FROM operations WHERE status = 'RUNNING' ORDER BY started_at").execute()),
                 CoordinatorStore::toOperation);
     }
 
@@ -181,6 +188,12 @@ public class CoordinatorStore {
         run(pool.preparedQuery("UPDATE operation_steps SET status = 'RUNNING', attempts = attempts + 1, "
                 + "started_at = COALESCE(started_at, $3), finished_at = NULL WHERE operation_id = $1 AND idx = $2")
                 .execute(tuple(op, index, ts(at))));
+    }
+
+    /** What a running step is doing now (a long wait explains itself in the operation view and on the status page). */
+    public void stepProgress(UUID op, int index, String detail) {
+        run(pool.preparedQuery("UPDATE operation_steps SET detail = $3 WHERE operation_id = $1 AND idx = $2 AND status = 'RUNNING'")
+                .execute(tuple(op, index, detail)));
     }
 
     public void stepFinished(UUID op, int index, StepRow.Status status, String detail, Instant at) {
@@ -270,7 +283,13 @@ public class CoordinatorStore {
                 r.getString("from_site"), r.getString("to_site"), r.getString("reason"), OperationRow.Status.valueOf(r.getString("status")),
                 r.getLong("epoch"), FailoverState.valueOf(r.getString("previous_state")), r.getString("decision"),
                 r.getOffsetDateTime("started_at").toInstant(), instant(r.getOffsetDateTime("finished_at")), r.getString("detail"),
-                r.getDouble("rpo_seconds"));
+                r.getDouble("rpo_seconds"), sessionRelease(r));
+    }
+
+    private static SessionRelease sessionRelease(Row r) {
+        String by = r.getString("session_released_by");
+        return by == null ? null : new SessionRelease(SessionRelease.By.parse(by), instant(r.getOffsetDateTime("fenced_at")),
+                instant(r.getOffsetDateTime("session_released_at")), r.getString("session_release"));
     }
 
     private static Instant instant(OffsetDateTime t) {

@@ -19,7 +19,15 @@ public record OperationRow(
         Instant startedAt,
         Instant finishedAt,
         String detail,
-        Double rpoSeconds) {
+        Double rpoSeconds,
+        SessionRelease sessionRelease) {
+
+    /** An operation whose fence has not released a broker session yet. */
+    public OperationRow(UUID id, Kind kind, String trigger, String fromSite, String toSite, String reason, Status status, long epoch,
+            FailoverState previousState, String decision, Instant startedAt, Instant finishedAt, String detail, Double rpoSeconds) {
+        this(id, kind, trigger, fromSite, toSite, reason, status, epoch, previousState, decision, startedAt, finishedAt, detail, rpoSeconds,
+                null);
+    }
 
     public enum Kind {
         FAILOVER,

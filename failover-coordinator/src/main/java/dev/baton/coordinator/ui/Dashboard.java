@@ -91,10 +91,13 @@ public record Dashboard(
     public record ConditionRow(String name, boolean held, String detail) {
     }
 
-    /** A failover or failback with its steps; {@code durationMs} runs on while it is running. */
+    /**
+     * A failover or failback with its steps; {@code durationMs} runs on while it is running. {@code sessionRelease}:
+     * what released the fenced engine's broker session and how long after the fence ("session-check after 0.4 s").
+     */
     @TemplateData
     public record Op(String id, String kind, String trigger, String from, String to, String reason, String status, long epoch,
-            Instant startedAt, Instant finishedAt, Long durationMs, Double rpoSeconds, String detail, List<Step> steps) {
+            Instant startedAt, Instant finishedAt, Long durationMs, Double rpoSeconds, String sessionRelease, String detail, List<Step> steps) {
     }
 
     @TemplateData

@@ -165,6 +165,7 @@ public class DashboardBuilder {
             Instant end = op.finishedAt() != null ? op.finishedAt() : now;
             return new Dashboard.Op(op.id().toString(), op.kind().name(), op.trigger(), op.fromSite(), op.toSite(), op.reason(),
                     op.status().name(), op.epoch(), op.startedAt(), op.finishedAt(), millis(op.startedAt(), end), op.rpoSeconds(),
+                    Formats.release(op.sessionRelease()),
                     op.detail(), steps.stream().map(this::step).toList());
         }
 

@@ -41,6 +41,11 @@ public final class Formats {
         return String.format("%d h %02d min", seconds / 3600, (seconds % 3600) / 60);
     }
 
+    /** "session-check after 0.4 s": what released the fenced engine's broker session; "-" before the fence did. */
+    public static String release(dev.baton.coordinator.store.SessionRelease r) {
+        return r == null ? "-" : String.format("%s after %.1f s", r.by().label(), r.waited().toMillis() / 1000.0);
+    }
+
     /** RPO in seconds, "-" when not measured. */
     public static String rpo(Double seconds) {
         return seconds == null ? "-" : String.format("%.1f s", seconds);

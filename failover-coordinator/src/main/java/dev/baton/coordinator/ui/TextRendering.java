@@ -58,11 +58,11 @@ final class TextRendering {
             out.append(String.format("%nCURRENT OPERATION%n")).append(operation(d.current()));
         }
         if (!d.recent().isEmpty()) {
-            out.append(String.format("%nLAST OPERATIONS%n%-20s  %-8s  %-17s  %-14s  %-10s  %s%n", "STARTED (UTC)", "KIND", "FROM -> TO", "STATUS",
-                    "TOOK", "RPO"));
+            out.append(String.format("%nLAST OPERATIONS%n%-20s  %-8s  %-17s  %-14s  %-10s  %-8s  %s%n", "STARTED (UTC)", "KIND", "FROM -> TO",
+                    "STATUS", "TOOK", "RPO", "SESSION RELEASED"));
             for (Dashboard.Op op : d.recent()) {
-                out.append(String.format("%-20s  %-8s  %-17s  %-14s  %-10s  %s%n", Formats.time(op.startedAt()), op.kind(),
-                        op.from() + " -> " + op.to(), op.status(), Formats.ms(op.durationMs()), Formats.rpo(op.rpoSeconds())));
+                out.append(String.format("%-20s  %-8s  %-17s  %-14s  %-10s  %-8s  %s%n", Formats.time(op.startedAt()), op.kind(),
+                        op.from() + " -> " + op.to(), op.status(), Formats.ms(op.durationMs()), Formats.rpo(op.rpoSeconds()), op.sessionRelease()));
             }
         }
         return out.toString();
@@ -98,6 +98,9 @@ final class TextRendering {
                 op.status(), Formats.ms(op.durationMs()), Formats.rpo(op.rpoSeconds())));
         if (op.reason() != null) {
             out.append(String.format("  reason: %s%n", op.reason()));
+        }
+        if (!"-".equals(op.sessionRelease())) {
+            out.append(String.format("  broker session released by %s the fence%n", op.sessionRelease()));
         }
         if (op.detail() != null) {
             out.append(String.format("  detail: %s%n", op.detail()));

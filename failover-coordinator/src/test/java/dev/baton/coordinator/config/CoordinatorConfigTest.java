@@ -46,7 +46,9 @@ class CoordinatorConfigTest {
         assertThat(c.policy().cooldown()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.policy().dailyCap()).isEqualTo(5);
         assertThat(c.policy().maintenanceWindows()).isEqualTo("daily 22:00 15m UTC;SUN 23:45 60m UTC");
-        assertThat(c.fence().sessionRelease()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(dev.baton.coordinator.runbook.BrokerSession.linger(c.fence())).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.fence().takeoverAllowed()).isFalse();
+        assertThat(c.fence().sessionCheck().url()).isEmpty();
         assertThat(c.sites().get("nbg1").port()).isEqualTo(22);
         assertThat(c.sites().get("nbg1").composeCommand()).isEqualTo("docker compose");
         assertThat(c.sites().get("nbg1").engineServices()).containsExactly("trading-engine");
@@ -104,5 +106,52 @@ class CoordinatorConfigTest {
         Map<String, String> m = valid();
         m.put("baton.coordinator.runbooks.failover.steps[0].type", "reboot");
         assertThatThrownBy(() -> ConfigValidator.check(build(m))).hasMessageContaining("baton.coordinator.runbooks.failover.steps[0].type");
+    }
+
+    @Test
+    void aZeroSessionLingerNeedsTakeoverAllowed() {
+        Map<String, String> m = valid();
+        m.put("baton.coordinator.fence.session-linger", "0s");
+        assertThatThrownBy(() -> ConfigValidator.check(build(m))).hasMessageContaining("baton.coordinator.fence.session-linger: 0 lets the standby log in");
+        m.put("baton.coordinator.fence.takeover-allowed", "true");
+        assertThat(ConfigValidator.problems(build(m))).isEmpty();
+    }
+
+    @Test
+    void theFormerSessionReleaseKeyIsStillReadAndNotTogetherWithItsNewName() {
+        Map<String, String> m = valid();
+        m.put("baton.coordinator.fence.session-release", "90s");
+        CoordinatorConfig c = build(m);
+        assertThat(ConfigValidator.problems(c)).isEmpty();
+        assertThat(dev.baton.coordinator.runbook.BrokerSession.linger(c.fence())).isEqualTo(Duration.ofSeconds(90));
+        m.put("baton.coordinator.fence.session-linger", "60s");
+        assertThatThrownBy(() -> ConfigValidator.check(build(m))).hasMessageContaining("baton.coordinator.fence.session-release: renamed");
+    }
+
+    @Test
+    void aSessionCheckMustSayWhatReleasedMeans() {
+        Map<String, String> m = valid();
+        m.put("baton.coordinator.fence.session-check.url", "https://broker.example/api/sessions/U1");
+        assertThatThrownBy(() -> ConfigValidator.check(build(m))).hasMessageContaining("baton.coordinator.fence.session-check.json-equals");
+        m.put("baton.coordinator.fence.session-check.json-equals", "live");
+        assertThatThrownBy(() -> ConfigValidator.check(build(m))).hasMessageContaining("baton.coordinator.fence.session-check.json-equals[0]");
+        m.put("baton.coordinator.fence.session-check.json-equals", "live == false");
+        assertThat(ConfigValidator.problems(build(m))).isEmpty();
+        m.put("baton.coordinator.fence.session-check.command", "broker-session-free");
+        assertThatThrownBy(() -> ConfigValidator.check(build(m))).hasMessageContaining("baton.coordinator.fence.session-check.url: set either");
+        m.remove("baton.coordinator.fence.session-check.command");
+        m.put("baton.coordinator.fence.session-check.url", "ftp://broker.example/x");
+        assertThatThrownBy(() -> ConfigValidator.check(build(m))).hasMessageContaining("is not an http(s) URL");
+    }
+
+    @Test
+    void aFenceStepShorterThanTheSessionLingerIsRefused() {
+        Map<String, String> m = valid();
+        m.put("baton.coordinator.fence.session-linger", "3m");
+        m.put("baton.coordinator.runbooks.failover.steps[0].type", "fence");
+        m.put("baton.coordinator.runbooks.failover.steps[0].timeout", "2m");
+        m.put("baton.coordinator.runbooks.failover.steps[1].type", "start");
+        assertThatThrownBy(() -> ConfigValidator.check(build(m)))
+                .hasMessageContaining("baton.coordinator.runbooks.failover.steps[0].timeout: PT2M is not longer than baton.coordinator.fence.session-linger");
     }
 }

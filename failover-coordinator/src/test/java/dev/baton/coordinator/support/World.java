@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
@@ -62,8 +63,64 @@ public final class World implements AutoCloseable {
         return new World();
     }
 
+    /** The logout check each site runs after its engine was stopped ({@code sites.<name>.logout-check.command}). */
+    public static final String LOGOUT_CHECK = "engine-logged-out";
+    public static final String ACCOUNT = "U1234567";
+    /** The tests' broker account-session API: GET answers whether {@link #ACCOUNT} has a live session. */
+    public static final String SESSION_PATH = "/v1/accounts/" + ACCOUNT + "/session";
+    private volatile boolean logoutConfirmed;
+
     private CommandHandler delegate(boolean isPrimary) {
-        return request -> (isPrimary ? primaryCompose : standbyCompose).handle(request);
+        return request -> {
+            if (request.command().trim().equals(LOGOUT_CHECK)) {
+                return logoutConfirmed ? CommandHandler.Reply.ok("logged out\n") : CommandHandler.Reply.fail(1, "no logout seen\n");
+            }
+            return (isPrimary ? primaryCompose : standbyCompose).handle(request);
+        };
+    }
+
+    /** Whether the sites' logout checks confirm a clean logout (false after {@link #reset}). */
+    public void logoutConfirmed(boolean confirmed) {
+        this.logoutConfirmed = confirmed;
+    }
+
+    /** Requests the logout check received on {@code site}'s SSH server since the last reset. */
+    public List<CommandHandler.Request> logoutChecks(boolean primarySite) {
+        return (primarySite ? primaryCommands() : standbyCommands()).stream().filter(r -> r.command().trim().equals(LOGOUT_CHECK)).toList();
+    }
+
+    /**
+     * The broker's session API answers, in order, each of {@code answers} ({@code true} = a live session, {@code false}
+     * = none, {@code null} = 503) and then keeps the last one. Each answer's serve time is in {@link #sessionAnswers}.
+     */
+    public void brokerSession(Boolean... answers) {
+        String scenario = "broker-session";
+        fakes.removeStubsByMetadata(matchingJsonPath("$.broker-session"));
+        for (int i = 0; i < answers.length; i++) {
+            var stub = get(urlPathEqualTo(SESSION_PATH)).inScenario(scenario)
+                    .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "answer-" + i)
+                    .withHeader("Authorization", equalTo("Bearer broker-token-0123456789"))
+                    .withMetadata(java.util.Map.of("broker-session", true))
+                    .willReturn(answers[i] == null
+                            ? json(503, "{\"error\":\"session service unavailable\"}")
+                            : json(200, "{\"account\":\"" + ACCOUNT + "\",\"live\":" + answers[i] + "}"));
+            if (i + 1 < answers.length) {
+                stub = stub.willSetStateTo("answer-" + (i + 1));
+            }
+            fakes.stubFor(stub);
+        }
+        fakes.setScenarioState(scenario, Scenario.STARTED);
+    }
+
+    /** When the broker's session API answered, and whether it said the session was live (null: it answered 503). */
+    public record SessionAnswer(Instant at, Boolean live) {
+    }
+
+    public List<SessionAnswer> sessionAnswers() {
+        return fakes.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().startsWith(SESSION_PATH))
+                .map(e -> new SessionAnswer(e.getRequest().getLoggedDate().toInstant(), e.getResponse().getStatus() != 200 ? null
+                        : e.getResponse().getBodyAsString().contains("\"live\":true")))
+                .sorted(java.util.Comparator.comparing(SessionAnswer::at)).toList();
     }
 
     public ComposeEmulator primaryCompose() {
@@ -94,6 +151,8 @@ public final class World implements AutoCloseable {
         c.put("baton.coordinator.sites.primary.fencing-endpoint.url", fakes.baseUrl() + "/v1/servers/42/actions/poweroff");
         c.put("baton.coordinator.sites.primary.fencing-endpoint.status-url", fakes.baseUrl() + "/v1/servers/42");
         c.put("baton.coordinator.sites.primary.fencing-endpoint.token", "cloud-token-0123456789");
+        c.put("baton.coordinator.fence.session-check.url", fakes.baseUrl() + SESSION_PATH);
+        c.put("baton.coordinator.fence.session-check.token", "broker-token-0123456789");
         c.put("quarkus.rest-client.state-sync.url", fakes.baseUrl());
         c.put("quarkus.rest-client.dns-manager.url", fakes.baseUrl());
         c.put("quarkus.rest-client.notifier.url", fakes.baseUrl());
@@ -113,6 +172,7 @@ public final class World implements AutoCloseable {
         c.put(p + "epoch-file", ".baton/epoch");
         c.put(p + "engine-services", "trading-engine,ib-gateway");
         c.put(p + "dns-value", ip);
+        c.put(p + "logout-check.command", LOGOUT_CHECK);
     }
 
     /** Primary running its engine, standby stopped, both SSH servers up, fakes answering as healthy services. */
@@ -127,6 +187,7 @@ public final class World implements AutoCloseable {
         standbyCompose = new ComposeEmulator("standby", SERVICES);
         SERVICES.forEach(primaryCompose::bringUp);
         injected.clear();
+        logoutConfirmed = false;
         primaryMark = primary.received().size();
         standbyMark = standby.received().size();
         fakes.resetAll();
@@ -152,6 +213,9 @@ public final class World implements AutoCloseable {
                 .withServeEventListener("power-off", Parameters.empty())
                 .willReturn(json(201, "{\"action\":{\"id\":7,\"command\":\"poweroff\",\"status\":\"running\"}}")));
         fakes.stubFor(get(urlPathEqualTo("/v1/servers/42")).willReturn(json(200, "{\"server\":{\"id\":42,\"status\":\"running\"}}")));
+        // the broker's session API: without the token 401; by default the account has no live session
+        fakes.stubFor(get(urlPathEqualTo(SESSION_PATH)).atPriority(10).willReturn(json(401, "{\"error\":\"unauthorized\"}")));
+        brokerSession(false);
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.baton.healthchecker.config;
 
 import dev.baton.common.ssh.SshEndpoint;
 import dev.baton.healthchecker.probe.CheckDefinition;
-import dev.baton.healthchecker.probe.CheckDefinition.JsonCondition;
+import dev.baton.common.json.JsonCondition;
 import dev.baton.healthchecker.probe.CheckType;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -189,27 +189,7 @@ public class CheckCatalog {
 
     /** {@code a.b[0].c == value}: path segments and the expected value (a JSON literal or a bare string). */
     static Optional<JsonCondition> parseCondition(String text) {
-        int op = text.indexOf("==");
-        if (op <= 0) {
-            return Optional.empty();
-        }
-        String path = text.substring(0, op).trim();
-        String expected = text.substring(op + 2).trim();
-        if (path.startsWith("$.")) {
-            path = path.substring(2);
-        }
-        if (path.isEmpty() || expected.isEmpty() || !path.matches("[A-Za-z0-9_\\-]+(\\[\\d+])*(\\.[A-Za-z0-9_\\-]+(\\[\\d+])*)*")) {
-            return Optional.empty();
-        }
-        List<String> segments = new ArrayList<>();
-        for (String part : path.split("\\.")) {
-            int bracket = part.indexOf('[');
-            segments.add(bracket < 0 ? part : part.substring(0, bracket));
-            if (bracket >= 0) {
-                Arrays.stream(part.substring(bracket).split("]")).map(s -> s.substring(1)).forEach(segments::add);
-            }
-        }
-        return Optional.of(new JsonCondition(List.copyOf(segments), expected, text.trim()));
+        return JsonCondition.parse(text);
     }
 
     private static CheckDefinition.Options tcp(HealthCheckerConfig.Check c, String key, List<String> errors) {

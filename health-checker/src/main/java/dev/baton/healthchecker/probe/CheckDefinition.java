@@ -1,5 +1,6 @@
 package dev.baton.healthchecker.probe;
 
+import dev.baton.common.json.JsonCondition;
 import dev.baton.common.ssh.SshEndpoint;
 import java.net.URI;
 import java.nio.file.Path;
@@ -32,9 +33,6 @@ public record CheckDefinition(
     }
 
     /** One {@code path == value} condition on a JSON body. */
-    public record JsonCondition(List<String> path, String expected, String source) {
-    }
-
     public record Http(URI uri, String method, Map<String, String> headers, Optional<String> body,
             Set<Integer> expectedStatus, List<JsonCondition> jsonEquals, Optional<Pattern> bodyRegex,
             Optional<Duration> maxLatency, boolean tlsVerify, Optional<Path> caCert, int maxBodyBytes) implements Options {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.healthchecker.probe.CheckDefinition.Http;
-import dev.baton.healthchecker.probe.CheckDefinition.JsonCondition;
+import dev.baton.common.json.JsonCondition;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -186,7 +186,7 @@ public class HttpProbe implements Probe {
                     return ProbeOutcome.down(latency, "body is not JSON: " + e.getOriginalMessage());
                 }
                 for (JsonCondition condition : http.jsonEquals()) {
-                    Optional<String> failure = JsonConditions.check(json, root, condition);
+                    Optional<String> failure = condition.check(json, root);
                     if (failure.isPresent()) {
                         return ProbeOutcome.down(latency, failure.get());
                     }
