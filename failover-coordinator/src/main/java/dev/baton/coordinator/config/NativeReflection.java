@@ -11,7 +11,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The records Jackson writes or reads reflectively (API answers, the stored decision): the one place they are registered for native images. */
 @RegisterForReflection(targets = {
-        Decision.class, Condition.class, OperationView.class, OperationView.StepView.class, PlanView.class,
+        Decision.class, Condition.class, OperationView.class, OperationView.StepView.class, OperationView.SessionReleaseView.class, PlanView.class,
         PlanView.PlannedStep.class, StatusDetail.class, dev.baton.coordinator.api.ResolveRequest.class, HistoryEntry.class, AuditEntry.class
 })
 public final class NativeReflection {

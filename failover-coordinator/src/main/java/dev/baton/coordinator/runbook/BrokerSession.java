@@ -203,7 +203,7 @@ public class BrokerSession {
             b.append(from).append("'s logout check confirms a clean logout, or ");
         }
         if (checkConfigured()) {
-            b.append("the session check (").append(check.url().isPresent() ? "GET " + check.url().get() : "'" + check.command().get() + "'")
+            b.append("the session check (").append(check.url().isPresent() ? "GET " + withoutSecrets(check.url().get()) : "'" + check.command().get() + "'")
                     .append(") says no live session, or it cannot tell and ");
         }
         Duration linger = linger();
@@ -213,6 +213,16 @@ public class BrokerSession {
             b.append("; a session still held blocks the start");
         }
         return b.toString();
+    }
+
+    /** The URL without user info or query, either of which may carry a credential: plans and journals are not secret. */
+    static String withoutSecrets(String url) {
+        try {
+            URI u = URI.create(url);
+            return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), null, null).toString();
+        } catch (IllegalArgumentException | java.net.URISyntaxException e) {
+            return "(the configured url)";
+        }
     }
 
     private Duration bounded(Duration d, Instant deadline) {
