@@ -153,6 +153,8 @@ public final class World implements AutoCloseable {
         c.put("baton.coordinator.sites.primary.fencing-endpoint.token", "cloud-token-0123456789");
         c.put("baton.coordinator.fence.session-check.url", fakes.baseUrl() + SESSION_PATH);
         c.put("baton.coordinator.fence.session-check.token", "broker-token-0123456789");
+        c.put("baton.coordinator.fence.session-check.json-equals", "live == false");
+        c.put("baton.coordinator.fence.session-check.interval", "200ms");
         c.put("quarkus.rest-client.state-sync.url", fakes.baseUrl());
         c.put("quarkus.rest-client.dns-manager.url", fakes.baseUrl());
         c.put("quarkus.rest-client.notifier.url", fakes.baseUrl());
