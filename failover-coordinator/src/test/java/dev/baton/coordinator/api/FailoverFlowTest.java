@@ -20,18 +20,14 @@ import static org.hamcrest.Matchers.nullValue;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.baton.common.testing.CommandHandler;
 import dev.baton.common.testing.EmbeddedPostgresResource;
-import dev.baton.common.testing.EmbeddedPostgresServer;
-import dev.baton.common.testing.InjectPostgres;
 import dev.baton.common.wire.FailbackRequest;
 import dev.baton.common.wire.FailoverRequest;
 import dev.baton.common.wire.FreezeRequest;
 import dev.baton.common.wire.HealthStatus;
 import dev.baton.coordinator.policy.Decision;
-import dev.baton.coordinator.policy.VerdictBook;
 import dev.baton.coordinator.runbook.Coordinator;
-import dev.baton.coordinator.runbook.RunbookExecutor;
+import dev.baton.coordinator.support.AgainstTheWorld;
 import dev.baton.coordinator.support.CoordinatorTestSupport;
-import dev.baton.coordinator.support.InjectWorld;
 import dev.baton.coordinator.support.World;
 import dev.baton.coordinator.support.WorldResource;
 import io.quarkus.test.common.WithTestResource;
@@ -40,8 +36,6 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,32 +46,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresResource.class)
 @WithTestResource(WorldResource.class)
-class FailoverFlowTest {
-
-    @InjectWorld
-    World world;
-
-    @InjectPostgres
-    EmbeddedPostgresServer pg;
+class FailoverFlowTest extends AgainstTheWorld {
 
     @Inject
     Coordinator coordinator;
-
-    @Inject
-    RunbookExecutor executor;
-
-    @Inject
-    VerdictBook verdictBook;
-
-    @BeforeEach
-    void reset() throws Exception {
-        CoordinatorTestSupport.reset(world, pg, executor, verdictBook);
-    }
-
-    @AfterEach
-    void neverTwoEngines() {
-        world.assertNeverTwoEngines();
-    }
 
     @Test
     void automaticFailoverFencesSyncsStartsAndSwitchesDnsWithTheNewEpoch() throws Exception {

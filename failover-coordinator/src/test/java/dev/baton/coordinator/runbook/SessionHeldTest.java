@@ -14,20 +14,13 @@ import static org.hamcrest.Matchers.nullValue;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.baton.common.testing.EmbeddedPostgresResource;
 import dev.baton.common.wire.FailoverRequest;
-import dev.baton.common.testing.EmbeddedPostgresServer;
-import dev.baton.common.testing.InjectPostgres;
-import dev.baton.coordinator.policy.VerdictBook;
-import dev.baton.coordinator.support.CoordinatorTestSupport;
-import dev.baton.coordinator.support.InjectWorld;
-import dev.baton.coordinator.support.World;
+import dev.baton.coordinator.support.AgainstTheWorld;
 import dev.baton.coordinator.support.WorldResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +32,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SessionHeldTest.ShortFence.class)
 @WithTestResource(EmbeddedPostgresResource.class)
 @WithTestResource(WorldResource.class)
-class SessionHeldTest {
+class SessionHeldTest extends AgainstTheWorld {
 
     public static class ShortFence implements QuarkusTestProfile {
         @Override
@@ -49,22 +42,6 @@ class SessionHeldTest {
         }
     }
 
-    @InjectWorld
-    World world;
-
-    @InjectPostgres
-    EmbeddedPostgresServer pg;
-
-    @Inject
-    RunbookExecutor executor;
-
-    @Inject
-    VerdictBook verdictBook;
-
-    @BeforeEach
-    void reset() throws Exception {
-        CoordinatorTestSupport.reset(world, pg, executor, verdictBook);
-    }
 
     @Test
     void aSessionStillHeldAtTheFenceDeadlineKeepsTheStandbyStoppedAndPages() {
@@ -83,6 +60,5 @@ class SessionHeldTest {
         assertThat(world.standbyCompose().events()).as("the standby was never started").isEmpty();
         world.fakes.verify(postRequestedFor(urlPathEqualTo("/api/v1/alerts"))
                 .withRequestBody(matchingJsonPath("$.severity", WireMock.equalTo("CRITICAL"))));
-        world.assertNeverTwoEngines();
     }
 }

@@ -10,25 +10,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.common.testing.CommandHandler;
 import dev.baton.common.testing.ComposeEmulator;
 import dev.baton.common.testing.EmbeddedPostgresResource;
-import dev.baton.common.testing.EmbeddedPostgresServer;
-import dev.baton.common.testing.InjectPostgres;
 import dev.baton.common.wire.FailbackRequest;
 import dev.baton.common.wire.FailoverRequest;
-import dev.baton.coordinator.policy.VerdictBook;
-import dev.baton.coordinator.support.CoordinatorTestSupport;
-import dev.baton.coordinator.support.InjectWorld;
+import dev.baton.coordinator.support.AgainstTheWorld;
 import dev.baton.coordinator.support.World;
 import dev.baton.coordinator.support.WorldResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,30 +34,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(EmbeddedPostgresResource.class)
 @WithTestResource(WorldResource.class)
-class SessionReleaseTest {
+class SessionReleaseTest extends AgainstTheWorld {
     private static final Duration LINGER = Duration.ofSeconds(2);
-
-    @InjectWorld
-    World world;
-
-    @InjectPostgres
-    EmbeddedPostgresServer pg;
-
-    @Inject
-    RunbookExecutor executor;
-
-    @Inject
-    VerdictBook verdictBook;
-
-    @BeforeEach
-    void reset() throws Exception {
-        CoordinatorTestSupport.reset(world, pg, executor, verdictBook);
-    }
-
-    @AfterEach
-    void neverTwoEngines() {
-        world.assertNeverTwoEngines();
-    }
 
     @Test
     void cleanStopWaitsWhileTheSessionCheckSeesTheSessionAndStartsOnlyAfterItIsGone() {
