@@ -40,6 +40,8 @@ class StartGateTest {
     private final AtomicReference<CoordinatorStatus> status = new AtomicReference<>();
     private final AtomicReference<String> operationTo = new AtomicReference<>("standby");
     private final List<String> statusAfterFirstAsk = new ArrayList<>();
+    /** Something that happens on the site between the gate's first and second ask. */
+    private final AtomicReference<java.util.concurrent.Callable<?>> onFirstAsk = new AtomicReference<>();
 
     @BeforeEach
     void coordinator() throws IOException {
@@ -50,6 +52,14 @@ class StartGateTest {
                 if (!statusAfterFirstAsk.isEmpty()) {
                     // the coordinator records the started site between two asks
                     status.set(active(statusAfterFirstAsk.remove(0), 4, null));
+                    java.util.concurrent.Callable<?> hook = onFirstAsk.getAndSet(null);
+                    if (hook != null) {
+                        try {
+                            hook.call();
+                        } catch (Exception e) {
+                            throw new IOException(e);
+                        }
+                    }
                 }
             }
             ex.getResponseHeaders().set("Content-Type", "application/json");
@@ -136,6 +146,28 @@ class StartGateTest {
         Result r = gate("primary", url(), Map.of("BATON_GATE_EPOCH_FILE", epoch.toString(), "BATON_GATE_WAIT", "1"));
         assertThat(r.exit).isEqualTo(4);
         assertThat(r.stderr).contains("is stale: epoch 2, this site was written epoch 5");
+    }
+
+    /**
+     * The other order of events: the gate starts while an operation moves the engine here (epoch 4, "not yet");
+     * meanwhile a newer coordinator writes epoch 6 on this site; then the old coordinator reports this site active
+     * at epoch 4. The gate must not believe it (before, it read the site's epoch once, at its start).
+     */
+    @Test
+    void anEpochWrittenOnTheSiteWhileTheGateWaitsIsHonoured() throws Exception {
+        Path epoch = Files.writeString(dir.resolve("epoch"), "4\n");
+        operationTo.set("primary");
+        status.set(active("standby", 4, OP));
+        synchronized (statusAfterFirstAsk) {
+            statusAfterFirstAsk.add("primary");
+        }
+        onFirstAsk.set(() -> Files.writeString(epoch, "6\n"));
+
+        Result r = gate("primary", url(), Map.of("BATON_GATE_EPOCH_FILE", epoch.toString(), "BATON_GATE_WAIT", "1"));
+
+        assertThat(r.exit).isEqualTo(4);
+        assertThat(r.stdout).as("the engine never started").isEmpty();
+        assertThat(r.stderr).contains("is stale: epoch 4, this site was written epoch 6");
     }
 
     @Test

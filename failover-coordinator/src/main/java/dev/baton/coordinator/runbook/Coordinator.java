@@ -379,6 +379,10 @@ public class Coordinator {
             if (!still.isEmpty()) {
                 store.degrade();
             }
+        } catch (SiteEpochAhead stale) {
+            // another coordinator may have made that site active: stopping its engine is not this coordinator's call
+            outcome = "engine found running on " + inactive + ", left running: " + stale.getMessage();
+            store.degrade();
         } catch (SshFailure e) {
             outcome = "engine found running on inactive site " + inactive + " and could not be stopped: " + e.getMessage();
             store.degrade();

@@ -131,6 +131,11 @@ public class RunbookExecutor {
                 return;
             }
             String why = "step " + step.name() + " failed: " + outcome.detail;
+            if (outcome.detail.startsWith("STALE")) {
+                // a site holds a newer epoch: whatever the step's policy, this coordinator stops and pages
+                conclude(ctx, OperationRow.Status.FAILED, FailoverState.DEGRADED, activeAfterFailure(op), why, Severity.CRITICAL);
+                return;
+            }
             if (step.type().equals("fence")) {
                 conclude(ctx, OperationRow.Status.FAILED, FailoverState.DEGRADED, op.fromSite(),
                         "fence of " + op.fromSite() + " not confirmed, " + op.toSite() + " NOT started: " + outcome.detail, Severity.CRITICAL);
@@ -194,7 +199,7 @@ public class RunbookExecutor {
                 LOG.warnf(e, "operation %s step %s failed unexpectedly", ctx.op.id(), step.name());
             }
             metrics.step(step.type(), "failed", Duration.between(started, clock.instant()));
-            if (ctx.vetoed || step.type().equals("fence") && detail.startsWith("UNCONFIRMED")) {
+            if (ctx.vetoed || step.type().equals("fence") && detail.startsWith("UNCONFIRMED") || detail.startsWith("STALE")) {
                 break;
             }
         }

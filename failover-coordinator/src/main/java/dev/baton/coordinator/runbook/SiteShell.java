@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 
 /**
  * What the coordinator does to a site over SSH: drive its compose stack, run runbook commands with
@@ -93,10 +94,15 @@ public class SiteShell {
         return listed;
     }
 
-    /** Writes the epoch to the site's epoch file over SFTP (creating its directory). */
-    public void writeEpoch(String site, long epoch) throws SshFailure {
-        CoordinatorConfig.Site s = sites.site(site);
-        String file = s.epochFile().orElse(s.root() + "/.baton/epoch");
+    /**
+     * Compare-and-write of the site's epoch file over SFTP: reads the epoch the site holds and refuses to lower it
+     * ({@link SiteEpochAhead}); otherwise writes {@code epoch} to a temp file and renames it over the old one
+     * (posix-rename where the server offers it), so a reader such as the start gate sees the old or the new
+     * number, never a torn one. Creates the directory when missing. Not atomic against a second writer between
+     * the read and the rename: two coordinators acting at once is what the epoch and the leader lease rule out.
+     */
+    public void writeEpoch(String site, long epoch) throws SshFailure, SiteEpochAhead {
+        String file = epochFile(site);
         try (SshConnection c = connector.connect(sites.endpoint(site), connectTimeout); SftpClient sftp = c.sftp()) {
             int slash = file.lastIndexOf('/');
             if (slash > 0) {
@@ -107,11 +113,59 @@ public class SiteShell {
                     sftp.mkdir(dir);
                 }
             }
-            try (OutputStream out = sftp.write(file)) {
+            long held = heldEpoch(sftp, file);
+            if (held > epoch) {
+                throw new SiteEpochAhead(site, held, epoch);
+            }
+            String temp = file + ".tmp";
+            try (OutputStream out = sftp.write(temp)) {
                 out.write((epoch + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            OpenSSHPosixRenameExtension posix = sftp.getExtension(OpenSSHPosixRenameExtension.class);
+            if (posix.isSupported()) {
+                posix.posixRename(temp, file);
+            } else {
+                sftp.rename(temp, file, SftpClient.CopyMode.Overwrite, SftpClient.CopyMode.Atomic);
             }
         } catch (IOException e) {
             throw new SshFailure(SshFailure.Kind.PROTOCOL, "writing " + file + " on " + site + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The epoch {@code site} holds now; -1 when its epoch file does not exist or holds no number. */
+    public long readEpoch(String site) throws SshFailure {
+        String file = epochFile(site);
+        try (SshConnection c = connector.connect(sites.endpoint(site), connectTimeout); SftpClient sftp = c.sftp()) {
+            return heldEpoch(sftp, file);
+        } catch (IOException e) {
+            throw new SshFailure(SshFailure.Kind.PROTOCOL, "reading " + file + " on " + site + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private String epochFile(String site) {
+        CoordinatorConfig.Site s = sites.site(site);
+        return s.epochFile().orElse(s.root() + "/.baton/epoch");
+    }
+
+    /** Read as the start gate reads it: the digits in the file (-1 when there is no file, or no digit in it). */
+    private static long heldEpoch(SftpClient sftp, String file) throws IOException {
+        byte[] content;
+        try (java.io.InputStream in = sftp.read(file)) {
+            content = in.readNBytes(64);
+        } catch (org.apache.sshd.sftp.common.SftpException e) {
+            if (e.getStatus() == org.apache.sshd.sftp.common.SftpConstants.SSH_FX_NO_SUCH_FILE) {
+                return -1;
+            }
+            throw e;
+        }
+        String digits = new String(content, StandardCharsets.US_ASCII).replaceAll("[^0-9]", "");
+        if (digits.isEmpty()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE; // more digits than a long: certainly not lower than ours
         }
     }
 

@@ -181,16 +181,35 @@ public class StepRunner {
                 + release.releasedAt() + " (" + BrokerSession.seconds(release.waited()) + " after the fence): " + release.detail();
     }
 
+    /**
+     * A stale coordinator must not even stop the old site's engine: if the site it would start already holds a
+     * higher epoch, the fence fails before touching anything. An unreachable target is checked again by start.
+     */
+    private void refuseIfAhead(String site, long epoch) throws StepFailed {
+        try {
+            long held = shell.readEpoch(site);
+            if (held > epoch) {
+                SiteEpochAhead stale = new SiteEpochAhead(site, held, epoch);
+                throw new StepFailed(stale.getMessage(), stale);
+            }
+        } catch (SshFailure e) {
+            LOG.debugf("epoch of %s not read before the fence (%s); start checks it again", site, e.getMessage());
+        }
+    }
+
     /** How the old site was fenced, when that was confirmed, and what its logout check said. */
     private record Fenced(String how, Instant at, BrokerSession.Logout logout) {
     }
 
     private Fenced stopOrPowerOff(OperationContext ctx, Instant deadline) throws StepFailed, InterruptedException {
         String site = ctx.from();
+        refuseIfAhead(ctx.to(), ctx.epoch());
         SshFailure sshFailure;
         try {
             try {
                 shell.writeEpoch(site, ctx.epoch());
+            } catch (SiteEpochAhead stale) {
+                throw new StepFailed(stale.getMessage(), stale);
             } catch (SshFailure e) {
                 if (unreachable(e)) {
                     throw e;
@@ -331,6 +350,8 @@ public class StepRunner {
             }
             store.setActiveSite(site);
             return "stack started on " + site + " with epoch " + ctx.epoch() + handOverReplication(site, ctx.epoch());
+        } catch (SiteEpochAhead stale) {
+            throw new StepFailed(stale.getMessage(), stale);
         } catch (SshFailure e) {
             throw new StepFailed("cannot start " + site + ": " + e.getMessage(), e);
         }

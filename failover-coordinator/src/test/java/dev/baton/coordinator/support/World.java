@@ -188,6 +188,10 @@ public final class World implements AutoCloseable {
         primaryCompose = new ComposeEmulator("primary", SERVICES);
         standbyCompose = new ComposeEmulator("standby", SERVICES);
         SERVICES.forEach(primaryCompose::bringUp);
+        // the database goes back to epoch 0, so do the sites: a site's epoch is never lowered by a coordinator
+        for (EmbeddedSshServer site : List.of(primary, standby)) {
+            Files.deleteIfExists(site.root().resolve(".baton/epoch"));
+        }
         injected.clear();
         logoutConfirmed = false;
         primaryMark = primary.received().size();
