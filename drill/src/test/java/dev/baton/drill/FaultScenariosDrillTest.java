@@ -1,9 +1,9 @@
 package dev.baton.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.baton.common.testing.KnotServers;
+import dev.baton.common.testing.RequiredTool;
 import dev.baton.drill.run.DrillReport;
 import dev.baton.drill.run.DrillWorld;
 import dev.baton.drill.run.FaultScenarios;
@@ -30,9 +30,9 @@ class FaultScenariosDrillTest {
     @Test
     void everyInvariantHoldsInEveryScenario() throws Exception {
         Path repo = Path.of("..").toAbsolutePath().normalize();
-        assumeTrue(Files.isRegularFile(repo.resolve("failover-coordinator/target/quarkus-app/quarkus-run.jar")),
-                "the service jars are built by ./mvnw package/verify before this module");
-        assumeTrue(KnotServers.available(), "knotd (Debian package knot) is needed for the authoritative nameservers");
+        RequiredTool.require(Files.isRegularFile(repo.resolve("failover-coordinator/target/quarkus-app/quarkus-run.jar")),
+                "the service jars (./mvnw package or verify builds them before this module)");
+        RequiredTool.require(KnotServers.available(), "knotd (Debian package knot), the drill's authoritative nameservers");
 
         Map<String, List<String>> failed = new LinkedHashMap<>();
         try (DrillWorld world = DrillWorld.start(repo, dir, System.out)) {

@@ -10,8 +10,8 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.baton.common.testing.RequiredTool;
 import dev.baton.dns.testing.DnsWorld;
 import dev.baton.dns.testing.DnsWorldResource;
 import dev.baton.dns.testing.InjectDnsWorld;
@@ -36,7 +36,7 @@ class Rfc2136PropagationTest {
 
     @BeforeEach
     void needsKnot() {
-        assumeTrue(world.hasKnot(), "knotd not installed at " + KnotServers.KNOTD + " (apt-get install knot): skipping real-DNS tests");
+        RequiredTool.require(world.hasKnot(), "knotd at " + KnotServers.KNOTD + " (apt-get install knot)");
         world.reset();
     }
 

@@ -4,11 +4,11 @@ import static dev.baton.coordinator.support.CoordinatorTestSupport.verdicts;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.baton.common.testing.EmbeddedPostgresResource;
 import dev.baton.common.testing.EmbeddedPostgresServer;
 import dev.baton.common.testing.InjectPostgres;
+import dev.baton.common.testing.RequiredTool;
 import dev.baton.common.wire.HealthStatus;
 import dev.baton.coordinator.policy.VerdictBook;
 import dev.baton.coordinator.runbook.RunbookExecutor;
@@ -67,7 +67,7 @@ class BatonCliTest {
 
     @BeforeEach
     void reset() throws Exception {
-        assumeTrue(onPath("curl"), "curl not installed (apt-get install curl): skipping the bin/baton end-to-end tests");
+        RequiredTool.require(onPath("curl"), "curl, which bin/baton uses (apt-get install curl)");
         CoordinatorTestSupport.reset(world, pg, executor, verdictBook);
         home = Files.createTempDirectory("baton-cli-home");
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.common.testing.EmbeddedPostgresResource;
 import dev.baton.common.testing.EmbeddedPostgresServer;
 import dev.baton.common.testing.InjectPostgres;
+import dev.baton.common.testing.RequiredTool;
 import dev.baton.common.wire.CheckResult;
 import dev.baton.common.wire.FailoverRequest;
 import dev.baton.common.wire.FreezeRequest;
@@ -35,8 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -78,12 +77,7 @@ class StatusPageBrowserTest {
     /** Checked before each test, not in a {@code @BeforeAll}: that would boot Quarkus on a path where MINA's provider lookup fails. */
     private static void chromiumInstalled() {
         String missing = Chromium.missing();
-        if (missing != null) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                Assertions.fail(missing + ": CI must run the browser test (.ci/run installs chromium and chromium-driver)");
-            }
-            Assumptions.abort(missing + ": skipping the status page's browser test (apt-get install chromium chromium-driver to run it)");
-        }
+        RequiredTool.require(missing == null, missing + " (apt-get install chromium chromium-driver), for the status page's browser test");
     }
 
     @BeforeEach

@@ -2,8 +2,8 @@ package dev.baton.dns.provider.rfc2136;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.baton.common.testing.RequiredTool;
 import dev.baton.dns.provider.DnsRecord;
 import dev.baton.dns.provider.ProviderCalls;
 import dev.baton.dns.provider.ProviderException;
@@ -25,7 +25,7 @@ class Rfc2136ProviderTest {
 
     @BeforeAll
     static void startKnot() throws Exception {
-        assumeTrue(KnotServers.available(), "knotd not installed at " + KnotServers.KNOTD + " (apt-get install knot): skipping");
+        RequiredTool.require(KnotServers.available(), "knotd at " + KnotServers.KNOTD + " (apt-get install knot)");
         knot = KnotServers.start(List.of("example.test"));
     }
 
