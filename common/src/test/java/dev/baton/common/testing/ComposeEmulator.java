@@ -30,6 +30,7 @@ public final class ComposeEmulator implements CommandHandler {
     private final Set<String> running = new LinkedHashSet<>();
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private volatile boolean failing;
+    private volatile boolean stuck;
 
     public ComposeEmulator(String site, Set<String> services) {
         this.site = site;
@@ -62,6 +63,11 @@ public final class ComposeEmulator implements CommandHandler {
     /** While failing, every docker command exits 1 (a broken Docker daemon). */
     public void failing(boolean failing) {
         this.failing = failing;
+    }
+
+    /** While stuck, {@code stop}/{@code down}/{@code kill} exit 0 but the services keep running (a container that ignores SIGTERM and SIGKILL). */
+    public void stuck(boolean stuck) {
+        this.stuck = stuck;
     }
 
     @Override
@@ -102,7 +108,7 @@ public final class ComposeEmulator implements CommandHandler {
         switch (verb) {
             case "up", "start", "restart" -> targets.forEach(this::bringUp);
             case "stop", "down", "kill" -> targets.forEach(t -> {
-                if (running.remove(t)) {
+                if (!stuck && running.remove(t)) {
                     events.add(new Event(Instant.now(), t, false));
                 }
             });
