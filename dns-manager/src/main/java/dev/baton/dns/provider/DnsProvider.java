@@ -20,6 +20,15 @@ public interface DnsProvider {
     /** Applies the change and returns once the provider has accepted it (Route 53: once INSYNC). */
     ChangeResult apply(RecordChange change);
 
+    /**
+     * True where the provider itself refuses a change to a record that is no longer as read (Route 53's DELETE+CREATE
+     * batch, RFC 2136 prerequisites): a real compare-and-set. Elsewhere (Cloudflare, DigitalOcean) the switch reads,
+     * writes, and reads again to verify.
+     */
+    default boolean compareAndSet() {
+        return false;
+    }
+
     /** True where one change rewrites the whole record set (Route 53, RFC 2136), so a TTL change needs one call. */
     default boolean updatesWholeSet() {
         return false;

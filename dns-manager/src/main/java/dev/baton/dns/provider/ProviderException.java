@@ -17,7 +17,9 @@ public class ProviderException extends RuntimeException {
         /** the provider's data does not fit (zone missing, alias record, conflict) (answer 502) */
         REJECTED,
         /** network failure, timeout or 5xx after retries (answer 502) */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** the record is no longer what the change was computed from: someone else wrote it (answer 409, naming its value) */
+        CONFLICT
     }
 
     private final Kind kind;
@@ -41,6 +43,10 @@ public class ProviderException extends RuntimeException {
 
     public static ProviderException rejected(String message) {
         return new ProviderException(Kind.REJECTED, message, null, false, null);
+    }
+
+    public static ProviderException conflict(String message) {
+        return new ProviderException(Kind.CONFLICT, message, null, false, null);
     }
 
     public static ProviderException auth(String message) {

@@ -155,17 +155,45 @@ public class SwitchService {
     private record Applied(ChangeResult result, String auditId) {
     }
 
+    /**
+     * Cloudflare and DigitalOcean have no conditional update: read, write, then read again. A record that no longer
+     * holds what was written (another writer right after ours) is a conflict. A writer between our read and our
+     * write is overwritten unseen: that window (one API round trip) is documented in docs/services/dns-manager.md.
+     */
+    private static void verifyWritten(RecordKey key, DnsProvider provider, SwitchPlanner.Change change) {
+        List<DnsRecord> now = provider.list(key.zone(), key.fqdn(), key.type());
+        boolean written = now.stream().anyMatch(r -> r.value().equals(change.after().value()));
+        boolean oldGone = change.before().value().equals(change.after().value())
+                || now.stream().noneMatch(r -> r.value().equals(change.before().value()));
+        if (!written || !oldGone) {
+            throw ProviderException.conflict(provider.kind() + " accepted the write of " + change.after().value()
+                    + " but reading it back shows another value: another writer changed the record right after Baton");
+        }
+    }
+
     private Applied apply(RecordKey key, SwitchPlanner.Change change, List<DnsRecord> current, String action, String who) {
         DnsProvider provider = key.target().provider();
         RecordChange rc = new RecordChange(key.zone(), change.before(), change.after(), current, "baton " + action + " by " + who);
         Timer.Sample sample = Timer.start(metrics);
         try {
             ChangeResult result = provider.apply(rc);
+            if (!provider.compareAndSet()) {
+                verifyWritten(key, provider, change);
+            }
             AuditEntry e = entry(key, action, "CHANGED", who, change.before(), change.after(), result.providerResponseId(), null);
             audit.append(e);
             count(provider, action.equals("switch") ? "changed" : "prepared");
             return new Applied(result, e.id());
         } catch (ProviderException e) {
+            if (e.kind() == ProviderException.Kind.CONFLICT) {
+                // someone else wrote the record between our read and our write: refuse, naming what it holds now
+                List<DnsRecord> now = provider.list(key.zone(), key.fqdn(), key.type());
+                String detail = key.fqdn() + " " + key.type() + " changed while Baton switched it from " + change.before().value()
+                        + ": it is now " + now.stream().map(DnsRecord::value).toList() + " (" + e.getMessage() + ")";
+                audit.append(entry(key, action, "REFUSED", who, change.before(), change.after(), null, detail));
+                count(provider, "refused");
+                throw new SwitchConflictException(detail, now);
+            }
             audit.append(entry(key, action, "FAILED", who, change.before(), change.after(), null, e.getMessage()));
             count(provider, "failed");
             throw e;

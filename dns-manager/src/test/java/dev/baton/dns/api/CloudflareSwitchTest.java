@@ -122,6 +122,36 @@ class CloudflareSwitchTest {
     }
 
     @Test
+    void anotherWriterRightAfterTheWriteIsReportedAsAConflictNamingItsValue() {
+        String id = world.cloudflare().add("example.com", "www.example.com", "A", "192.0.2.10", 300, false);
+        world.cloudflare().afterNextWrite(() -> world.cloudflare().setContent(id, "203.0.113.99"));
+
+        api().body(body("example.com", "www.example.com", "A", "192.0.2.10", "198.51.100.20", 60, false))
+                .post("/api/v1/switch")
+                .then().statusCode(409)
+                .body("detail", containsString("it is now [203.0.113.99]"))
+                .body("detail", containsString("reading it back shows another value"))
+                .body("current[0].value", equalTo("203.0.113.99"));
+        given().get("/api/v1/audit?limit=1").then().body("[0].outcome", equalTo("REFUSED"));
+    }
+
+    /**
+     * The documented window: Cloudflare has no conditional update, so a writer between dns-manager's read and its
+     * PATCH is overwritten unseen (last writer wins). The switch reports CHANGED and the record holds Baton's value.
+     */
+    @Test
+    void anotherWriterBetweenTheReadAndTheWriteIsOverwrittenTheDocumentedWindow() {
+        String id = world.cloudflare().add("example.com", "www.example.com", "A", "192.0.2.10", 300, false);
+        world.cloudflare().beforeNextWrite(() -> world.cloudflare().setContent(id, "203.0.113.99"));
+
+        api().body(body("example.com", "www.example.com", "A", "192.0.2.10", "198.51.100.20", 60, false))
+                .post("/api/v1/switch")
+                .then().statusCode(200).body("outcome", equalTo("CHANGED"));
+
+        assertThat(world.cloudflare().record(id).path("content").asText()).isEqualTo("198.51.100.20");
+    }
+
+    @Test
     void aDryRunShowsTheExactChangeAndTouchesNothing() {
         String id = world.cloudflare().add("example.com", "www.example.com", "A", "192.0.2.10", 300, false);
 

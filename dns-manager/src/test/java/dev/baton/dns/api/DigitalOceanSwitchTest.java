@@ -4,6 +4,7 @@ import static dev.baton.dns.api.CloudflareSwitchTest.api;
 import static dev.baton.dns.api.CloudflareSwitchTest.body;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
@@ -45,6 +46,31 @@ class DigitalOceanSwitchTest {
         assertThat(record.path("name").asText()).isEqualTo("www");
         assertThat(record.path("data").asText()).isEqualTo("198.51.100.20");
         assertThat(record.path("ttl").asInt()).isEqualTo(60);
+    }
+
+    @Test
+    void anotherWriterRightAfterTheWriteIsReportedAsAConflictNamingItsValue() {
+        int id = world.digitalOcean().add("example.net", "www", "A", "192.0.2.10", 1800);
+        world.digitalOcean().afterNextWrite(() -> world.digitalOcean().setData(id, "203.0.113.99"));
+
+        api().body(body("example.net", "www.example.net", "A", "192.0.2.10", "198.51.100.20", 60, false))
+                .post("/api/v1/switch")
+                .then().statusCode(409)
+                .body("detail", containsString("it is now [203.0.113.99]"))
+                .body("current[0].value", equalTo("203.0.113.99"));
+    }
+
+    /** The documented window, as for Cloudflare: a writer between the read and the PUT is overwritten unseen. */
+    @Test
+    void anotherWriterBetweenTheReadAndTheWriteIsOverwrittenTheDocumentedWindow() {
+        int id = world.digitalOcean().add("example.net", "www", "A", "192.0.2.10", 1800);
+        world.digitalOcean().beforeNextWrite(() -> world.digitalOcean().setData(id, "203.0.113.99"));
+
+        api().body(body("example.net", "www.example.net", "A", "192.0.2.10", "198.51.100.20", 60, false))
+                .post("/api/v1/switch")
+                .then().statusCode(200).body("outcome", equalTo("CHANGED"));
+
+        assertThat(world.digitalOcean().record(id).path("data").asText()).isEqualTo("198.51.100.20");
     }
 
     @Test

@@ -31,7 +31,7 @@ class Route53SwitchTest {
     }
 
     @Test
-    void upsertsTheRecordSetAndAnswersOnlyOnceTheChangeIsInSync() {
+    void replacesTheExactRecordSetInOneBatchAndAnswersOnlyOnceTheChangeIsInSync() {
         world.route53().put("example.org", "www.example.org", "A", 300, "192.0.2.10");
         world.route53().put("example.org", "www.example.org", "TXT", 300, "\"v=spf1 -all\"");
         world.route53().pollsUntilInSync(3);
@@ -44,9 +44,40 @@ class Route53SwitchTest {
 
         assertThat(world.route53().get("example.org", "www.example.org", "A")).containsExactly("60", "198.51.100.20");
         assertThat(world.route53().get("example.org", "www.example.org", "TXT")).containsExactly("300", "\"v=spf1 -all\"");
-        assertThat(world.route53().changes()).containsExactly("UPSERT www.example.org. A ttl=60 [198.51.100.20]");
+        // compare-and-set: DELETE the set exactly as read, CREATE the new one, in one batch
+        assertThat(world.route53().changes()).containsExactly("DELETE www.example.org. A ttl=300 [192.0.2.10]",
+                "CREATE www.example.org. A ttl=60 [198.51.100.20]");
         // GetChange polled through PENDING x3 to INSYNC before the API answered
         assertThat(world.route53().changePolls()).isEqualTo(4);
+    }
+
+    @Test
+    void anotherWriterBetweenReadAndWriteIsRefusedWith409NamingItsValueAndKeepsIt() {
+        world.route53().put("example.org", "www.example.org", "A", 300, "192.0.2.10");
+        // someone changes the record after dns-manager listed it and before its change batch arrives
+        world.route53().beforeNextChange(() -> world.route53().put("example.org", "www.example.org", "A", 300, "203.0.113.99"));
+
+        api().body(body("example.org", "www.example.org", "A", "192.0.2.10", "198.51.100.20", 60, false))
+                .post("/api/v1/switch")
+                .then().statusCode(409)
+                .body("detail", containsString("changed while Baton switched it from 192.0.2.10: it is now [203.0.113.99]"))
+                .body("current[0].value", equalTo("203.0.113.99"));
+
+        assertThat(world.route53().get("example.org", "www.example.org", "A")).as("the other writer's value stands")
+                .containsExactly("300", "203.0.113.99");
+        assertThat(world.route53().changes()).as("Route 53 applied nothing of the refused batch").isEmpty();
+        given().get("/api/v1/audit?limit=1").then().body("[0].outcome", equalTo("REFUSED"));
+    }
+
+    @Test
+    void aRecordAlreadyAtTheNewValueIsLeftAlone() {
+        world.route53().put("example.org", "www.example.org", "A", 60, "198.51.100.20");
+
+        api().body(body("example.org", "www.example.org", "A", "192.0.2.10", "198.51.100.20", 60, false))
+                .post("/api/v1/switch")
+                .then().statusCode(200).body("outcome", equalTo("ALREADY_DONE"));
+
+        assertThat(world.route53().changes()).isEmpty();
     }
 
     @Test

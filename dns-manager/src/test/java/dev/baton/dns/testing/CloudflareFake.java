@@ -54,6 +54,12 @@ public final class CloudflareFake extends HttpFake {
         return id;
     }
 
+    /** Another writer (the dashboard, a script) sets a record's content. */
+    public synchronized void setContent(String id, String content) {
+        records.values().stream().flatMap(List::stream).filter(r -> r.path("id").asText().equals(id)).findFirst()
+                .ifPresent(r -> r.put("content", content));
+    }
+
     public synchronized JsonNode record(String id) {
         return records.values().stream().flatMap(List::stream).filter(r -> r.path("id").asText().equals(id)).findFirst()
                 .map(r -> (JsonNode) r.deepCopy()).orElse(null);
@@ -115,6 +121,7 @@ public final class CloudflareFake extends HttpFake {
             return page(hits, pageNo, Math.min(perPage, maxPerPage));
         }
         if (m.group(2) != null && method.equals("PATCH")) {
+            race(true);
             ObjectNode r = zone.stream().filter(x -> x.path("id").asText().equals(m.group(2))).findFirst().orElse(null);
             if (r == null) {
                 return error(404, 81044, "Record does not exist.");
@@ -136,6 +143,7 @@ public final class CloudflareFake extends HttpFake {
             recordChange("PATCH " + r.path("name").asText() + " " + r.path("type").asText() + " " + r.path("content").asText()
                     + " ttl=" + r.path("ttl").asInt() + " body=" + body);
             ObjectNode envelope = envelope().set("result", r.deepCopy());
+            race(false);
             return json(200, envelope);
         }
         return error(405, 10000, "Method not allowed");

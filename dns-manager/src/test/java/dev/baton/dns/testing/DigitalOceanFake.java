@@ -55,6 +55,12 @@ public final class DigitalOceanFake extends HttpFake {
         return id;
     }
 
+    /** Another writer (the control panel, a script) sets a record's data. */
+    public synchronized void setData(int id, String data) {
+        records.values().stream().flatMap(List::stream).filter(r -> r.path("id").asInt() == id).findFirst()
+                .ifPresent(r -> r.put("data", data));
+    }
+
     public synchronized JsonNode record(int id) {
         return records.values().stream().flatMap(List::stream).filter(r -> r.path("id").asInt() == id).findFirst()
                 .map(r -> (JsonNode) r.deepCopy()).orElse(null);
@@ -115,6 +121,7 @@ public final class DigitalOceanFake extends HttpFake {
             return json(200, body);
         }
         if (m.group(2) != null && method.equals("PUT")) {
+            race(true);
             int id = Integer.parseInt(m.group(2));
             ObjectNode r = records.get(domain).stream().filter(x -> x.path("id").asInt() == id).findFirst().orElse(null);
             if (r == null) {
@@ -137,6 +144,7 @@ public final class DigitalOceanFake extends HttpFake {
                     + " ttl=" + r.path("ttl").asInt());
             ObjectNode answer = JSON.createObjectNode();
             answer.set("domain_record", r.deepCopy());
+            race(false);
             return json(200, answer);
         }
         return error(405, "method_not_allowed", "Method not allowed");

@@ -28,6 +28,8 @@ public abstract class HttpFake implements AutoCloseable {
     private int failNext;
     private int failStatus;
     private int requests;
+    private Runnable beforeNextWrite;
+    private Runnable afterNextWrite;
 
     protected HttpFake() {
         server = new WireMockServer(WireMockConfiguration.options()
@@ -70,7 +72,32 @@ public abstract class HttpFake implements AutoCloseable {
         failStatus = status;
     }
 
+    /** Another writer acts between Baton's read and Baton's write: {@code race} runs as the next write arrives, before it applies. */
+    public synchronized void beforeNextWrite(Runnable race) {
+        beforeNextWrite = race;
+    }
+
+    /** Another writer acts right after Baton's write: {@code race} runs once the next write has applied. */
+    public synchronized void afterNextWrite(Runnable race) {
+        afterNextWrite = race;
+    }
+
+    /** Subclasses call this as a write arrives ({@code before}) and once it applied. */
+    protected synchronized void race(boolean before) {
+        Runnable r = before ? beforeNextWrite : afterNextWrite;
+        if (before) {
+            beforeNextWrite = null;
+        } else {
+            afterNextWrite = null;
+        }
+        if (r != null) {
+            r.run();
+        }
+    }
+
     public synchronized void reset() {
+        beforeNextWrite = null;
+        afterNextWrite = null;
         changes.clear();
         failNext = 0;
         requests = 0;

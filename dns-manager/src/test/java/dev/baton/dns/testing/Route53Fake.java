@@ -46,6 +46,8 @@ public final class Route53Fake extends HttpFake {
     private String throttleCode = "Throttling";
     private int nextChange;
     private int changePolls;
+    /** Runs once when the next ChangeResourceRecordSets arrives, before it is applied: another writer, racing. */
+    private Runnable beforeNextChange;
 
     public Route53Fake(String accessKeyId, String secret, List<String> zones) {
         this.accessKeyId = accessKeyId;
@@ -62,6 +64,7 @@ public final class Route53Fake extends HttpFake {
         sets.clear();
         zoneIds.values().forEach(id -> sets.put(id, new TreeMap<>()));
         pendingPolls.clear();
+        beforeNextChange = null;
         pollsUntilInSync = 2;
         throttled = 0;
         changePolls = 0;
@@ -83,6 +86,11 @@ public final class Route53Fake extends HttpFake {
     public synchronized List<String> get(String zone, String fqdn, String type) {
         List<String> v = sets.get(zoneIds.get(zone)).get(fqdn + ".|" + type);
         return v == null ? null : List.copyOf(v);
+    }
+
+    /** Another writer acts between Baton's read and Baton's write: {@code race} runs as the next change batch arrives. */
+    public synchronized void beforeNextChange(Runnable race) {
+        beforeNextChange = race;
     }
 
     public synchronized void pollsUntilInSync(int n) {
@@ -189,6 +197,16 @@ public final class Route53Fake extends HttpFake {
                 || !"ChangeResourceRecordSetsRequest".equals(doc.getDocumentElement().getLocalName())) {
             return error(400, "InvalidInput", "Expected ChangeResourceRecordSetsRequest in namespace " + NS);
         }
+        if (beforeNextChange != null) {
+            Runnable race = beforeNextChange;
+            beforeNextChange = null;
+            race.run();
+        }
+        // Route 53 applies a batch atomically: every change is checked against the zone as it goes, on a copy,
+        // and the zone takes the copy only if all of them held
+        TreeMap<String, List<String>> live = zone;
+        zone = new TreeMap<>(live);
+        List<String> applied = new ArrayList<>();
         NodeList changes = doc.getElementsByTagNameNS(NS, "Change");
         for (int i = 0; i < changes.getLength(); i++) {
             Element c = (Element) changes.item(i);
@@ -218,8 +236,11 @@ public final class Route53Fake extends HttpFake {
                     return error(400, "InvalidInput", "Invalid action " + action);
                 }
             }
-            recordChange(action + " " + key.replace("|", " ") + " ttl=" + v.get(0) + " " + v.subList(1, v.size()));
+            applied.add(action + " " + key.replace("|", " ") + " ttl=" + v.get(0) + " " + v.subList(1, v.size()));
         }
+        live.clear();
+        live.putAll(zone);
+        applied.forEach(this::recordChange);
         String id = "C" + (++nextChange) + "FAKECHANGE";
         pendingPolls.put(id, pollsUntilInSync);
         return xml(200, "<ChangeResourceRecordSetsResponse xmlns=\"" + NS + "\"><ChangeInfo><Id>/change/" + id

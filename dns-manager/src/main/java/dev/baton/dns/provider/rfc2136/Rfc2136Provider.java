@@ -57,6 +57,11 @@ public final class Rfc2136Provider implements DnsProvider {
     }
 
     @Override
+    public boolean compareAndSet() {
+        return true;
+    }
+
+    @Override
     public boolean updatesWholeSet() {
         return true;
     }
@@ -104,7 +109,7 @@ public final class Rfc2136Provider implements DnsProvider {
         Message reply = calls.run("update", () -> send(update, "update " + change.after().name()));
         int rcode = reply.getRcode();
         if (rcode == Rcode.NXRRSET || rcode == Rcode.YXRRSET) {
-            throw ProviderException.rejected("server " + hostPort() + " refused the update (" + Rcode.string(rcode)
+            throw ProviderException.conflict("server " + hostPort() + " refused the update (" + Rcode.string(rcode)
                     + "): the record set changed since it was read");
         }
         if (rcode == Rcode.NOTAUTH || rcode == Rcode.REFUSED) {

@@ -32,7 +32,10 @@ import org.w3c.dom.NodeList;
 
 /**
  * Amazon Route 53 over its REST/XML API, signed with SigV4 by {@link SigV4Filter}. The hosted zone is found by
- * name; a switch is one ChangeResourceRecordSets UPSERT of the whole record set, then GetChange is polled until
+ * name; a switch is a real compare-and-set: one ChangeResourceRecordSets batch that DELETEs the record set exactly as
+ * it was listed and CREATEs the new one. Route 53 applies a batch atomically and refuses all of it
+ * ({@code InvalidChangeBatch}) when the set no longer holds those values, e.g. because another writer changed it after
+ * Baton read it; that refusal is a {@link ProviderException.Kind#CONFLICT}. Then GetChange is polled until
  * INSYNC or the configured deadline. {@code Throttling} and {@code PriorRequestNotComplete} are retried with
  * jittered backoff by {@link ProviderCalls}.
  */
@@ -79,6 +82,11 @@ public final class Route53Provider implements DnsProvider {
     }
 
     @Override
+    public boolean compareAndSet() {
+        return true;
+    }
+
+    @Override
     public boolean updatesWholeSet() {
         return true;
     }
@@ -113,7 +121,9 @@ public final class Route53Provider implements DnsProvider {
         for (DnsRecord r : change.currentSet()) {
             values.add(r == change.before() || r.value().equals(change.before().value()) ? change.after().value() : r.value());
         }
-        String xml = changeBatch(change.after().name(), change.after().type(), change.after().ttl(), values, change.comment());
+        List<String> was = change.currentSet().stream().map(DnsRecord::value).toList();
+        int wasTtl = change.currentSet().isEmpty() ? change.after().ttl() : change.currentSet().get(0).ttl();
+        String xml = changeBatch(change.after().name(), change.after().type(), wasTtl, was, change.after().ttl(), values, change.comment());
         Document submitted = calls.run("change record sets", () -> call("change record sets",
                 () -> api.changeRecordSets(zoneId, xml)));
         String changeId = stripPrefix(text(submitted.getDocumentElement(), "Id"), "/change/");
@@ -159,18 +169,29 @@ public final class Route53Provider implements DnsProvider {
         throw ProviderException.rejected("Route 53 account " + name + " has no hosted zone " + zone);
     }
 
-    static String changeBatch(String fqdn, RecordType type, int ttl, List<String> values, String comment) {
+    /**
+     * DELETE the set as it was ({@code wasTtl}, {@code was}; nothing when it was empty) and CREATE it as it will be,
+     * in one batch: Route 53 applies both or neither.
+     */
+    static String changeBatch(String fqdn, RecordType type, int wasTtl, List<String> was, int ttl, List<String> values, String comment) {
         StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
                 .append("<ChangeResourceRecordSetsRequest xmlns=\"").append(XMLNS).append("\"><ChangeBatch>")
-                .append("<Comment>").append(escape(comment)).append("</Comment><Changes><Change><Action>UPSERT</Action>")
-                .append("<ResourceRecordSet><Name>").append(escape(fqdn)).append(".</Name><Type>").append(type.name())
-                .append("</Type><TTL>").append(ttl).append("</TTL><ResourceRecords>");
+                .append("<Comment>").append(escape(comment)).append("</Comment><Changes>");
+        if (!was.isEmpty()) {
+            recordSet(b, "DELETE", fqdn, type, wasTtl, was);
+        }
+        recordSet(b, "CREATE", fqdn, type, ttl, values);
+        return b.append("</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>").toString();
+    }
+
+    private static void recordSet(StringBuilder b, String action, String fqdn, RecordType type, int ttl, List<String> values) {
+        b.append("<Change><Action>").append(action).append("</Action><ResourceRecordSet><Name>").append(escape(fqdn))
+                .append(".</Name><Type>").append(type.name()).append("</Type><TTL>").append(ttl).append("</TTL><ResourceRecords>");
         for (String v : values) {
             String value = type == RecordType.TXT && !v.startsWith("\"") ? "\"" + v.replace("\"", "\\\"") + "\"" : v;
             b.append("<ResourceRecord><Value>").append(escape(value)).append("</Value></ResourceRecord>");
         }
-        return b.append("</ResourceRecords></ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>")
-                .toString();
+        b.append("</ResourceRecords></ResourceRecordSet></Change>");
     }
 
     private Document call(String what, Supplier<Response> exchange) {
@@ -186,6 +207,9 @@ public final class Route53Provider implements DnsProvider {
             String detail = (code + " " + message).trim();
             if (RETRYABLE.contains(code)) {
                 throw ProviderException.transientFailure("Route 53 " + what + ": " + detail, null);
+            }
+            if ("InvalidChangeBatch".equals(code)) {
+                throw ProviderException.conflict("Route 53 refused the compare-and-set (" + detail + ")");
             }
             throw HttpFailures.forStatus("Route 53 " + what, response.getStatus(), detail, null, null);
         }

@@ -53,7 +53,7 @@ class Rfc2136ProviderTest {
         RecordChange change = new RecordChange("example.test", read.get(0), read.get(0).withValueAndTtl("198.51.100.20", 60), read, "test");
 
         assertThatThrownBy(() -> provider.apply(change))
-                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(ProviderException.Kind.REJECTED))
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(ProviderException.Kind.CONFLICT))
                 .hasMessageContaining("changed since it was read");
         assertThat(provider.list("example.test", "race.example.test", RecordType.A)).extracting(DnsRecord::value)
                 .containsExactly("203.0.113.5");
