@@ -53,11 +53,18 @@ public final class ComposeEmulator implements CommandHandler {
         return List.copyOf(events);
     }
 
-    /** Marks a service running without a command, as a compose restart policy would after a reboot. */
-    public synchronized void bringUp(String service) {
+    /**
+     * Marks a service running without a command, as a compose restart policy would after a reboot.
+     *
+     * @return the start it recorded, or empty when the service already ran
+     */
+    public synchronized java.util.Optional<Event> bringUp(String service) {
         if (running.add(service)) {
-            events.add(new Event(Instant.now(), service, true));
+            Event e = new Event(Instant.now(), service, true);
+            events.add(e);
+            return java.util.Optional.of(e);
         }
+        return java.util.Optional.empty();
     }
 
     /** While failing, every docker command exits 1 (a broken Docker daemon). */

@@ -278,7 +278,7 @@ public final class FaultScenarios {
         long stoppedAt = w.primary().lastOutput("stopped-at-seq ");
         long startedFrom = Scenarios.startedFromSeq(w.standby());
         report.figure("RPO (state records lost)", startedFrom < 0 || stoppedAt < 0 ? "n/a" : String.valueOf(Math.max(0, stoppedAt - startedFrom)));
-        report.check("no state regression", stoppedAt >= 0 && startedFrom >= stoppedAt,
+        report.check("no state regression", Scenarios.noRegression(stoppedAt, startedFrom),
                 "standby continued from seq " + startedFrom + ", primary stopped at " + stoppedAt);
         Scenarios.sessionReleasedBeforeLogin(w, report, op, "standby", "failover");
         Scenarios.failback(w, report, limit);
@@ -436,10 +436,10 @@ public final class FaultScenarios {
         report.figure("RPO (state records lost)", startedFrom < 0 ? "n/a" : String.valueOf(Math.max(0, lastPrimarySeq - startedFrom)));
         report.figure("RPO reported by coordinator", op == null || op.path("rpoSeconds").isNull() ? "n/a" : op.path("rpoSeconds").asText() + " s");
         if (finalPull) {
-            report.check("no state regression", startedFrom >= lastPrimarySeq,
+            report.check("no state regression", Scenarios.noRegression(lastPrimarySeq, startedFrom),
                     "standby continued from seq " + startedFrom + ", primary's last was " + lastPrimarySeq);
         } else {
-            report.check("standby continued from the replicated state", startedFrom > 0 && startedFrom <= lastPrimarySeq,
+            report.check("standby continued from the replicated state", lastPrimarySeq >= 0 && startedFrom > 0 && startedFrom <= lastPrimarySeq,
                     "standby continued from seq " + startedFrom + ", primary's last was " + lastPrimarySeq);
         }
     }
