@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.baton.common.testing.ApiGuards;
 import dev.baton.common.testing.OpenApiDocument;
+import dev.baton.common.testing.PackagedLog;
 import dev.baton.common.testing.ServiceContract;
 import dev.baton.dns.testing.DnsWorld;
 import dev.baton.dns.testing.DnsWorldResource;
@@ -15,6 +16,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.specification.RequestSpecification;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +43,13 @@ class DnsManagerIT extends ServiceContract {
 
     @InjectDnsWorld
     DnsWorld world;
+
+    /** Invariant 6: no configured secret reaches the packaged service's log, whatever the tests made it do. */
+    @AfterEach
+    void noConfiguredSecretInTheServiceLog() {
+        PackagedLog.assertNoSecret(Map.of("bearer token", TOKEN, "Cloudflare token", DnsWorld.CF_TOKEN, "DigitalOcean token", DnsWorld.DO_TOKEN,
+                "AWS secret key", DnsWorld.AWS_SECRET, "TSIG secret", world.knot() != null ? world.knot().tsigSecret() : "c2VjcmV0"));
+    }
 
     @Override
     protected String openApiTitle() {

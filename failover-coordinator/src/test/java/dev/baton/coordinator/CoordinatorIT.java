@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.baton.common.testing.ApiGuards;
 import dev.baton.common.testing.EmbeddedPostgresResource;
 import dev.baton.common.testing.OpenApiDocument;
+import dev.baton.common.testing.PackagedLog;
 import dev.baton.common.testing.ServiceContract;
 import dev.baton.coordinator.support.WorldResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -14,6 +15,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.specification.RequestSpecification;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +43,12 @@ class CoordinatorIT extends ServiceContract {
         @Override
         public void stop() {
         }
+    }
+
+    /** Invariant 6: no configured secret reaches the packaged service's log, whatever the tests made it do. */
+    @AfterEach
+    void noConfiguredSecretInTheServiceLog() {
+        PackagedLog.assertNoSecret(Map.of("bearer token", TOKEN, "fencing endpoint token", "cloud-token-0123456789", "session check token", "broker-token-0123456789"));
     }
 
     @Override

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.baton.common.testing.OpenApiDocument;
+import dev.baton.common.testing.PackagedLog;
 import dev.baton.common.testing.ServiceContract;
 import dev.baton.healthchecker.testing.InjectPeers;
 import dev.baton.healthchecker.testing.LoopbackPeersResource;
@@ -20,6 +21,7 @@ import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.util.Map;
 import org.hamcrest.Matchers;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,6 +52,12 @@ class HealthCheckerIT extends ServiceContract {
 
     @InjectPeers
     Peers peers;
+
+    /** Invariant 6: no configured secret reaches the packaged service's log, whatever the tests made it do. */
+    @AfterEach
+    void noConfiguredSecretInTheServiceLog() {
+        PackagedLog.assertNoSecret(Map.of("bearer token", "it-token-0123456789abcdef", "coordinator push token", LoopbackPeersResource.COORDINATOR_TOKEN));
+    }
 
     @Override
     protected String openApiTitle() {

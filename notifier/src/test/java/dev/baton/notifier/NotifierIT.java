@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.baton.common.testing.ApiGuards;
 import dev.baton.common.testing.EmbeddedPostgresResource;
 import dev.baton.common.testing.OpenApiDocument;
+import dev.baton.common.testing.PackagedLog;
 import dev.baton.common.testing.ServiceContract;
 import dev.baton.notifier.testing.ChannelFakesResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -17,6 +18,7 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(NotifierIT.Settings.class)
 class NotifierIT extends ServiceContract {
     private static final String TOKEN = "it-token-0123456789abcdef";
+    private static final String TELEGRAM_TOKEN = "123456:TEST-SECRET-TOKEN-abcdefXYZ";
 
     /** Loopback only, and what an operator sets: the token and one Telegram channel with a route (the Bot API is the fake's). */
     public static class Settings implements QuarkusTestResourceLifecycleManager {
@@ -37,7 +40,7 @@ class NotifierIT extends ServiceContract {
             return Map.of(
                     "quarkus.http.host", "127.0.0.1",
                     "baton.auth.tokens", TOKEN,
-                    "baton.notifier.channels.ops.telegram.token", "123456:TEST-SECRET-TOKEN-abcdefXYZ",
+                    "baton.notifier.channels.ops.telegram.token", TELEGRAM_TOKEN,
                     "baton.notifier.channels.ops.telegram.chat-id", "100",
                     "baton.notifier.channels.ops.telegram.api-url", "${baton.test.fake-url}",
                     "baton.notifier.routes[0].channels", "ops",
@@ -47,6 +50,12 @@ class NotifierIT extends ServiceContract {
         @Override
         public void stop() {
         }
+    }
+
+    /** Invariant 6: no configured secret reaches the packaged service's log, whatever the tests made it do. */
+    @AfterEach
+    void noConfiguredSecretInTheServiceLog() {
+        PackagedLog.assertNoSecret(Map.of("bearer token", TOKEN, "Telegram bot token", TELEGRAM_TOKEN));
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.baton.common.testing.ApiGuards;
 import dev.baton.common.testing.EmbeddedSshResource;
 import dev.baton.common.testing.OpenApiDocument;
+import dev.baton.common.testing.PackagedLog;
 import dev.baton.common.testing.ServiceContract;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.ResourceArg;
@@ -15,6 +16,7 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.specification.RequestSpecification;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,12 @@ class StateSyncIT extends ServiceContract {
         @Override
         public void stop() {
         }
+    }
+
+    /** Invariant 6: no configured secret reaches the packaged service's log, whatever the tests made it do. */
+    @AfterEach
+    void noConfiguredSecretInTheServiceLog() {
+        PackagedLog.assertNoSecret(Map.of("bearer token", TOKEN));
     }
 
     @Override
