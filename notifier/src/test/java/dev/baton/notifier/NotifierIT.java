@@ -1,17 +1,23 @@
 package dev.baton.notifier;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.baton.common.testing.ApiGuards;
 import dev.baton.common.testing.EmbeddedPostgresResource;
 import dev.baton.common.testing.OpenApiDocument;
 import dev.baton.common.testing.PackagedLog;
 import dev.baton.common.testing.ServiceContract;
+import dev.baton.notifier.testing.ChannelFakes;
 import dev.baton.notifier.testing.ChannelFakesResource;
+import dev.baton.notifier.testing.InjectChannelFakes;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -58,6 +64,9 @@ class NotifierIT extends ServiceContract {
         PackagedLog.assertNoSecret(Map.of("bearer token", TOKEN, "Telegram bot token", TELEGRAM_TOKEN));
     }
 
+    @InjectChannelFakes
+    ChannelFakes fakes;
+
     @Override
     protected String openApiTitle() {
         return "Baton notifier";
@@ -72,6 +81,10 @@ class NotifierIT extends ServiceContract {
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/alerts").then().statusCode(200)
                 .body("find { it.key == 'it-engine-down' }.deliveries.state", hasItem("DELIVERED")));
+        // and the Bot API fake really received it: the configured chat, the alert's title in the text
+        fakes.http().verify(1, postRequestedFor(urlEqualTo(ChannelFakesResource.TG_PATH))
+                .withRequestBody(matchingJsonPath("$.chat_id", WireMock.equalTo("100")))
+                .withRequestBody(matchingJsonPath("$.text", WireMock.containing("engine down"))));
     }
 
     @Test
