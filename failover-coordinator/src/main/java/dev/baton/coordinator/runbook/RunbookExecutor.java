@@ -113,7 +113,7 @@ public class RunbookExecutor {
             StepRow.Status journaled = i < journal.size() ? journal.get(i).status() : StepRow.Status.PENDING;
             if (journaled == StepRow.Status.SUCCEEDED || journaled == StepRow.Status.SKIPPED) {
                 if (step.type().equals("fence")) {
-                    ctx.fromReachable = journal.get(i).detail() != null && journal.get(i).detail().contains("over SSH");
+                    ctx.fromReachable = journal.get(i).detail() != null && journal.get(i).detail().startsWith("engine stopped on ");
                 }
                 continue;
             }

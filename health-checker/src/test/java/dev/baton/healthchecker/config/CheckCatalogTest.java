@@ -46,12 +46,12 @@ class CheckCatalogTest {
     @Test
     void aValidConfigurationBecomesDefinitionsWithDefaults() {
         CheckCatalog catalog = catalog(merge(
-                check(0, "engine", "http", "http://10.0.0.1:8080/health/detailed"),
+                check(0, "engine", "http", "http://127.0.0.2:8080/health/detailed"),
                 Map.of("baton.health.checks[0].http.json-equals", "components.ib_gateway.connected == true"),
-                check(1, "db", "postgres", "postgresql://baton:s3cret@10.0.0.1:5432/trading"),
-                check(2, "gateway", "tcp", "10.0.0.1:4001"),
+                check(1, "db", "postgres", "postgresql://baton:s3cret@127.0.0.2:5432/trading"),
+                check(2, "gateway", "tcp", "127.0.0.2:4001"),
                 check(3, "engine-container", "ssh-command", "docker inspect -f '{{.State.Running}}' trading-engine"),
-                Map.of("baton.health.checks[3].ssh.host", "10.0.0.1", "baton.health.checks[3].ssh.user", "baton",
+                Map.of("baton.health.checks[3].ssh.host", "127.0.0.2", "baton.health.checks[3].ssh.user", "baton",
                         "baton.health.checks[3].ssh.private-key", "/keys/id", "baton.health.checks[3].ssh.known-hosts", "/keys/kh"),
                 check(4, "wg", "process", "wireguard")));
 
@@ -71,7 +71,7 @@ class CheckCatalogTest {
             assertThat(c.expected()).isEqualTo("true");
         });
         CheckDefinition db = catalog.checks().get(1);
-        assertThat(db.displayTarget()).isEqualTo("postgresql://10.0.0.1:5432/trading").doesNotContain("s3cret");
+        assertThat(db.displayTarget()).isEqualTo("postgresql://127.0.0.2:5432/trading").doesNotContain("s3cret");
         assertThat(db.toString()).doesNotContain("s3cret");
         CheckDefinition.Postgres pg = (CheckDefinition.Postgres) db.options();
         assertThat(pg.user()).isEqualTo("baton");
@@ -81,32 +81,32 @@ class CheckCatalogTest {
 
     @Test
     void unknownTypeNamesTheKey() {
-        assertThatThrownBy(() -> catalog(check(0, "x", "icmp", "10.0.0.1")))
+        assertThatThrownBy(() -> catalog(check(0, "x", "icmp", "127.0.0.2")))
                 .hasMessageContaining("baton.health.checks[0].type: unknown check type 'icmp'")
                 .hasMessageContaining("http, tcp, postgres, ssh-command, process");
     }
 
     @Test
     void negativeIntervalNamesTheKey() {
-        assertThatThrownBy(() -> catalog(merge(check(0, "x", "tcp", "10.0.0.1:22"),
+        assertThatThrownBy(() -> catalog(merge(check(0, "x", "tcp", "127.0.0.2:22"),
                 Map.of("baton.health.checks[0].interval", "-5s"))))
                 .hasMessageContaining("baton.health.checks[0].interval: must be positive, was -5s");
     }
 
     @Test
     void timeoutLongerThanIntervalNamesTheKey() {
-        assertThatThrownBy(() -> catalog(merge(check(0, "x", "tcp", "10.0.0.1:22"),
+        assertThatThrownBy(() -> catalog(merge(check(0, "x", "tcp", "127.0.0.2:22"),
                 Map.of("baton.health.checks[0].interval", "2s", "baton.health.checks[0].timeout", "5s"))))
                 .hasMessageContaining("baton.health.checks[0].timeout: 5s is longer than the interval 2s");
     }
 
     @Test
     void badUrlsNameTheKey() {
-        assertThatThrownBy(() -> catalog(check(0, "x", "http", "ftp://10.0.0.1/")))
-                .hasMessageContaining("baton.health.checks[0].target: 'ftp://10.0.0.1/' is not an absolute http:// or https:// URL");
-        assertThatThrownBy(() -> catalog(check(0, "x", "tcp", "10.0.0.1")))
-                .hasMessageContaining("baton.health.checks[0].target: '10.0.0.1' is not host:port");
-        assertThatThrownBy(() -> catalog(check(0, "x", "postgres", "mysql://10.0.0.1/db")))
+        assertThatThrownBy(() -> catalog(check(0, "x", "http", "ftp://127.0.0.2/")))
+                .hasMessageContaining("baton.health.checks[0].target: 'ftp://127.0.0.2/' is not an absolute http:// or https:// URL");
+        assertThatThrownBy(() -> catalog(check(0, "x", "tcp", "127.0.0.2")))
+                .hasMessageContaining("baton.health.checks[0].target: '127.0.0.2' is not host:port");
+        assertThatThrownBy(() -> catalog(check(0, "x", "postgres", "mysql://127.0.0.2/db")))
                 .hasMessageContaining("baton.health.checks[0].target: must be postgresql://");
         assertThatThrownBy(() -> catalog(Map.of("baton.health.push.coordinators", "not a url", "baton.health.push.token",
                 "token-0123456789abcdef")))
@@ -115,13 +115,13 @@ class CheckCatalogTest {
 
     @Test
     void aBadUrlWithAPasswordIsReportedWithoutIt() {
-        assertThatThrownBy(() -> catalog(check(0, "x", "http", "gopher://user:hunter2@10.0.0.1/")))
+        assertThatThrownBy(() -> catalog(check(0, "x", "http", "gopher://user:hunter2@127.0.0.2/")))
                 .hasMessageNotContaining("hunter2");
     }
 
     @Test
     void duplicateNameNamesBothKeys() {
-        assertThatThrownBy(() -> catalog(merge(check(0, "engine", "tcp", "10.0.0.1:80"), check(1, "engine", "tcp", "10.0.0.2:80"))))
+        assertThatThrownBy(() -> catalog(merge(check(0, "engine", "tcp", "127.0.0.2:80"), check(1, "engine", "tcp", "127.0.0.3:80"))))
                 .hasMessageContaining("baton.health.checks[1].name: duplicate check name 'engine' (also baton.health.checks[0].name)");
     }
 
@@ -130,13 +130,13 @@ class CheckCatalogTest {
         assertThatThrownBy(() -> catalog(check(0, "x", "ssh-command", "true")))
                 .hasMessageContaining("baton.health.checks[0].ssh.host: required")
                 .hasMessageContaining("baton.health.checks[0].ssh.known-hosts: required");
-        assertThatThrownBy(() -> catalog(merge(check(0, "x", "http", "http://10.0.0.1/"),
+        assertThatThrownBy(() -> catalog(merge(check(0, "x", "http", "http://127.0.0.2/"),
                 Map.of("baton.health.checks[0].http.json-equals", "status"))))
                 .hasMessageContaining("baton.health.checks[0].http.json-equals[0]: 'status' is not of the form");
-        assertThatThrownBy(() -> catalog(merge(check(0, "x", "postgres", "postgresql://10.0.0.1/db"),
+        assertThatThrownBy(() -> catalog(merge(check(0, "x", "postgres", "postgresql://127.0.0.2/db"),
                 Map.of("baton.health.checks[0].postgres.role", "leader"))))
                 .hasMessageContaining("baton.health.checks[0].postgres.role: must be primary or replica");
-        assertThatThrownBy(() -> catalog(Map.of("baton.health.push.coordinators", "http://10.0.0.9:7080")))
+        assertThatThrownBy(() -> catalog(Map.of("baton.health.push.coordinators", "http://127.0.0.9:7080")))
                 .hasMessageContaining("baton.health.push.token: required");
     }
 
@@ -144,7 +144,7 @@ class CheckCatalogTest {
     void moreSitesThanAVerdictCarriesNamesTheKey() {
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i <= 50; i++) {
-            values.putAll(check(i, "c" + i, "tcp", "10.0.0.1:80"));
+            values.putAll(check(i, "c" + i, "tcp", "127.0.0.2:80"));
             values.put("baton.health.checks[" + i + "].site", "site" + i);
         }
         assertThatThrownBy(() -> catalog(values))

@@ -20,8 +20,8 @@ class VerdictBookTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     private static CheckDefinition check(String name, boolean critical) {
-        return new CheckDefinition(name, "primary", CheckType.TCP, "10.0.0.1:80", "10.0.0.1:80", Duration.ofSeconds(1),
-                Duration.ofMillis(500), 1, 1, critical, new CheckDefinition.Tcp("10.0.0.1", 80, java.util.Optional.empty(),
+        return new CheckDefinition(name, "primary", CheckType.TCP, "127.0.0.2:80", "127.0.0.2:80", Duration.ofSeconds(1),
+                Duration.ofMillis(500), 1, 1, critical, new CheckDefinition.Tcp("127.0.0.2", 80, java.util.Optional.empty(),
                 java.util.Optional.empty()));
     }
 
