@@ -32,10 +32,16 @@ public class DnsManagerClient {
         }
     }
 
-    /** Whether {@code name} answers {@code expected} everywhere dns-manager checks, waiting up to {@code wait} on its side. */
+    /**
+     * Whether every authoritative nameserver answers {@code expected} (dns-manager's {@code complete}), waiting up
+     * to {@code wait} on its side; when not, which nameservers still answer something else.
+     */
+    public record Propagation(boolean complete, String lagging) {
+    }
+
     @Timeout(value = 300, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 1, delay = 500, abortOn = ServiceCallFailed.Refused.class)
-    public boolean propagated(String name, String type, String expected, Duration wait) {
+    public Propagation propagated(String name, String type, String expected, Duration wait) {
         JsonNode answer;
         try {
             // dns-manager takes whole seconds or an ISO-8601 duration
@@ -66,16 +72,22 @@ public class DnsManagerClient {
         }
     }
 
-    /** Accepts {@code propagated} or {@code complete} as the verdict field. */
-    static boolean propagatedIn(JsonNode answer) {
-        if (answer == null) {
-            return false;
+    /** dns-manager's {@code PropagationReport}: {@code complete} decides; the nameservers that do not match explain. */
+    static Propagation propagatedIn(JsonNode answer) {
+        if (answer == null || !answer.path("complete").isBoolean()) {
+            return new Propagation(false, "dns-manager's answer has no 'complete'");
         }
-        for (String field : new String[] {"propagated", "complete", "done"}) {
-            if (answer.has(field)) {
-                return answer.get(field).asBoolean(false);
+        if (answer.get("complete").asBoolean()) {
+            return new Propagation(true, "");
+        }
+        java.util.List<String> lagging = new java.util.ArrayList<>();
+        for (JsonNode ns : answer.path("nameservers")) {
+            if (!ns.path("matches").asBoolean(false)) {
+                String said = ns.hasNonNull("error") ? ns.get("error").asText() : ns.path("rcode").asText("?") + " " + ns.path("answers");
+                lagging.add(ns.path("server").asText("?") + " answers " + said);
             }
         }
-        return false;
+        return new Propagation(false, (answer.path("timedOut").asBoolean(false) ? "timed out; " : "")
+                + (lagging.isEmpty() ? "no nameserver matched" : String.join(", ", lagging)));
     }
 }

@@ -317,10 +317,16 @@ public class StepRunner {
 
     /**
      * The epoch state-sync follows for {@code site}; if state-sync follows another site (it restarted, or
-     * missed a hand-over), it is first told that {@code site} is active at the epoch before {@code epoch}.
+     * missed a hand-over), it is first told that {@code site} is active at the epoch before {@code epoch}. A state-sync
+     * that follows an epoch newer than {@code epoch} means this coordinator is stale: the step fails "STALE".
      */
-    private long replicationEpochOf(String site, long epoch) {
+    private long replicationEpochOf(String site, long epoch) throws StepFailed {
         Optional<ActiveSite> active = stateSync.active();
+        if (active.isPresent() && active.get().epoch() > epoch) {
+            // another coordinator has moved replication past this operation's epoch: this one is stale
+            throw new StepFailed("STALE: state-sync follows " + active.get().site() + " at epoch " + active.get().epoch()
+                    + ", higher than this coordinator's " + epoch);
+        }
         if (active.isPresent() && active.get().site().equals(site)) {
             return active.get().epoch();
         }
@@ -398,9 +404,9 @@ public class StepRunner {
         }
         try {
             dns.switchRecord(new SwitchRequest(d.zone().get(), d.name().get(), d.type(), from.get(), to.get(), d.ttl(), false));
-            boolean propagated = dns.propagated(d.name().get(), d.type(), to.get(), min(remaining(deadline), Duration.ofMinutes(4)));
-            if (!propagated) {
-                throw new StepFailed(d.name().get() + " switched to " + to.get() + " but not propagated yet");
+            DnsManagerClient.Propagation propagation = dns.propagated(d.name().get(), d.type(), to.get(), min(remaining(deadline), Duration.ofMinutes(4)));
+            if (!propagation.complete()) {
+                throw new StepFailed(d.name().get() + " switched to " + to.get() + " but not propagated: " + propagation.lagging());
             }
             return d.name().get() + " " + d.type() + " " + from.get() + " -> " + to.get() + ", propagated";
         } catch (ServiceCallFailed e) {

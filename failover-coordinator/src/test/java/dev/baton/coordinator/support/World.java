@@ -1,13 +1,12 @@
 package dev.baton.coordinator.support;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,10 +38,16 @@ public final class World implements AutoCloseable {
     public static final Set<String> ENGINE = Set.of("trading-engine", "ib-gateway");
     public static final String PRIMARY_IP = "203.0.113.10";
     public static final String STANDBY_IP = "198.51.100.20";
+    public static final String DNS_ZONE = "example.com";
+    public static final String DNS_NAME = "trade.example.com";
 
     public final EmbeddedSshServer primary;
     public final EmbeddedSshServer standby;
     public final WireMockServer fakes;
+    /** state-sync as the coordinator sees it: follows one active site at one epoch, refuses what the service refuses. */
+    public final StandIns.StateSync stateSync = new StandIns.StateSync("sync-token-0123456789");
+    /** dns-manager serving {@link #DNS_NAME} in {@link #DNS_ZONE}: compare-and-set switch, propagation by the record's value. */
+    public final StandIns.Dns dns;
     private volatile ComposeEmulator primaryCompose;
     private volatile ComposeEmulator standbyCompose;
     /** The engine starts the test caused itself (a reboot's restart policy), not Baton: the only ones the oracle excuses. */
@@ -55,7 +60,9 @@ public final class World implements AutoCloseable {
         standbyCompose = new ComposeEmulator("standby", SERVICES);
         primary = EmbeddedSshServer.start(Files.createTempDirectory("baton-primary"), delegate(true));
         standby = EmbeddedSshServer.start(Files.createTempDirectory("baton-standby"), delegate(false));
-        fakes = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().extensions(new PowerOff()));
+        dns = new StandIns.Dns("dns-token-0123456789", DNS_ZONE, DNS_NAME);
+        fakes = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()
+                .extensions(new PowerOff(), stateSync, dns));
         fakes.start();
     }
 
@@ -201,18 +208,12 @@ public final class World implements AutoCloseable {
     }
 
     public void healthyFakes(Instant lastSync) {
-        String status = "[{\"target\":\"standby\",\"lastSuccessAt\":\"" + lastSync + "\",\"lagSeconds\":60.0,\"bytes\":2048,\"files\":3,\"lastError\":null},"
-                + "{\"target\":\"primary\",\"lastSuccessAt\":\"" + lastSync + "\",\"lagSeconds\":60.0,\"bytes\":2048,\"files\":3,\"lastError\":null}]";
-        fakes.stubFor(get(urlPathEqualTo("/api/v1/status")).willReturn(json(200, status)));
-        authed("/api/v1/sync", "sync-token-0123456789", json(200, "{\"files\":3,\"bytes\":2048,\"durationMs\":12}"));
-        replicationFake();
-        authed("/api/v1/switch", "dns-token-0123456789", json(200, "{\"changed\":true}"));
-        // dns-manager's answer: "complete" when every authoritative server answers the expected value;
-        // like dns-manager, the fake refuses a wait that is not whole seconds or an ISO-8601 duration
-        fakes.stubFor(get(urlPathEqualTo("/api/v1/propagation")).atPriority(10).willReturn(json(400,
-                "{\"type\":\"about:blank\",\"title\":\"Invalid request\",\"status\":400,\"detail\":\"wait must be seconds (e.g. 30) or an ISO-8601 duration (e.g. PT30S)\"}")));
-        fakes.stubFor(get(urlPathEqualTo("/api/v1/propagation")).atPriority(1).withQueryParam("wait", matching("[0-9]+|P.*"))
-                .willReturn(json(200, "{\"complete\":true,\"timedOut\":false,\"nameservers\":[]}")));
+        stateSync.reset(lastSync);
+        dns.reset(PRIMARY_IP);
+        fakes.stubFor(any(urlPathMatching("/api/v1/(status|active|sync)")).atPriority(5)
+                .willReturn(aResponse().withTransformers(StandIns.StateSync.NAME)));
+        fakes.stubFor(any(urlPathMatching("/api/v1/(switch|propagation|records)")).atPriority(5)
+                .willReturn(aResponse().withTransformers(StandIns.Dns.NAME)));
         authed("/api/v1/alerts", "notifier-token-0123456789", json(202, "{\"id\":\"a-1\",\"status\":\"accepted\"}"));
         // Hetzner-style power-off: POST action, then GET the server until status is "off"
         fakes.stubFor(post(urlPathEqualTo("/v1/servers/42/actions/poweroff")).withHeader("Authorization", equalTo("Bearer cloud-token-0123456789"))
@@ -222,27 +223,6 @@ public final class World implements AutoCloseable {
         // the broker's session API: without the token 401; by default the account has no live session
         fakes.stubFor(get(urlPathEqualTo(SESSION_PATH)).atPriority(10).willReturn(json(401, "{\"error\":\"unauthorized\"}")));
         brokerSession(false);
-    }
-
-    /**
-     * state-sync's {@code /api/v1/active}, stateful as the real one: primary at epoch 0 to begin with;
-     * each accepted {@code PUT} (site, epoch) becomes what {@code GET} answers.
-     */
-    private void replicationFake() {
-        String scenario = "replication";
-        List<String> states = List.of(Scenario.STARTED, "standby@1", "primary@2");
-        List<String> bodies = List.of("{\"site\":\"primary\",\"epoch\":0}", "{\"site\":\"standby\",\"epoch\":1}",
-                "{\"site\":\"primary\",\"epoch\":2}");
-        for (int i = 0; i < states.size(); i++) {
-            fakes.stubFor(get(urlPathEqualTo("/api/v1/active")).inScenario(scenario).whenScenarioStateIs(states.get(i))
-                    .willReturn(json(200, bodies.get(i))));
-            if (i + 1 < states.size()) {
-                fakes.stubFor(put(urlPathEqualTo("/api/v1/active")).inScenario(scenario).whenScenarioStateIs(states.get(i))
-                        .withHeader("Authorization", equalTo("Bearer sync-token-0123456789"))
-                        .withRequestBody(equalToJson(bodies.get(i + 1)))
-                        .willReturn(json(200, bodies.get(i + 1))).willSetStateTo(states.get(i + 1)));
-            }
-        }
     }
 
     private void authed(String path, String token, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder ok) {
