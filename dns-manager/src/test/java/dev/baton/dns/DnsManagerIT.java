@@ -70,8 +70,11 @@ class DnsManagerIT extends ServiceContract {
 
     @Test
     void aSwitchWithoutTokenIsRefusedWithProblemJson() {
+        String id = world.cloudflare().add("example.com", "guarded.example.com", "A", "192.0.2.10", 300, false);
         ApiGuards.refusesWithoutToken("/api/v1/switch",
-                Map.of("zone", "example.com", "name", "it.example.com", "type", "A", "from", "192.0.2.10", "to", "198.51.100.20"));
+                Map.of("zone", "example.com", "name", "guarded.example.com", "type", "A", "from", "192.0.2.10", "to", "198.51.100.20"),
+                () -> world.cloudflare().record(id).toString());
+        assertThat(world.cloudflare().record(id).path("content").asText()).isEqualTo("192.0.2.10");
     }
 
     @Test
