@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -104,5 +105,52 @@ class AtomicSwitchTest {
         assertThat(problems).isEmpty();
         assertThat(reads.get()).isPositive();
         assertThat(Files.readString(state.resolve("f0"))).startsWith(CYCLES + ":");
+    }
+
+    /**
+     * The overlap made certain rather than hoped for: a reader has resolved {@code state/} and read half of its
+     * files when a cycle switches the version under it; it finishes reading the version it started, whole, while a
+     * new reader already sees the next version, whole.
+     */
+    @Test
+    void aReaderHalfwayThroughAVersionWhenTheSwitchHappensFinishesThatVersion() throws Exception {
+        writeVersion(1);
+        engine.cycle(sites.primary, sites.standby, 1);
+        Path state = sites.standbyRoot().resolve("state");
+        CountDownLatch halfway = new CountDownLatch(1);
+        CountDownLatch switched = new CountDownLatch(1);
+
+        CompletableFuture<List<String>> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                Path version = state.toRealPath();
+                List<Path> files;
+                try (Stream<Path> listed = Files.list(version)) {
+                    files = listed.sorted().toList();
+                }
+                List<String> contents = new ArrayList<>();
+                for (int i = 0; i < files.size(); i++) {
+                    if (i == files.size() / 2) {
+                        halfway.countDown();
+                        switched.await();
+                    }
+                    contents.add(Files.readString(files.get(i)));
+                }
+                return contents;
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        halfway.await();
+        Path before = state.toRealPath();
+        writeVersion(2);
+        engine.cycle(sites.primary, sites.standby, 1);
+        Path after = state.toRealPath();
+        switched.countDown();
+
+        assertThat(after).as("the cycle switched state/ to a new version while the reader was halfway").isNotEqualTo(before);
+        assertThat(reader.get()).hasSize(FILES).allSatisfy(c -> assertThat(c).startsWith("1:").endsWith(":END"));
+        try (Stream<Path> now = Files.list(after)) {
+            assertThat(now.toList()).hasSize(FILES).allSatisfy(f -> assertThat(Files.readString(f)).startsWith("2:").endsWith(":END"));
+        }
     }
 }
