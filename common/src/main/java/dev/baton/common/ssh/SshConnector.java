@@ -18,7 +18,6 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
-import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 
@@ -101,18 +100,7 @@ public class SshConnector implements AutoCloseable {
     }
 
     private static KeyPair loadIdentity(SshEndpoint endpoint) throws SshFailure {
-        if (!Files.isReadable(endpoint.privateKey())) {
-            throw new SshFailure(SshFailure.Kind.CONFIG, "private key " + endpoint.privateKey() + " is not readable");
-        }
-        try {
-            for (KeyPair kp : new FileKeyPairProvider(endpoint.privateKey()).loadKeys(null)) {
-                return kp;
-            }
-        } catch (Exception e) {
-            throw new SshFailure(SshFailure.Kind.CONFIG, "cannot load private key " + endpoint.privateKey()
-                    + " (" + e.getClass().getSimpleName() + ")", null);
-        }
-        throw new SshFailure(SshFailure.Kind.CONFIG, "no key found in " + endpoint.privateKey());
+        return SshKeys.load(endpoint.privateKey(), endpoint.passphrase());
     }
 
     private static SshFailure connectFailure(SshEndpoint endpoint, IOException e) {

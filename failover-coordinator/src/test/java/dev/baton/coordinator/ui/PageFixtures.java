@@ -71,31 +71,6 @@ final class PageFixtures {
         }
     }
 
-    /**
-     * dns-manager as a failover sees it: the record and both nameservers hold the primary's value until the
-     * coordinator's authenticated compare-and-set switch to the standby's value, then the standby's.
-     */
-    static void dnsSwitching(WireMockServer fakes) {
-        String scenario = "dns";
-        String switched = "switched to standby";
-        fakes.stubFor(post(urlPathEqualTo("/api/v1/switch")).atPriority(0).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
-                .withHeader("Authorization", equalTo("Bearer dns-token-0123456789"))
-                .withRequestBody(matchingJsonPath("$.from", equalTo(World.PRIMARY_IP)))
-                .withRequestBody(matchingJsonPath("$.to", equalTo(World.STANDBY_IP)))
-                .willReturn(World.json(200, "{\"changed\":true}")).willSetStateTo(switched));
-        for (String state : List.of(Scenario.STARTED, switched)) {
-            String value = state.equals(switched) ? World.STANDBY_IP : World.PRIMARY_IP;
-            Map<String, String> answers = new LinkedHashMap<>();
-            answers.put("ns1.example.net", value);
-            answers.put("ns2.example.net", value);
-            fakes.stubFor(records().inScenario(scenario).whenScenarioStateIs(state).willReturn(World.json(200, recordsBody(value))));
-            for (String expected : List.of(World.PRIMARY_IP, World.STANDBY_IP)) {
-                fakes.stubFor(propagation(expected).inScenario(scenario).whenScenarioStateIs(state)
-                        .willReturn(World.json(200, propagationBody(expected, answers))));
-            }
-        }
-    }
-
     private static MappingBuilder records() {
         return get(urlPathEqualTo("/api/v1/records")).atPriority(1).withQueryParam("zone", equalTo(ZONE))
                 .withQueryParam("name", equalTo(NAME)).withQueryParam("type", equalTo("A"));

@@ -85,7 +85,7 @@ class StatusPageBrowserTest {
         chromiumInstalled();
         CoordinatorTestSupport.reset(world, pg, executor, verdictBook);
         dnsStatus.forget();
-        PageFixtures.dnsSwitching(world.fakes);
+        // dns-manager's stand-in (World.dns) holds the primary's value until the failover's switch
     }
 
     @AfterEach
