@@ -16,9 +16,11 @@ public record CoordinatorStatus(
         Instant lastFailover,
         Instant lastFailback,
         String currentOperation,
-        Map<String, ObserverSummary> observers) {
+        Map<String, ObserverSummary> observers,
+        Map<String, SiteLink> sites) {
 
     public CoordinatorStatus {
         observers = observers == null ? Map.of() : Map.copyOf(observers);
+        sites = sites == null ? Map.of() : Map.copyOf(sites);
     }
 }

@@ -195,7 +195,7 @@ class StartGateTest {
     private static CoordinatorStatus active(String site, long epoch, String operation) {
         FailoverState state = operation != null ? FailoverState.FAILING_OVER
                 : site.equals("primary") ? FailoverState.PRIMARY_ACTIVE : FailoverState.STANDBY_ACTIVE;
-        return new CoordinatorStatus(state, site, epoch, false, null, null, null, 1, null, null, operation, Map.of());
+        return new CoordinatorStatus(state, site, epoch, false, null, null, null, 1, null, null, operation, Map.of(), Map.of());
     }
 
     private String url() {

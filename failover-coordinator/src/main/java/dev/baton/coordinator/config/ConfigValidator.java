@@ -1,6 +1,7 @@
 package dev.baton.coordinator.config;
 
 import dev.baton.common.json.JsonCondition;
+import dev.baton.common.ssh.SshKeys;
 import dev.baton.coordinator.policy.MaintenanceWindow;
 import dev.baton.coordinator.runbook.BrokerSession;
 import java.net.URI;
@@ -161,6 +162,37 @@ public final class ConfigValidator {
         }
         if (sc.interval().isNegative() || sc.interval().isZero() || sc.timeout().isNegative() || sc.timeout().isZero()) {
             problems.add(key + "interval and " + key + "timeout: must be positive");
+        }
+    }
+
+    /**
+     * Each site's private key loaded (with its passphrase) and its known_hosts parsed, as the SSH client will: a key
+     * that cannot be used is a startup error naming the key, not a failure at the first failover.
+     */
+    public static List<String> keyProblems(CoordinatorConfig c) {
+        List<String> out = new ArrayList<>();
+        c.sites().forEach((name, s) -> {
+            String key = P + "sites." + name + ".";
+            try {
+                SshKeys.check(key + "private-key", java.nio.file.Path.of(s.privateKey()), dev.baton.coordinator.runbook.Sites.passphrase(name, s));
+            } catch (IllegalArgumentException e) {
+                out.add(e.getMessage());
+            }
+            try {
+                SshKeys.checkKnownHosts(key + "known-hosts", java.nio.file.Path.of(s.knownHosts()));
+            } catch (IllegalArgumentException e) {
+                out.add(e.getMessage());
+            }
+        });
+        return out;
+    }
+
+    /** The configuration and the sites' key files: @throws IllegalStateException listing every problem, each with its key */
+    public static void checkAtStartup(CoordinatorConfig c) {
+        List<String> problems = new ArrayList<>(problems(c));
+        problems.addAll(keyProblems(c));
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid configuration: " + String.join("; ", problems));
         }
     }
 

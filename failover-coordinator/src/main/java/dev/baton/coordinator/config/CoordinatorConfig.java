@@ -80,9 +80,20 @@ public interface CoordinatorConfig {
         @WithDefault("baton")
         String user();
 
-        /** Path of the private key file (ECDSA/RSA/Ed25519, OpenSSH format). Required. */
+        /**
+         * Path of the private key file as {@code ssh-keygen} writes it (Ed25519, ECDSA, RSA; PEM and PKCS#8 also read).
+         * Required. A key that cannot be used stops the coordinator at startup naming this key.
+         */
         @WithName("private-key")
         String privateKey();
+
+        /** Passphrase of an encrypted private key (e.g. from an environment variable); never logged. */
+        @WithName("private-key-passphrase")
+        Optional<String> privateKeyPassphrase();
+
+        /** A file whose first line is the private key's passphrase (instead of {@code private-key-passphrase}). */
+        @WithName("private-key-passphrase-file")
+        Optional<String> privateKeyPassphraseFile();
 
         /** Path of a known_hosts file pinning the site's host key. Required. */
         @WithName("known-hosts")

@@ -432,7 +432,8 @@ public class Coordinator {
         boolean frozen = s.frozen() && (s.frozenUntil() == null || now.isBefore(s.frozenUntil()));
         return new CoordinatorStatus(s.state(), s.activeSite(), s.epoch(), frozen, frozen ? s.frozenReason() : null,
                 frozen ? s.frozenUntil() : null, cooldownUntil != null && cooldownUntil.isAfter(now) ? cooldownUntil : null, last24h,
-                s.lastFailover(), s.lastFailback(), s.currentOperation() == null ? null : s.currentOperation().toString(), observers);
+                s.lastFailover(), s.lastFailback(), s.currentOperation() == null ? null : s.currentOperation().toString(), observers,
+                shell.links().view());
     }
 
     /** The last automatic decision this instance made (null before the first tick). */

@@ -23,7 +23,7 @@ public class Lifecycle {
     }
 
     void onStart(@Observes StartupEvent event) {
-        ConfigValidator.check(config);
+        ConfigValidator.checkAtStartup(config);
         coordinator.startUp();
     }
 

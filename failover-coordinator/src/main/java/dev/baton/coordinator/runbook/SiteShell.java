@@ -31,10 +31,30 @@ public class SiteShell {
     private final Sites sites;
     private final Duration connectTimeout;
 
-    public SiteShell(SshConnector connector, Sites sites, CoordinatorConfig config) {
+    private final SiteLinks links;
+
+    public SiteShell(SshConnector connector, Sites sites, CoordinatorConfig config, SiteLinks links) {
         this.connector = connector;
         this.sites = sites;
         this.connectTimeout = config.fence().connectTimeout();
+        this.links = links;
+    }
+
+    /** How the last SSH connection to each site went. */
+    public SiteLinks links() {
+        return links;
+    }
+
+    /** An authenticated session to {@code site}; how it went is recorded for the status API. */
+    private SshConnection open(String site) throws SshFailure {
+        try {
+            SshConnection c = connector.connect(sites.endpoint(site), connectTimeout);
+            links.connected(site);
+            return c;
+        } catch (SshFailure e) {
+            links.failed(site, e);
+            throw e;
+        }
     }
 
     /** Runs {@code command} on {@code site} with the epoch exported. */
@@ -46,7 +66,7 @@ public class SiteShell {
     public ExecResult exec(String site, String command, long epoch, Map<String, String> env, Duration timeout) throws SshFailure {
         Map<String, String> all = new java.util.LinkedHashMap<>(env);
         all.put(EPOCH_ENV, Long.toString(epoch));
-        try (SshConnection c = connector.connect(sites.endpoint(site), connectTimeout)) {
+        try (SshConnection c = open(site)) {
             return c.exec(command, all, timeout);
         }
     }
@@ -64,7 +84,7 @@ public class SiteShell {
     /** Stops the engine services, then lists which of them still run (empty = confirmed stopped). */
     public Set<String> stopEngine(String site, long epoch, Duration timeout) throws SshFailure {
         String services = String.join(" ", engineServices(site));
-        try (SshConnection c = connector.connect(sites.endpoint(site), connectTimeout)) {
+        try (SshConnection c = open(site)) {
             Map<String, String> env = Map.of(EPOCH_ENV, Long.toString(epoch));
             ExecResult stop = c.exec(compose(site, "stop " + services), env, timeout);
             Set<String> running = running(c, site, timeout);
@@ -78,7 +98,7 @@ public class SiteShell {
 
     /** The engine services running on {@code site} now, by {@code compose ps}. */
     public Set<String> runningEngine(String site, Duration timeout) throws SshFailure {
-        try (SshConnection c = connector.connect(sites.endpoint(site), connectTimeout)) {
+        try (SshConnection c = open(site)) {
             return running(c, site, timeout);
         }
     }
@@ -103,7 +123,7 @@ public class SiteShell {
      */
     public void writeEpoch(String site, long epoch) throws SshFailure, SiteEpochAhead {
         String file = epochFile(site);
-        try (SshConnection c = connector.connect(sites.endpoint(site), connectTimeout); SftpClient sftp = c.sftp()) {
+        try (SshConnection c = open(site); SftpClient sftp = c.sftp()) {
             int slash = file.lastIndexOf('/');
             if (slash > 0) {
                 String dir = file.substring(0, slash);
@@ -135,7 +155,7 @@ public class SiteShell {
     /** The epoch {@code site} holds now; -1 when its epoch file does not exist or holds no number. */
     public long readEpoch(String site) throws SshFailure {
         String file = epochFile(site);
-        try (SshConnection c = connector.connect(sites.endpoint(site), connectTimeout); SftpClient sftp = c.sftp()) {
+        try (SshConnection c = open(site); SftpClient sftp = c.sftp()) {
             return heldEpoch(sftp, file);
         } catch (IOException e) {
             throw new SshFailure(SshFailure.Kind.PROTOCOL, "reading " + file + " on " + site + " failed: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.baton.coordinator.runbook;
 
+import dev.baton.common.ssh.KeyPassphrase;
 import dev.baton.common.ssh.SshEndpoint;
 import dev.baton.coordinator.config.CoordinatorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,7 +48,13 @@ public class Sites {
 
     public SshEndpoint endpoint(String name) {
         CoordinatorConfig.Site s = site(name);
-        return new SshEndpoint(s.host(), s.port(), s.user(), Path.of(s.privateKey()), Path.of(s.knownHosts()));
+        return new SshEndpoint(s.host(), s.port(), s.user(), Path.of(s.privateKey()), Path.of(s.knownHosts()), passphrase(name, s));
+    }
+
+    /** The site's key passphrase from its settings (inline wins over the file). */
+    public static KeyPassphrase passphrase(String name, CoordinatorConfig.Site s) {
+        return KeyPassphrase.from(s.privateKeyPassphrase(), s.privateKeyPassphraseFile().map(Path::of),
+                "baton.coordinator.sites." + name + ".private-key-passphrase-file");
     }
 
     public Optional<String> dnsValue(String name) {

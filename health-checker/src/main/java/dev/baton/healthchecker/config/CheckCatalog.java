@@ -1,5 +1,6 @@
 package dev.baton.healthchecker.config;
 
+import dev.baton.common.ssh.KeyPassphrase;
 import dev.baton.common.ssh.SshEndpoint;
 import dev.baton.healthchecker.probe.CheckDefinition;
 import dev.baton.common.json.JsonCondition;
@@ -249,8 +250,15 @@ public class CheckCatalog {
             missing.forEach(m -> errors.add(key + "ssh." + m + ": required for ssh-command checks"));
             return null;
         }
+        KeyPassphrase passphrase;
+        try {
+            passphrase = KeyPassphrase.from(s.privateKeyPassphrase(), s.privateKeyPassphraseFile(), key + "ssh.private-key-passphrase-file");
+        } catch (IllegalArgumentException e) {
+            errors.add(e.getMessage());
+            return null;
+        }
         return new CheckDefinition.SshCommand(new SshEndpoint(s.host().get(), s.port(), s.user().get(), s.privateKey().get(),
-                s.knownHosts().get()), c.target());
+                s.knownHosts().get(), passphrase), c.target());
     }
 
     private static Optional<URI> httpUri(String text, String key, List<String> errors) {

@@ -218,8 +218,17 @@ public interface HealthCheckerConfig {
         /** SSH user. Required for ssh-command checks. */
         Optional<String> user();
 
-        /** Private key file (OpenSSH format). Required for ssh-command checks. */
+        /**
+         * Private key file as {@code ssh-keygen} writes it (Ed25519, ECDSA, RSA; PEM and PKCS#8 also read). Required
+         * for ssh-command checks; a key that cannot be used stops the service at startup naming this key.
+         */
         Optional<Path> privateKey();
+
+        /** Passphrase of an encrypted private key (e.g. from an environment variable); never logged. */
+        Optional<String> privateKeyPassphrase();
+
+        /** A file whose first line is the private key's passphrase (instead of {@code private-key-passphrase}). */
+        Optional<Path> privateKeyPassphraseFile();
 
         /** known_hosts file pinning the site's host key. Required for ssh-command checks. */
         Optional<Path> knownHosts();

@@ -109,9 +109,20 @@ public interface SyncConfig {
         @NotBlank
         String user();
 
-        /** Private key file (OpenSSH format, ECDSA/RSA/Ed25519). Required; never logged. */
+        /**
+         * Private key file as {@code ssh-keygen} writes it (OpenSSH format: Ed25519, ECDSA, RSA; PEM and PKCS#8 also
+         * read). Required; never logged. A key that cannot be used stops the service at startup naming this key.
+         */
         @WithName("private-key")
         Path privateKey();
+
+        /** Passphrase of an encrypted private key (e.g. from {@code BATON_SYNC_SITES_<NAME>_PRIVATE_KEY_PASSPHRASE}); never logged. */
+        @WithName("private-key-passphrase")
+        Optional<String> privateKeyPassphrase();
+
+        /** A file whose first line is the private key's passphrase (instead of {@code private-key-passphrase}). */
+        @WithName("private-key-passphrase-file")
+        Optional<Path> privateKeyPassphraseFile();
 
         /** known_hosts file pinning the site's host key. Required. */
         @WithName("known-hosts")

@@ -1,5 +1,7 @@
 package dev.baton.statesync.config;
 
+import dev.baton.common.ssh.KeyPassphrase;
+import dev.baton.common.ssh.SshKeys;
 import dev.baton.statesync.sync.PathEscapeException;
 import dev.baton.statesync.sync.SyncSet;
 import io.quarkus.runtime.StartupEvent;
@@ -17,10 +19,39 @@ import java.util.Map;
 public class SyncConfigValidator {
 
     void onStart(@Observes StartupEvent event, SyncConfig config) {
-        List<String> problems = problems(config);
+        List<String> problems = new ArrayList<>(problems(config));
+        problems.addAll(keyProblems(config));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("invalid state-sync configuration: " + String.join("; ", problems));
         }
+    }
+
+    /**
+     * Each site's private key loaded (with its passphrase) and its known_hosts parsed, as the SSH client will:
+     * a key that cannot be used is a startup error naming the key, not a failure at the first failover.
+     */
+    public static List<String> keyProblems(SyncConfig config) {
+        List<String> out = new ArrayList<>();
+        config.sites().forEach((name, site) -> {
+            String prefix = "baton.sync.sites." + name + ".";
+            try {
+                SshKeys.check(prefix + "private-key", site.privateKey(), passphrase(name, site));
+            } catch (IllegalArgumentException e) {
+                out.add(e.getMessage());
+            }
+            try {
+                SshKeys.checkKnownHosts(prefix + "known-hosts", site.knownHosts());
+            } catch (IllegalArgumentException e) {
+                out.add(e.getMessage());
+            }
+        });
+        return out;
+    }
+
+    /** The site's key passphrase from its settings (inline wins over the file). */
+    public static KeyPassphrase passphrase(String name, SyncConfig.Site site) {
+        return KeyPassphrase.from(site.privateKeyPassphrase(), site.privateKeyPassphraseFile(),
+                "baton.sync.sites." + name + ".private-key-passphrase-file");
     }
 
     /** Every problem as {@code key: reason}; empty if the configuration is usable. Pure. */

@@ -54,7 +54,8 @@ public class Replicator {
         this.notifier = notifier;
         this.clock = Clock.systemUTC();
         config.sites().forEach((name, s) -> {
-            sites.put(name, new Site(name, new SshEndpoint(s.host(), s.port(), s.user(), s.privateKey(), s.knownHosts()),
+            sites.put(name, new Site(name, new SshEndpoint(s.host(), s.port(), s.user(), s.privateKey(), s.knownHosts(),
+                    dev.baton.statesync.config.SyncConfigValidator.passphrase(name, s)),
                     s.root(), connector, config.transfer().connectTimeout(), config.transfer().parallelism(),
                     config.transfer().transport()));
             TargetState state = new TargetState(name);
@@ -175,7 +176,11 @@ public class Replicator {
         state.lock.lock();
         try {
             CycleResult r = engine.cycle(source, target, epoch);
+            int failedBefore = state.failures();
             state.succeeded(r, clock.millis(), interval());
+            if (failedBefore > 0) {
+                LOG.infof("replication to %s works again after %d failed cycles", target.name(), failedBefore);
+            }
             metrics.cycle(target.name(), r);
             if (r.changed()) {
                 LOG.debugf("%s -> %s: snapshot %s (%d files, %d bytes)", source.name(), target.name(), r.snapshotId(),
@@ -209,6 +214,22 @@ public class Replicator {
 
     private Duration interval() {
         return config.continuous().interval();
+    }
+
+    /**
+     * Targets whose last cycle failed or was refused, with the reason (empty when every target's last cycle
+     * succeeded, or none has run yet): what readiness reports.
+     */
+    public Map<String, String> failingTargets() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        String activeSite = active.get().map(EpochGuard.Active::site).orElse(null);
+        for (TargetState t : targets.values()) {
+            String error = t.lastError;
+            if (!t.name.equals(activeSite) && error != null) {
+                out.put(t.name, error);
+            }
+        }
+        return out;
     }
 
     public List<SyncTargetStatus> status() {
@@ -300,6 +321,10 @@ public class Replicator {
             long backoff = Math.min(MAX_BACKOFF.toMillis(), interval.toMillis() << Math.min(failures, 10));
             nextAttemptAt = now + backoff;
             return first;
+        }
+
+        int failures() {
+            return failures;
         }
 
         boolean due(long now) {

@@ -28,10 +28,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * files, and all files of one version together.
  */
 @ParameterizedClass(name = "{0}")
-@EnumSource(value = Transport.class, names = {"SFTP", "STREAM"})
+@EnumSource(TwoSites.Kind.class)
 class AtomicSwitchTest {
     @Parameter
-    Transport transport;
+    TwoSites.Kind kind;
 
     private static final int FILES = 20;
     private static final int CYCLES = 5;
@@ -43,7 +43,7 @@ class AtomicSwitchTest {
 
     @BeforeEach
     void start() throws Exception {
-        sites = new TwoSites(dir, transport);
+        sites = new TwoSites(dir, kind);
         engine = TwoSites.engine();
     }
 

@@ -17,10 +17,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Replication between two real SFTP sites: content, modes, deletions, .env, both directions. */
 @ParameterizedClass(name = "{0}")
-@EnumSource(value = Transport.class, names = {"SFTP", "STREAM"})
+@EnumSource(TwoSites.Kind.class)
 class SyncEngineTest {
     @Parameter
-    Transport transport;
+    TwoSites.Kind kind;
 
     @TempDir
     Path dir;
@@ -29,7 +29,7 @@ class SyncEngineTest {
 
     @BeforeEach
     void start() throws Exception {
-        sites = new TwoSites(dir, transport);
+        sites = new TwoSites(dir, kind);
         engine = TwoSites.engine();
     }
 

@@ -18,10 +18,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The guards that keep a standby's state from being wiped or escaping its root, and snapshots. */
 @ParameterizedClass(name = "{0}")
-@EnumSource(value = Transport.class, names = {"SFTP", "STREAM"})
+@EnumSource(TwoSites.Kind.class)
 class SyncGuardTest {
     @Parameter
-    Transport transport;
+    TwoSites.Kind kind;
 
     @TempDir
     Path dir;
@@ -30,7 +30,7 @@ class SyncGuardTest {
 
     @BeforeEach
     void start() throws Exception {
-        sites = new TwoSites(dir, transport);
+        sites = new TwoSites(dir, kind);
         engine = TwoSites.engine();
     }
 

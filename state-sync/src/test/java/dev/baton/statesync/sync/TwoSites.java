@@ -4,6 +4,7 @@ import dev.baton.common.ssh.SshConnector;
 import dev.baton.common.ssh.SshEndpoint;
 import dev.baton.common.testing.CommandHandler;
 import dev.baton.common.testing.EmbeddedSshServer;
+import dev.baton.common.testing.OpenSshServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,20 +20,58 @@ import java.util.List;
  * a server that also runs commands in a real shell, so the cycle streams through GNU tar.
  */
 final class TwoSites implements AutoCloseable {
+    /**
+     * The sites' SSH servers and the transport: MINA-built servers (the embedded SFTP-only one, the shell one), or
+     * Debian's OpenSSH sshd (ed25519 host and user keys, hashed known_hosts from ssh-keyscan) with either transport.
+     */
+    enum Kind {
+        MINA_SFTP(Transport.SFTP, false), MINA_STREAM(Transport.STREAM, false),
+        OPENSSH_SFTP(Transport.SFTP, true), OPENSSH_STREAM(Transport.STREAM, true);
+
+        final Transport transport;
+        final boolean openSsh;
+
+        Kind(Transport transport, boolean openSsh) {
+            this.transport = transport;
+            this.openSsh = openSsh;
+        }
+    }
+
     private final Transport transport;
     private final EmbeddedSshServer[] sftpServers = new EmbeddedSshServer[2];
     private final ShellSshServer[] shellServers = new ShellSshServer[2];
+    private final OpenSshServer[] openSsh = new OpenSshServer[2];
+    private final Path[] openSshRoots = new Path[2];
     final SshConnector connector = new SshConnector();
     final Site primary;
     final Site standby;
 
     TwoSites(Path dir) throws IOException {
-        this(dir, Transport.SFTP);
+        this(dir, Kind.MINA_SFTP);
     }
 
     TwoSites(Path dir, Transport transport) throws IOException {
-        this.transport = transport;
-        if (transport == Transport.STREAM) {
+        this(dir, transport == Transport.STREAM ? Kind.MINA_STREAM : Kind.MINA_SFTP);
+    }
+
+    TwoSites(Path dir, Kind kind) throws IOException {
+        this.transport = kind.transport;
+        if (kind.openSsh) {
+            OpenSshServer.require();
+            Site[] made = new Site[2];
+            for (int i = 0; i < 2; i++) {
+                String name = i == 0 ? "primary" : "standby";
+                openSsh[i] = OpenSshServer.start(dir.resolve(name + "-sshd"), List.of("ed25519"));
+                openSshRoots[i] = Files.createDirectories(dir.resolve(name));
+                Path key = openSsh[i].userKey("id_ed25519", "ed25519", "");
+                Path knownHosts = openSsh[i].knownHosts("known_hosts", true);
+                // the transport is what the test asks for: SFTP forced, or STREAM required (a failed probe fails the test)
+                made[i] = new Site(name, new SshEndpoint(openSsh[i].host(), openSsh[i].port(), openSsh[i].user(), key, knownHosts),
+                        openSshRoots[i].toString(), connector, Duration.ofSeconds(10), 2, kind.transport);
+            }
+            primary = made[0];
+            standby = made[1];
+        } else if (transport == Transport.STREAM) {
             shellServers[0] = ShellSshServer.start(dir.resolve("primary"));
             shellServers[1] = ShellSshServer.start(dir.resolve("standby"));
             primary = site("primary", shellServers[0].port(), shellServers[0].privateKey(), shellServers[0].knownHosts(),
@@ -73,16 +112,18 @@ final class TwoSites implements AutoCloseable {
     }
 
     Path primaryRoot() {
-        return transport == Transport.STREAM ? shellServers[0].root() : sftpServers[0].root();
+        return openSshRoots[0] != null ? openSshRoots[0] : transport == Transport.STREAM ? shellServers[0].root() : sftpServers[0].root();
     }
 
     Path standbyRoot() {
-        return transport == Transport.STREAM ? shellServers[1].root() : sftpServers[1].root();
+        return openSshRoots[1] != null ? openSshRoots[1] : transport == Transport.STREAM ? shellServers[1].root() : sftpServers[1].root();
     }
 
     /** Stops the standby's SSH server, dropping every session (a crash, as far as state-sync can tell). */
     void stopStandby() throws IOException {
-        if (transport == Transport.STREAM) {
+        if (openSsh[1] != null) {
+            openSsh[1].stop();
+        } else if (transport == Transport.STREAM) {
             shellServers[1].stop();
         } else {
             sftpServers[1].stop();
@@ -95,7 +136,9 @@ final class TwoSites implements AutoCloseable {
     }
 
     void restartStandby() throws IOException {
-        if (transport == Transport.STREAM) {
+        if (openSsh[1] != null) {
+            openSsh[1].restart();
+        } else if (transport == Transport.STREAM) {
             shellServers[1].restart();
         } else {
             sftpServers[1].restart();
@@ -124,6 +167,11 @@ final class TwoSites implements AutoCloseable {
             }
         }
         for (ShellSshServer s : shellServers) {
+            if (s != null) {
+                s.close();
+            }
+        }
+        for (OpenSshServer s : openSsh) {
             if (s != null) {
                 s.close();
             }
