@@ -151,6 +151,23 @@ public final class OpenSshServer implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Writes the {@code docker compose} stand-in ({@code docker-shim.sh}) as an executable {@code docker} in this
+     * server's directory, and makes {@code root} a compose project with {@code services}; returns the compose command
+     * to configure ({@code <path>/docker compose}).
+     */
+    public String composeShim(Path root, List<String> services) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path docker = bin.resolve("docker");
+        try (InputStream in = OpenSshServer.class.getResourceAsStream("docker-shim.sh")) {
+            Files.write(docker, in.readAllBytes());
+        }
+        Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path state = Files.createDirectories(root.resolve(".compose"));
+        Files.writeString(state.resolve("services"), String.join("\n", services) + "\n");
+        return docker + " compose";
+    }
+
     /** The public half of one of this server's host keys, as OpenSSH wrote it ({@code type base64 comment}). */
     public String hostPublicKey(String type) throws IOException {
         return Files.readString(dir.resolve("ssh_host_" + type + "_key.pub")).trim();
