@@ -33,10 +33,10 @@ public final class SshKeys {
      */
     public static KeyPair load(Path file, KeyPassphrase passphrase) throws SshFailure {
         if (!Files.exists(file)) {
-            throw new SshFailure(SshFailure.Kind.CONFIG, "private key " + file + " does not exist");
+            throw new SshFailure(SshFailure.Kind.CONFIG, "private key " + file + ": does not exist");
         }
         if (!Files.isReadable(file) || Files.isDirectory(file)) {
-            throw new SshFailure(SshFailure.Kind.CONFIG, "private key " + file + " is not readable by this process");
+            throw new SshFailure(SshFailure.Kind.CONFIG, "private key " + file + ": not readable by this process");
         }
         boolean[] asked = {false};
         FilePasswordProvider finder = (session, resource, retryIndex) -> {

@@ -204,9 +204,24 @@ public final class OpenSshServer implements AutoCloseable {
         }
     }
 
-    /** Stops sshd; {@link #restart()} brings it back on the same port with the same keys. */
+    /** New host keys of the same types (a reinstalled host, or an impostor on its address), then a restart. */
+    public void newHostKeys() throws IOException {
+        stop();
+        for (String type : hostKeyTypes) {
+            Path key = dir.resolve("ssh_host_" + type + "_key");
+            Files.deleteIfExists(key);
+            Files.deleteIfExists(key.resolveSibling(key.getFileName() + ".pub"));
+            keygen(key, type, "", "host");
+        }
+        launch();
+    }
+
+    /** Stops sshd and every session it serves; {@link #restart()} brings it back on the same port with the same keys. */
     public void stop() {
         if (process != null && process.isAlive()) {
+            // each connection is served by a child sshd that outlives the listener: end them too, as a host going
+            // down would, so clients see their sessions drop
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroy();
             try {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -151,6 +151,9 @@ public final class SyncEngine implements AutoCloseable {
         }
         CyclePlan plan = CyclePlan.of(entries, before);
         if (plan.isNoop()) {
+            // nothing to copy, but the target must still be there: its kept-open session (free when it is up)
+            // or a new one, so a standby that went away fails the cycle instead of passing for current
+            target.sftp();
             return new CycleResult(null, 0, 0, before.fileCount(), 0, List.of(), listedAt);
         }
         plan.checkDeletions(before.fileCount(), options.deleteThreshold(), target.name());
