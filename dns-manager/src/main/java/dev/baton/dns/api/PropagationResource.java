@@ -1,5 +1,6 @@
 package dev.baton.dns.api;
 
+import dev.baton.common.api.QueryDurations;
 import dev.baton.dns.propagation.PropagationChecker;
 import dev.baton.dns.propagation.PropagationReport;
 import dev.baton.dns.switching.InvalidRequestException;
@@ -44,15 +45,12 @@ public class PropagationResource {
         }
     }
 
-    /** {@code wait} is seconds ({@code 30}) or an ISO duration ({@code PT30S}); absent = one round. */
+    /** {@code wait} as configuration takes it ({@code 30}, {@code 5s}, {@code 500ms}, {@code PT30S}); absent = one round. */
     static Duration parseWait(String wait) {
-        if (wait == null || wait.isBlank()) {
-            return Duration.ZERO;
-        }
         try {
-            return wait.trim().startsWith("P") ? Duration.parse(wait.trim()) : Duration.ofSeconds(Long.parseLong(wait.trim()));
-        } catch (RuntimeException e) {
-            throw new InvalidRequestException("wait must be seconds (e.g. 30) or an ISO-8601 duration (e.g. PT30S)");
+            return QueryDurations.parse("wait", wait).orElse(Duration.ZERO);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage());
         }
     }
 }

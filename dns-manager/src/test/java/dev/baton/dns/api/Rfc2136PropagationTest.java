@@ -108,12 +108,15 @@ class Rfc2136PropagationTest {
         world.knot().set(world.knot().primary(), "example.test", "never.example.test", "A", "192.0.2.10", 300);
         world.knot().set(world.knot().lagging(), "example.test", "never.example.test", "A", "192.0.2.10", 300);
 
-        given().get("/api/v1/propagation?name=never.example.test&type=A&expected=198.51.100.20&wait=1")
-                .then().statusCode(200)
-                .body("complete", equalTo(false))
-                .body("timedOut", equalTo(true))
-                .body("rounds", greaterThan(0))
-                .body("nameservers.answers.flatten()", hasItem("192.0.2.10"));
+        // the wait in any form configuration takes: bare seconds, a unit, ISO-8601
+        for (String wait : new String[] {"1", "700ms", "1s", "PT0.5S"}) {
+            given().get("/api/v1/propagation?name=never.example.test&type=A&expected=198.51.100.20&wait=" + wait)
+                    .then().statusCode(200)
+                    .body("complete", equalTo(false))
+                    .body("timedOut", equalTo(true))
+                    .body("rounds", greaterThan(0))
+                    .body("nameservers.answers.flatten()", hasItem("192.0.2.10"));
+        }
     }
 
     @Test

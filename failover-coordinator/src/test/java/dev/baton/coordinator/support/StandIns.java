@@ -330,8 +330,10 @@ public final class StandIns {
             if (qName == null || qName.isBlank() || expected == null || expected.isBlank()) {
                 return problem(400, "Invalid request", "name and expected are required");
             }
-            if (wait != null && !wait.matches("[0-9]+|P.*")) {
-                return problem(400, "Invalid request", "wait must be seconds (e.g. 30) or an ISO-8601 duration (e.g. PT30S)");
+            try {
+                dev.baton.common.api.QueryDurations.parse("wait", wait);
+            } catch (IllegalArgumentException e) {
+                return problem(400, "Invalid request", e.getMessage());
             }
             String answering = propagationStalls ? "192.0.2.1" : value;
             boolean complete = answering.equals(expected);
