@@ -12,4 +12,13 @@ public interface Channel {
 
     /** Sends one notification (one or more grouped alerts); never throws. */
     DeliveryResult send(Notification notification);
+
+    /**
+     * The group as the messages this channel sends for it: one, unless the channel has a size limit the group's
+     * rendering exceeds, in which case parts that each fit ({@link Notification#split}). Each part is delivered,
+     * retried and marked on its own.
+     */
+    default java.util.List<Notification> split(Notification notification) {
+        return java.util.List.of(notification);
+    }
 }

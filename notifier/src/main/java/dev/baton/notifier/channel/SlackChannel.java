@@ -36,10 +36,22 @@ public final class SlackChannel implements Channel {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
+    /** Slack shortens a message's {@code text} past 40,000 characters: a larger group goes as parts that each fit. */
+    public static final int LIMIT = 40_000;
+
+    @Override
+    public java.util.List<Notification> split(Notification n) {
+        return Notification.split(n, part -> text(part).length(), LIMIT);
+    }
+
+    static String text(Notification n) {
+        return escape(n.plainText());
+    }
+
     @Override
     public DeliveryResult send(Notification n) {
         try {
-            String body = json.writeValueAsString(Map.of("text", escape(n.plainText())));
+            String body = json.writeValueAsString(Map.of("text", text(n)));
             HttpPoster.Reply reply = http.postJson(webhook, body, Map.of());
             String said = reply.body() == null ? "" : reply.body().strip();
             if (reply.status() == 200) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
@@ -47,6 +48,12 @@ public final class TelegramChannel implements Channel {
     /** The chat messages go to now (changes when Telegram migrates a group). */
     public String chatId() {
         return chatId.get();
+    }
+
+    /** Parts of at most {@link TelegramText#LIMIT} characters each. */
+    @Override
+    public List<Notification> split(Notification notification) {
+        return Notification.split(notification, TelegramText::length, TelegramText.LIMIT);
     }
 
     @Override

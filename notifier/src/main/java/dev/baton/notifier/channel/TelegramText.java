@@ -4,8 +4,10 @@ import dev.baton.notifier.pipeline.Alert;
 
 /**
  * Renders a notification as Telegram HTML ({@code parse_mode=HTML}): only {@code &}, {@code <} and {@code >} need
- * escaping. A message over Telegram's 4096-character limit is truncated by rule: whole characters only, tags always
- * closed, and a visible "… (truncated)" marker; the full text stays in {@code GET /api/v1/alerts}.
+ * escaping. A group whose rendering exceeds Telegram's 4096-character limit is sent as parts
+ * ({@link TelegramChannel#split}), each headed by its place in the group; only a single alert longer than the limit
+ * is truncated by rule: whole characters only, tags always closed, a visible "… (truncated)" marker (the full text
+ * stays in {@code GET /api/v1/alerts}).
  */
 public final class TelegramText {
     public static final int LIMIT = 4096;
@@ -22,8 +24,17 @@ public final class TelegramText {
         return render(n, LIMIT);
     }
 
+    /** The length the message would have with no limit: what decides whether a group is split. */
+    static int length(Notification n) {
+        return render(n, Integer.MAX_VALUE / 2).length();
+    }
+
     static String render(Notification n, int limit) {
         Budget b = new Budget(limit - TRUNCATED.length());
+        if (n.isPart()) {
+            b.tagged("b", n.groupSize() + " alerts " + (n.resolved() ? "resolved" : "firing"));
+            b.text(" (" + n.partLine() + ")\n\n");
+        }
         for (int i = 0; i < n.alerts().size() && !b.truncated; i++) {
             Alert a = n.alerts().get(i);
             if (i > 0) {

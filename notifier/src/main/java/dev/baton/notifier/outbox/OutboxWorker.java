@@ -6,6 +6,7 @@ import dev.baton.notifier.channel.ChannelRegistry;
 import dev.baton.notifier.channel.DeliveryResult;
 import dev.baton.notifier.channel.Notification;
 import dev.baton.notifier.config.NotifierConfig;
+import dev.baton.notifier.pipeline.Alert;
 import dev.baton.notifier.pipeline.Backoff;
 import dev.baton.notifier.pipeline.Escalation;
 import dev.baton.notifier.pipeline.Grouping;
@@ -171,10 +172,31 @@ public class OutboxWorker {
             metrics.outcome(name, "dead", ids.size());
             return;
         }
-        Notification notification = new Notification(group.stream().map(ClaimedDelivery::alert).toList());
+        Notification whole = new Notification(group.stream().map(ClaimedDelivery::alert).toList());
+        List<Notification> parts;
+        try {
+            parts = channel.get().split(whole);
+        } catch (RuntimeException e) {
+            parts = List.of(whole);
+        }
+        if (parts.size() == 1) {
+            deliverPart(name, channel.get(), parts.get(0), group);
+            return;
+        }
+        // a group too large for one message: each part is its own delivery (sent, retried, marked on its own), so no
+        // alert is cut off by the channel's size limit and a failed part never re-sends the parts that arrived
+        Map<Alert, ClaimedDelivery> rows = new java.util.IdentityHashMap<>();
+        group.forEach(c -> rows.put(c.alert(), c));
+        for (Notification part : parts) {
+            deliverPart(name, channel.get(), part, part.alerts().stream().map(rows::get).toList());
+        }
+    }
+
+    private void deliverPart(String name, Channel channel, Notification notification, List<ClaimedDelivery> group) {
+        List<Long> ids = group.stream().map(ClaimedDelivery::id).toList();
         DeliveryResult result;
         try {
-            result = channel.get().send(notification);
+            result = channel.send(notification);
         } catch (RuntimeException e) {
             result = DeliveryResult.retry(name + " failed: " + e.getClass().getSimpleName());
         }
