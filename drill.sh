@@ -8,7 +8,8 @@
 #                         one fault scenario, every scenario once, or N seeded random ones in one world
 #                         (docs/DRILL.md)
 # Needs Knot DNS (knotd) for the authoritative nameservers and curl (or wget) for the engines' start gate;
-# installed here with apt-get when run as root.
+# the sites run Debian's OpenSSH sshd (openssh-server) when it is installed, else an embedded SSH server
+# (BATON_DRILL_SSH=openssh|mina chooses); all installed here with apt-get when run as root.
 # PostgreSQL refuses to run as root, so as root the drill runs as an unprivileged user (baton-ci).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,7 +19,16 @@ root_dir=$(pwd)
 # coordinator with curl (or wget)
 need=()
 command -v knotd >/dev/null 2>&1 || [ -x /usr/sbin/knotd ] || need+=(knot)
-command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || need+=(curl)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+# the sites' SSH server, as users run it (the report says which one ran): installed when we can, else the
+# embedded server stands in
+if [ "${BATON_DRILL_SSH:-auto}" != mina ] && ! { [ -x /usr/sbin/sshd ] && command -v ssh-keyscan >/dev/null 2>&1; }; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    need+=(openssh-server openssh-client)
+  else
+    echo "drill: no OpenSSH server here (sudo apt-get install openssh-server): the sites use the embedded SSH server"
+  fi
+fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "drill: installing ${need[*]}"

@@ -80,6 +80,7 @@ public final class DrillMain {
             report = scenario.equals("demo")
                     ? Scenarios.engineCrashThenFailback(world, Duration.ofSeconds(90))
                     : FaultScenarios.run(scenario, world, Duration.ofSeconds(90));
+            report.figure("sites' SSH server", world.sshKind());
         }
         report.print(out);
         if (!keep && report.ok()) {
@@ -122,6 +123,7 @@ public final class DrillMain {
                     world.timeline().record("chaos", "waits " + delay + " ms before the fault");
                     Thread.sleep(delay);
                     DrillReport rep = FaultScenarios.run(scenario, world, Duration.ofSeconds(90));
+                    rep.figure("sites' SSH server", world.sshKind());
                     rep.print(out);
                     summary.add(i + 1, scenario, runSeed, rep, Duration.ofNanos(System.nanoTime() - runStart));
                 } catch (Exception e) {

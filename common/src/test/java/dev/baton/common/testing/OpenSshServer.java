@@ -204,6 +204,10 @@ public final class OpenSshServer implements AutoCloseable {
         }
     }
 
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
     /** New host keys of the same types (a reinstalled host, or an impostor on its address), then a restart. */
     public void newHostKeys() throws IOException {
         stop();

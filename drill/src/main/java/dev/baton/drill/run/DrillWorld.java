@@ -93,6 +93,11 @@ public final class DrillWorld implements AutoCloseable {
     private boolean closed;
     private final Thread shutdownHook = new Thread(this::close, "drill-world-shutdown");
 
+    /** Which SSH server the sites run: {@code OpenSSH sshd} when installed, else {@code MINA (embedded)}. */
+    public String sshKind() {
+        return primary == null ? "not started" : primary.ssh().kind();
+    }
+
     private DrillWorld(Path repo, Path dir, Timeline timeline) {
         this.repo = repo;
         this.dir = dir;
@@ -143,7 +148,7 @@ public final class DrillWorld implements AutoCloseable {
                 link(observer, site, "host", site.ssh().port());
             }
         }
-        timeline.record("world", "broker, sites, PostgreSQL, Knot, GreenMail, Telegram fake up");
+        timeline.record("world", "broker, sites (SSH: " + sshKind() + "), PostgreSQL, Knot, GreenMail, Telegram fake up");
         // every engine start on either site goes through the start gate a real site runs (deploy/site/baton-gate)
         coordinatorPort = freePort();
         Path gate = repo.resolve("deploy/site/baton-gate");
@@ -254,7 +259,7 @@ public final class DrillWorld implements AutoCloseable {
         env.put(prefix + "USER", site.ssh().user());
         env.put(prefix + "PRIVATE_KEY", site.ssh().privateKey().toString());
         env.put(prefix + "KNOWN_HOSTS", site.ssh().knownHosts().toString());
-        env.put(prefix + "ROOT", "/");
+        env.put(prefix + "ROOT", site.ssh().root());
     }
 
     private Map<String, String> syncEnv() {

@@ -1,7 +1,6 @@
 package dev.baton.drill.site;
 
 import dev.baton.common.testing.CommandHandler;
-import dev.baton.common.testing.EmbeddedSshServer;
 import dev.baton.drill.engine.FakeEngine;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -49,7 +48,7 @@ public final class SimulatedSite implements AutoCloseable {
     private final String brokerUrl;
     private final String account;
     private final List<EngineEvent> events = new CopyOnWriteArrayList<>();
-    private final EmbeddedSshServer ssh;
+    private final SiteSsh ssh;
     private Process engine;
     private volatile StartGate gate;
     /** How much of engine.out earlier runs wrote (a world serves many runs): {@link #lastOutput} reads after it. */
@@ -62,7 +61,26 @@ public final class SimulatedSite implements AutoCloseable {
         this.enginePort = freePort();
         this.brokerUrl = brokerUrl;
         this.account = account;
-        this.ssh = EmbeddedSshServer.start(root, this::handle);
+        this.ssh = openSsh() ? OpenSshSiteSsh.start(name, this.root, this::handle) : new MinaSiteSsh(this.root, this::handle);
+    }
+
+    /**
+     * Whether the sites run Debian's OpenSSH sshd: {@code BATON_DRILL_SSH=openssh} requires it, {@code mina} forces
+     * the embedded server, unset (or {@code auto}) takes OpenSSH when it is installed.
+     */
+    static boolean openSsh() {
+        String choice = System.getenv().getOrDefault("BATON_DRILL_SSH", "auto");
+        return switch (choice) {
+            case "mina" -> false;
+            case "openssh" -> {
+                if (!OpenSshSiteSsh.available()) {
+                    throw new IllegalStateException("BATON_DRILL_SSH=openssh but /usr/sbin/sshd, ssh-keygen, ssh-keyscan or curl is missing"
+                            + " (apt-get install openssh-server curl)");
+                }
+                yield true;
+            }
+            default -> OpenSshSiteSsh.available();
+        };
     }
 
     public String name() {
@@ -77,7 +95,7 @@ public final class SimulatedSite implements AutoCloseable {
         return enginePort;
     }
 
-    public EmbeddedSshServer ssh() {
+    public SiteSsh ssh() {
         return ssh;
     }
 
