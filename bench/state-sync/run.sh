@@ -29,15 +29,15 @@ cp="$(grep -o 'name="surefire.test.class.path" value="[^"]*"' "$report" | sed 's
 mkdir -p "$WORK/classes"
 javac -d "$WORK/classes" -cp "$cp" "$HERE/src/StateSyncBench.java"
 
-# an unprivileged OpenSSH sshd on loopback
-ssh-keygen -q -t ecdsa -N '' -f "$WORK/host_ecdsa"
-ssh-keygen -q -t ecdsa -N '' -f "$WORK/id_ecdsa"
-cp "$WORK/id_ecdsa.pub" "$WORK/authorized_keys"
-echo "[127.0.0.1]:$PORT $(cat "$WORK/host_ecdsa.pub")" > "$WORK/known_hosts"
+# an unprivileged OpenSSH sshd on loopback, keys as a user makes them today: ed25519 (OpenSSH's default), and a
+# known_hosts from ssh-keyscan, hashed
+ssh-keygen -q -t ed25519 -N '' -f "$WORK/host_ed25519"
+ssh-keygen -q -t ed25519 -N '' -f "$WORK/id_ed25519"
+cp "$WORK/id_ed25519.pub" "$WORK/authorized_keys"
 cat > "$WORK/sshd_config" <<CFG
 Port $PORT
 ListenAddress 127.0.0.1
-HostKey $WORK/host_ecdsa
+HostKey $WORK/host_ed25519
 PidFile $WORK/sshd.pid
 AuthorizedKeysFile $WORK/authorized_keys
 PasswordAuthentication no
@@ -49,6 +49,8 @@ CFG
 /usr/sbin/sshd -D -e -f "$WORK/sshd_config" 2> "$WORK/sshd.log" &
 SSHD_PID=$!
 for _ in $(seq 1 50); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
+ssh-keyscan -p "$PORT" -t ed25519 127.0.0.1 2>/dev/null > "$WORK/known_hosts"
+ssh-keygen -q -H -f "$WORK/known_hosts" >/dev/null 2>&1 && rm -f "$WORK/known_hosts.old"
 
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 echo "software: $(java -version 2>&1 | head -1); $(ssh -V 2>&1); $(rsync --version | head -1 | cut -c1-40)"
@@ -59,5 +61,5 @@ if [ -n "${BENCH_DEBUG:-}" ]; then
     '.level=WARNING' 'dev.baton.statesync.sync.level=FINE' > "$WORK/logging.properties"
   BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -Djava.util.logging.config.file=$WORK/logging.properties"
 fi
-SSHD_PID=$SSHD_PID java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$WORK/classes:$cp" StateSyncBench "$PORT" "$(id -un)" "$WORK/id_ecdsa" "$WORK/known_hosts" "$WORK" \
+SSHD_PID=$SSHD_PID java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$WORK/classes:$cp" StateSyncBench "$PORT" "$(id -un)" "$WORK/id_ed25519" "$WORK/known_hosts" "$WORK" \
     "${FILES:-10000}" "${FILE_KB:-20}" "${LAG_FILES:-1000}" "${LAG_SECONDS:-30}" "${PARALLELISM:-8}"
