@@ -13,8 +13,6 @@ import dev.baton.common.testing.RequiredTool;
 import dev.baton.common.wire.FailbackRequest;
 import dev.baton.common.wire.FailoverRequest;
 import dev.baton.common.wire.HealthStatus;
-import dev.baton.common.wire.SiteVerdict;
-import dev.baton.common.wire.VerdictReport;
 import dev.baton.coordinator.support.World;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
@@ -31,7 +29,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -303,13 +300,7 @@ class RealPeersIT {
     }
 
     private static void verdicts(HealthStatus primary, HealthStatus standby) {
-        Instant since = Instant.now().minusSeconds(120);
-        for (String observer : List.of("obs-a", "obs-b", "obs-c")) {
-            VerdictReport report = new VerdictReport(observer, Instant.now(), Map.of(
-                    "primary", new SiteVerdict(primary, since, List.of()),
-                    "standby", new SiteVerdict(standby, since, List.of())));
-            given().auth().oauth2(TOKEN).contentType(ContentType.JSON).body(report).post("/api/v1/verdicts").then().statusCode(202);
-        }
+        dev.baton.coordinator.support.CoordinatorTestSupport.verdicts(TOKEN, primary, standby);
     }
 
     /** What {@code server} answers for the record, asked directly (no recursion, no cache). */

@@ -38,12 +38,17 @@ public final class CoordinatorTestSupport {
 
     /** Every observer reports {@code primary} and {@code standby} as given, since two minutes ago. */
     public static void verdicts(HealthStatus primary, HealthStatus standby) {
+        verdicts(TOKEN, primary, standby);
+    }
+
+    /** As {@link #verdicts(HealthStatus, HealthStatus)}, posted with {@code token} (a packaged coordinator's own). */
+    public static void verdicts(String token, HealthStatus primary, HealthStatus standby) {
         Instant since = Instant.now().minusSeconds(120);
         for (String observer : List.of("obs-a", "obs-b", "obs-c")) {
             VerdictReport report = new VerdictReport(observer, Instant.now(), Map.of(
                     "primary", new SiteVerdict(primary, since, List.of()),
                     "standby", new SiteVerdict(standby, since, List.of())));
-            given().auth().oauth2(TOKEN).contentType(ContentType.JSON).body(report).post("/api/v1/verdicts").then().statusCode(202);
+            given().auth().oauth2(token).contentType(ContentType.JSON).body(report).post("/api/v1/verdicts").then().statusCode(202);
         }
     }
 

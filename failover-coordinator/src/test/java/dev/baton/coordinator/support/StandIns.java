@@ -44,8 +44,35 @@ public final class StandIns {
     private StandIns() {
     }
 
+    /** A WireMock transformer answering for one service: the request's method and path, then the service's rules. */
+    abstract static class StandIn implements ResponseDefinitionTransformerV2 {
+        private final String name;
+
+        StandIn(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public ResponseDefinition transform(ServeEvent event) {
+            Request r = event.getRequest();
+            return answer(r.getMethod().getName(), r.getUrl().replaceFirst("\\?.*", ""), r);
+        }
+
+        abstract ResponseDefinition answer(String method, String path, Request r);
+    }
+
     /** state-sync: {@code GET /status}, {@code GET|PUT /active}, {@code POST /sync}. */
-    public static final class StateSync implements ResponseDefinitionTransformerV2 {
+    public static final class StateSync extends StandIn {
         public static final String NAME = "state-sync-stand-in";
         private final String token;
         private String activeSite;
@@ -56,6 +83,7 @@ public final class StandIns {
         private final Map<String, Integer> cycles = new LinkedHashMap<>();
 
         StateSync(String token) {
+            super(NAME);
             this.token = token;
         }
 
@@ -105,20 +133,7 @@ public final class StandIns {
         }
 
         @Override
-        public String getName() {
-            return NAME;
-        }
-
-        @Override
-        public boolean applyGlobally() {
-            return false;
-        }
-
-        @Override
-        public synchronized ResponseDefinition transform(ServeEvent event) {
-            Request r = event.getRequest();
-            String path = r.getUrl().replaceFirst("\\?.*", "");
-            String method = r.getMethod().getName();
+        synchronized ResponseDefinition answer(String method, String path, Request r) {
             if (method.equals("GET") && path.equals("/api/v1/status")) {
                 ArrayNode targets = JSON.createArrayNode();
                 for (String target : List.of("primary", "standby")) {
@@ -207,7 +222,7 @@ public final class StandIns {
     }
 
     /** dns-manager serving one record set: {@code POST /switch}, {@code GET /propagation}, {@code GET /records}. */
-    public static final class Dns implements ResponseDefinitionTransformerV2 {
+    public static final class Dns extends StandIn {
         public static final String NAME = "dns-manager-stand-in";
         private final String token;
         private final String zone;
@@ -217,6 +232,7 @@ public final class StandIns {
         private int switches;
 
         Dns(String token, String zone, String name) {
+            super(NAME);
             this.token = token;
             this.zone = zone;
             this.name = name;
@@ -248,20 +264,7 @@ public final class StandIns {
         }
 
         @Override
-        public String getName() {
-            return NAME;
-        }
-
-        @Override
-        public boolean applyGlobally() {
-            return false;
-        }
-
-        @Override
-        public synchronized ResponseDefinition transform(ServeEvent event) {
-            Request r = event.getRequest();
-            String path = r.getUrl().replaceFirst("\\?.*", "");
-            String method = r.getMethod().getName();
+        synchronized ResponseDefinition answer(String method, String path, Request r) {
             if (method.equals("GET") && path.equals("/api/v1/propagation")) {
                 return propagation(r);
             }
