@@ -48,7 +48,8 @@ class CoordinatorIT extends ServiceContract {
     /** Invariant 6: no configured secret reaches the packaged service's log, whatever the tests made it do. */
     @AfterEach
     void noConfiguredSecretInTheServiceLog() {
-        PackagedLog.assertNoSecret(Map.of("bearer token", TOKEN, "fencing endpoint token", "cloud-token-0123456789", "session check token", "broker-token-0123456789"));
+        PackagedLog.assertNoSecret(Map.of("bearer token", TOKEN, "fencing endpoint token", "cloud-token-0123456789", "session check token", "broker-token-0123456789",
+                "database password", EmbeddedPostgresResource.PASSWORD));
     }
 
     @Override

@@ -61,7 +61,8 @@ class NotifierIT extends ServiceContract {
     /** Invariant 6: no configured secret reaches the packaged service's log, whatever the tests made it do. */
     @AfterEach
     void noConfiguredSecretInTheServiceLog() {
-        PackagedLog.assertNoSecret(Map.of("bearer token", TOKEN, "Telegram bot token", TELEGRAM_TOKEN));
+        PackagedLog.assertNoSecret(Map.of("bearer token", TOKEN, "Telegram bot token", TELEGRAM_TOKEN,
+                "database password", dev.baton.common.testing.EmbeddedPostgresResource.PASSWORD));
     }
 
     @InjectChannelFakes

@@ -10,6 +10,9 @@ import java.util.Map;
  * wired into the default datasource (reactive URL and, for Flyway, the JDBC URL).
  */
 public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleManager {
+    /** The configured database password (the server trusts loopback, but the services are given one, as in production). */
+    public static final String PASSWORD = "unused-trust-auth";
+
     private EmbeddedPostgresServer server;
 
     @Override
@@ -23,7 +26,7 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
                 "quarkus.datasource.reactive.url", server.reactiveUrl(),
                 "quarkus.datasource.jdbc.url", server.jdbcUrl(),
                 "quarkus.datasource.username", EmbeddedPostgresServer.USER,
-                "quarkus.datasource.password", "unused-trust-auth");
+                "quarkus.datasource.password", PASSWORD);
     }
 
     @Override
