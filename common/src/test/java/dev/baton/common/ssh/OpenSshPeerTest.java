@@ -73,6 +73,22 @@ class OpenSshPeerTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} key in {1} format")
+    @CsvSource({"rsa,PEM", "ecdsa,PEM", "rsa,PKCS8", "ecdsa,PKCS8"})
+    void pemAndPkcs8KeyFilesWorkToo(String type, String format) throws Exception {
+        OpenSshServer server = servers.get("ed25519");
+        Path key = dir.resolve("id_" + type + "_" + format);
+        OpenSshServer.keygen(key, type, "", "baton-test", format);
+        assertThat(Files.readString(key)).startsWith(format.equals("PEM") ? "-----BEGIN " + (type.equals("rsa") ? "RSA" : "EC") + " PRIVATE KEY-----"
+                : "-----BEGIN PRIVATE KEY-----");
+        java.nio.file.Files.writeString(server.dir().resolve("authorized_keys"), Files.readString(key.resolveSibling(key.getFileName() + ".pub")),
+                java.nio.file.StandardOpenOption.APPEND);
+
+        try (SshConnection c = connector.connect(endpoint(server, key, server.knownHosts("kh_" + type + format, true), KeyPassphrase.none()), TIMEOUT)) {
+            assertThat(c.exec("true", TIMEOUT).exitCode()).isZero();
+        }
+    }
+
     @Test
     void sftpWorksOnTheRealServer() throws Exception {
         OpenSshServer server = servers.get("ed25519");

@@ -253,7 +253,15 @@ public final class OpenSshServer implements AutoCloseable {
 
     /** {@code ssh-keygen -t type -N passphrase -f key}, with the bits OpenSSH uses by default for each type. */
     public static void keygen(Path key, String type, String passphrase, String comment) throws IOException {
+        keygen(key, type, passphrase, comment, null);
+    }
+
+    /** As {@link #keygen(Path, String, String, String)}, in {@code format} ({@code PEM}, {@code PKCS8}; null: OpenSSH's own). */
+    public static void keygen(Path key, String type, String passphrase, String comment, String format) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(SSH_KEYGEN.toString(), "-q", "-t", type, "-N", passphrase, "-C", comment, "-f", key.toString()));
+        if (format != null) {
+            cmd.addAll(List.of("-m", format));
+        }
         if (type.equals("rsa")) {
             cmd.addAll(List.of("-b", "3072"));
         }
