@@ -323,7 +323,7 @@ public final class SyncEngine implements AutoCloseable {
         byDepth.sort(Comparator.comparing(SourceEntry::rel).reversed());
         for (SourceEntry d : byDepth) {
             if (!streaming) {
-                Attributes a = new Attributes().perms(d.mode()).modifyTime(FileTime.fromMillis(d.mtime()));
+                Attributes a = times(new Attributes().perms(d.mode()), FileTime.fromMillis(d.mtime()));
                 dst.client().setStat(SitePaths.join(staging, d.rel()), a);
             }
             items.put(d.rel(), new Manifest.Item(true, 0, d.mtime(), d.mode(), null, false));
@@ -652,7 +652,7 @@ public final class SyncEngine implements AutoCloseable {
                     continue;
                 }
                 dst.fsync(handle);
-                Attributes attrs = new Attributes().perms(SourceWalker.mode(after)).modifyTime(after.getModifyTime());
+                Attributes attrs = times(new Attributes().perms(SourceWalker.mode(after)), after.getModifyTime());
                 if (options.preserveOwnership() && after.getUserId() >= 0) {
                     attrs.owner(after.getUserId(), after.getGroupId());
                 }
@@ -703,7 +703,7 @@ public final class SyncEngine implements AutoCloseable {
         try (SftpClient.CloseableHandle handle = dst.create(to, SourceWalker.mode(after))) {
             dst.writeSmall(handle, staged.toByteArray());
             dst.fsync(handle);
-            Attributes attrs = new Attributes().perms(SourceWalker.mode(after)).modifyTime(after.getModifyTime());
+            Attributes attrs = times(new Attributes().perms(SourceWalker.mode(after)), after.getModifyTime());
             if (options.preserveOwnership() && after.getUserId() >= 0) {
                 attrs.owner(after.getUserId(), after.getGroupId());
             }
@@ -738,6 +738,14 @@ public final class SyncEngine implements AutoCloseable {
             }
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
+     * Sets the modification time with an access time beside it: SFTP version 3 (OpenSSH's sftp-server) carries the two
+     * only together, so a modification time sent alone is dropped and the copy keeps its write time.
+     */
+    static Attributes times(Attributes a, FileTime mtime) {
+        return a.accessTime(mtime).modifyTime(mtime);
     }
 
     private static Attributes listed(SourceEntry e) {

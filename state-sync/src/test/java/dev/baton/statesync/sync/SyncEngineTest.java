@@ -50,6 +50,9 @@ class SyncEngineTest {
         write(p, "backups/db-1.dump", "old", "rw-r--r--");
         write(p, "backups/db-2.dump", "new", "rw-r--r--");
         Files.setLastModifiedTime(p.resolve("backups/db-1.dump"), java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+        // an mtime well in the past, so a target that kept its write time instead of the source's cannot pass by
+        // falling in the same second
+        Files.setLastModifiedTime(p.resolve("state/positions.json"), java.nio.file.attribute.FileTime.fromMillis(1_764_000_000_000L));
 
         CycleResult r = engine.cycle(sites.primary, sites.standby, 1);
 
