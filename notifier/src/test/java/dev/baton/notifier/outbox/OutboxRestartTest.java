@@ -228,6 +228,50 @@ class OutboxRestartTest {
     }
 
     @Test
+    void aGroupTooLargeForOneMessageGoesAsPartsEachDeliveredAndRetriedOnItsOwn() throws Exception {
+        OutboxStore store = newStore();
+        for (String key : List.of("k1", "k2", "k3", "k4", "k5")) {
+            accept(store, key, "ab", Map.of("site", "primary"), false);
+        }
+        // a channel whose messages hold two alerts at most; the part with k3 fails once
+        java.util.concurrent.atomic.AtomicBoolean failedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+        RecordingChannel a = new RecordingChannel("a", n -> n.alerts().stream().anyMatch(x -> x.key().equals("k3"))
+                && !failedOnce.getAndSet(true) ? DeliveryResult.retry("a 503") : DeliveryResult.accepted(),
+                n -> dev.baton.notifier.channel.Notification.split(n, x -> x.alerts().size() * 100, 250));
+        OutboxWorker worker = newWorker(store, a, RecordingChannel.accepting("b"));
+        clock.advance(Duration.ofSeconds(5));
+
+        worker.drain();
+
+        assertThat(a.received).extracting(n -> n.alerts().stream().map(Alert::key).toList())
+                .containsExactly(List.of("k1", "k2"), List.of("k3", "k4"), List.of("k5"));
+        assertThat(a.received).extracting(dev.baton.notifier.channel.Notification::partLine)
+                .containsExactly("part 1 of 3: alerts 1-2 of 5", "part 2 of 3: alerts 3-4 of 5", "part 3 of 3: alerts 5-5 of 5");
+        assertThat(statesOf("a")).containsOnly(Map.entry("engine down k1", "DELIVERED"), Map.entry("engine down k2", "DELIVERED"),
+                Map.entry("engine down k3", "PENDING"), Map.entry("engine down k4", "PENDING"), Map.entry("engine down k5", "DELIVERED"));
+
+        clock.advance(Duration.ofSeconds(10));
+        worker.drain();
+
+        assertThat(a.received).as("only the failed part is sent again").hasSize(4);
+        assertThat(a.received.get(3).alerts()).extracting(Alert::key).containsExactly("k3", "k4");
+        assertThat(statesOf("a").values()).containsOnly("DELIVERED");
+    }
+
+    /** Each alert's delivery state on {@code channel}, by title. */
+    Map<String, String> statesOf(String channel) throws Exception {
+        Map<String, String> out = new HashMap<>();
+        try (Connection c = pg.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT a.title, d.state FROM delivery d JOIN alert a ON a.id = d.alert_id WHERE d.channel = '"
+                        + channel + "'")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    @Test
     void aBurstWithinTheGroupWaitBecomesOneMessage() {
         OutboxStore store = newStore();
         accept(store, "engine", "ab", Map.of("site", "primary"), false);

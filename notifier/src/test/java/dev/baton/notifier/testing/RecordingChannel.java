@@ -13,9 +13,22 @@ public final class RecordingChannel implements Channel {
     private final Function<Notification, DeliveryResult> answer;
     public final List<Notification> received = new CopyOnWriteArrayList<>();
 
+    private final Function<Notification, List<Notification>> parts;
+
     public RecordingChannel(String name, Function<Notification, DeliveryResult> answer) {
+        this(name, answer, List::of);
+    }
+
+    /** A channel with a size limit: {@code parts} splits a group as the channel would ({@link Channel#split}). */
+    public RecordingChannel(String name, Function<Notification, DeliveryResult> answer, Function<Notification, List<Notification>> parts) {
         this.name = name;
         this.answer = answer;
+        this.parts = parts;
+    }
+
+    @Override
+    public List<Notification> split(Notification notification) {
+        return parts.apply(notification);
     }
 
     public static RecordingChannel accepting(String name) {
