@@ -93,31 +93,28 @@ public final class OpenSshServer implements AutoCloseable {
         Files.writeString(config, "Port " + port + "\n" + configTail);
         process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("sshd exited with " + process.exitValue() + ": " + Files.readString(log));
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                socket.setSoTimeout(2000);
-                InputStream in = socket.getInputStream();
-                byte[] banner = in.readNBytes(7);
-                if (new String(banner, StandardCharsets.US_ASCII).startsWith("SSH-2.0")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while sshd started", e);
-            }
+        try {
+            org.awaitility.Awaitility.await("sshd's banner on 127.0.0.1:" + port).atMost(java.time.Duration.ofSeconds(20))
+                    .pollInterval(java.time.Duration.ofMillis(50)).until(this::answers);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            close();
+            throw new IOException("sshd did not answer on 127.0.0.1:" + port + ": " + Files.readString(log), e);
         }
-        close();
-        throw new IOException("sshd did not answer on 127.0.0.1:" + port + ": " + Files.readString(log));
+    }
+
+    /** Whether sshd answers with its SSH banner; an exited sshd is an error carrying its log. */
+    private boolean answers() throws IOException {
+        if (!process.isAlive()) {
+            throw new IOException("sshd exited with " + process.exitValue() + ": " + Files.readString(log));
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            socket.setSoTimeout(2000);
+            InputStream in = socket.getInputStream();
+            return new String(in.readNBytes(7), StandardCharsets.US_ASCII).startsWith("SSH-2.0");
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     /**

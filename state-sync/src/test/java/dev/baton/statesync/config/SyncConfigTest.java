@@ -30,7 +30,7 @@ class SyncConfigTest {
 
     private static Map<String, String> standby() {
         Map<String, String> m = new HashMap<>();
-        m.put("baton.sync.sites.standby.host", "10.0.0.2");
+        m.put("baton.sync.sites.standby.host", "127.0.0.2"); // parsed only, never dialled
         m.put("baton.sync.sites.standby.private-key", "/keys/id_ecdsa");
         m.put("baton.sync.sites.standby.known-hosts", "/keys/known_hosts");
         m.put("baton.sync.sites.standby.root", "/srv/trading");
