@@ -8,6 +8,7 @@ public record CoordinatorStatus(
         FailoverState state,
         String activeSite,
         long epoch,
+        long term,
         boolean frozen,
         String frozenReason,
         Instant frozenUntil,
@@ -17,7 +18,16 @@ public record CoordinatorStatus(
         Instant lastFailback,
         String currentOperation,
         Map<String, ObserverSummary> observers,
-        Map<String, SiteLink> sites) {
+        Map<String, SiteLink> sites,
+        Decider decider) {
+
+    /**
+     * The decision store as this instance sees it: {@code postgres} or {@code zookeeper}, whether it has a quorum
+     * (a connected session; for PostgreSQL, the database answered), the current leader, and in words what is
+     * wrong ("no quorum: 1 of 3 servers reachable (127.0.0.1:2181)") or null.
+     */
+    public record Decider(String store, boolean quorum, String leader, String detail) {
+    }
 
     public CoordinatorStatus {
         observers = observers == null ? Map.of() : Map.copyOf(observers);

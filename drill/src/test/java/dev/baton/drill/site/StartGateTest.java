@@ -170,6 +170,35 @@ class StartGateTest {
         assertThat(r.stderr).contains("is stale: epoch 4, this site was written epoch 6");
     }
 
+    /** A deposed leader that still answers (its term is older than the one written on the site at that epoch). */
+    @Test
+    void atTheSiteEpochALowerLeadershipTermIsStale() throws Exception {
+        Path epoch = Files.writeString(dir.resolve("epoch"), "4\n");
+        Files.writeString(dir.resolve("epoch.term"), "7\n");
+        status.set(active("standby", 4, 6, true, null));
+
+        Result r = gate("standby", url(), Map.of("BATON_GATE_EPOCH_FILE", epoch.toString(), "BATON_GATE_WAIT", "1"));
+
+        assertThat(r.exit).isEqualTo(4);
+        assertThat(r.stdout).as("the engine never started").isEmpty();
+        assertThat(r.stderr).contains("is stale: term 6 at epoch 4, this site was written term 7");
+
+        status.set(active("standby", 4, 7, true, null));
+        assertThat(gate("standby", url(), Map.of("BATON_GATE_EPOCH_FILE", epoch.toString())).exit).as("the current term is believed").isZero();
+    }
+
+    /** A coordinator cut off from its decision store answers from memory: the gate does not believe it. */
+    @Test
+    void aCoordinatorWithoutQuorumCannotAllowAStart() throws Exception {
+        status.set(active("standby", 4, 3, false, null));
+
+        Result r = gate("standby", url(), Map.of("BATON_GATE_WAIT", "1"));
+
+        assertThat(r.exit).isEqualTo(4);
+        assertThat(r.stdout).isEmpty();
+        assertThat(r.stderr).contains("has no quorum for its decisions");
+    }
+
     @Test
     void theNextCoordinatorIsAskedWhenTheFirstCannotAnswer() throws Exception {
         status.set(active("standby", 4, null));
@@ -193,9 +222,15 @@ class StartGateTest {
     }
 
     private static CoordinatorStatus active(String site, long epoch, String operation) {
+        return active(site, epoch, 2, true, operation);
+    }
+
+    private static CoordinatorStatus active(String site, long epoch, long term, boolean quorum, String operation) {
         FailoverState state = operation != null ? FailoverState.FAILING_OVER
                 : site.equals("primary") ? FailoverState.PRIMARY_ACTIVE : FailoverState.STANDBY_ACTIVE;
-        return new CoordinatorStatus(state, site, epoch, false, null, null, null, 1, null, null, operation, Map.of(), Map.of());
+        return new CoordinatorStatus(state, site, epoch, term, false, null, null, null, 1, null, null, operation, Map.of(), Map.of(),
+                new CoordinatorStatus.Decider("zookeeper", quorum, quorum ? "standby-coordinator" : null,
+                        quorum ? null : "no quorum: 1 of 3 servers reachable (127.0.0.1:2181)"));
     }
 
     private String url() {

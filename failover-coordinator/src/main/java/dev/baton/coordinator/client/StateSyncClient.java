@@ -23,12 +23,12 @@ public class StateSyncClient {
         this.authorization = config.clients().stateSync().token().map(t -> "Bearer " + t).orElse(null);
     }
 
-    /** One sync cycle {@code from -> to}; state-sync refuses (4xx, not retried) a stale epoch. */
+    /** One sync cycle {@code from -> to}; state-sync refuses (4xx, not retried) a stale epoch or term. */
     @Timeout(value = 120, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 500, abortOn = ServiceCallFailed.Refused.class)
-    public JsonNode sync(String from, String to, long epoch) {
+    public JsonNode sync(String from, String to, long epoch, long term) {
         try {
-            return api.sync(authorization, new SyncRequest(from, to, epoch));
+            return api.sync(authorization, new SyncRequest(from, to, epoch, term));
         } catch (RuntimeException e) {
             throw ServiceCallFailed.from("state-sync", e);
         }
@@ -49,7 +49,7 @@ public class StateSyncClient {
             throw failed;
         }
         return a == null || !a.hasNonNull("site") ? Optional.empty()
-                : Optional.of(new ActiveSite(a.get("site").asText(), a.path("epoch").asLong()));
+                : Optional.of(new ActiveSite(a.get("site").asText(), a.path("epoch").asLong(), a.path("term").asLong()));
     }
 
     /**
@@ -58,9 +58,9 @@ public class StateSyncClient {
      */
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 300, abortOn = ServiceCallFailed.Refused.class)
-    public void setActive(String site, long epoch) {
+    public void setActive(String site, long epoch, long term) {
         try {
-            api.setActive(authorization, new ActiveSite(site, epoch));
+            api.setActive(authorization, new ActiveSite(site, epoch, term));
         } catch (RuntimeException e) {
             throw ServiceCallFailed.from("state-sync", e);
         }

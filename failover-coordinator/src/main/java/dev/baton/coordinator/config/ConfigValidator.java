@@ -60,7 +60,8 @@ public final class ConfigValidator {
             }
         });
         sessionRelease(c, problems);
-        if (c.tick().compareTo(c.leader().lease().dividedBy(2)) >= 0) {
+        decider(c, problems);
+        if (c.store().equals("postgres") && c.tick().compareTo(c.leader().lease().dividedBy(2)) >= 0) {
             problems.add(P + "tick: must be less than half of " + P + "leader.lease so the lease is renewed in time");
         }
         for (Map.Entry<String, CoordinatorConfig.Runbook> rb : c.runbooks().entrySet()) {
@@ -120,6 +121,36 @@ public final class ConfigValidator {
     }
 
     /** The broker-session release: a linger that can be honoured and a session check that can be asked. */
+    private static void decider(CoordinatorConfig c, List<String> problems) {
+        if (!c.store().equals("zookeeper")) {
+            return;
+        }
+        CoordinatorConfig.ZooKeeper z = c.zookeeper();
+        String connect = z.connect().orElse("").trim();
+        if (connect.isEmpty()) {
+            problems.add(P + "zookeeper.connect: required with " + P + "store=zookeeper (host:port,host:port,host:port)");
+        } else {
+            for (String server : connect.split(",")) {
+                if (!server.trim().matches("[A-Za-z0-9._\\[\\]:-]+:[0-9]{1,5}")) {
+                    problems.add(P + "zookeeper.connect: '" + server.trim() + "' is not host:port (a chroot is set with "
+                            + P + "zookeeper.base-path)");
+                }
+            }
+        }
+        if (z.sessionTimeout().compareTo(Duration.ofSeconds(1)) < 0 || z.sessionTimeout().compareTo(Duration.ofMinutes(2)) > 0) {
+            problems.add(P + "zookeeper.session-timeout: must be between 1s and 2m, was " + z.sessionTimeout());
+        }
+        if (z.connectionTimeout().compareTo(z.sessionTimeout()) > 0 || z.connectionTimeout().isZero() || z.connectionTimeout().isNegative()) {
+            problems.add(P + "zookeeper.connection-timeout: must be positive and at most " + P + "zookeeper.session-timeout");
+        }
+        if (!z.basePath().matches("(/[A-Za-z0-9._-]+)+")) {
+            problems.add(P + "zookeeper.base-path: an absolute znode path such as /baton, was '" + z.basePath() + "'");
+        }
+        if (c.tick().compareTo(z.sessionTimeout()) >= 0) {
+            problems.add(P + "tick: must be shorter than " + P + "zookeeper.session-timeout");
+        }
+    }
+
     private static void sessionRelease(CoordinatorConfig c, List<String> problems) {
         CoordinatorConfig.Fence f = c.fence();
         if (f.sessionLinger().isPresent() && f.sessionRelease().isPresent()) {

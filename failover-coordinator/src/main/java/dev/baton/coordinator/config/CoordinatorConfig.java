@@ -48,6 +48,18 @@ public interface CoordinatorConfig {
     @Valid
     Leader leader();
 
+    /**
+     * Where decisions are kept: {@code postgres} (one database beside the coordinator; single-site) or
+     * {@code zookeeper} (a ZooKeeper ensemble across the places, {@code baton.coordinator.zookeeper.*}).
+     * Default postgres.
+     */
+    @WithDefault("postgres")
+    @Pattern(regexp = "postgres|zookeeper", message = "must be postgres or zookeeper")
+    String store();
+
+    @Valid
+    ZooKeeper zookeeper();
+
     @Valid
     Guard guard();
 
@@ -426,9 +438,53 @@ public interface CoordinatorConfig {
         /** This instance's id in the lease table. Default: the host name. */
         Optional<String> id();
 
-        /** Lease lifetime; renewed every third of it. Default 15s. */
+        /** Lease lifetime (PostgreSQL store; ZooKeeper's session timeout plays this part there). Default 15s. */
         @WithDefault("15s")
         Duration lease();
+    }
+
+    interface ZooKeeper {
+        /**
+         * The ensemble's servers, {@code host:port,host:port,host:port} (one per place: primary, standby, witness).
+         * Required when {@code baton.coordinator.store=zookeeper}.
+         */
+        Optional<String> connect();
+
+        /**
+         * The session timeout asked for: a leader cut off from the quorum stops acting within about two thirds of
+         * it, and another instance leads after it. The servers bound it to 2..20 ticks. Default 10s.
+         */
+        @WithName("session-timeout")
+        @WithDefault("10s")
+        Duration sessionTimeout();
+
+        /** How long one connection attempt may take. Default 5s. */
+        @WithName("connection-timeout")
+        @WithDefault("5s")
+        Duration connectionTimeout();
+
+        /** The znode under which this Baton keeps its state (one per pair of sites). Default /baton. */
+        @WithName("base-path")
+        @WithDefault("/baton")
+        String basePath();
+
+        @Valid
+        Retention retention();
+    }
+
+    /** How much finished history the ZooKeeper store keeps (each entry is one small znode). */
+    interface Retention {
+        /** Finished operations kept, with their step journals. Running ones are never removed. Default 200. */
+        @WithDefault("200")
+        @Min(10)
+        @Max(10000)
+        int operations();
+
+        /** History entries kept, and as many audit entries. Default 2000. */
+        @WithDefault("2000")
+        @Min(100)
+        @Max(100000)
+        int history();
     }
 
     interface Guard {

@@ -21,6 +21,8 @@ import dev.baton.coordinator.policy.PolicyInput;
 import dev.baton.coordinator.policy.PolicySettings;
 import dev.baton.coordinator.policy.VerdictBook;
 import dev.baton.coordinator.store.CoordinatorStore;
+import dev.baton.coordinator.store.Leadership;
+import dev.baton.coordinator.store.StoreUnavailable;
 import dev.baton.coordinator.store.OperationRow;
 import dev.baton.coordinator.store.StateRow;
 import dev.baton.coordinator.store.StepRow;
@@ -58,7 +60,7 @@ public class Coordinator {
     private final Sites sites;
     private final StateSyncClient stateSync;
     private final NotifierClient notifier;
-    private final LeaderLease lease;
+    private final Leadership lease;
     private final CoordinatorMetrics metrics;
     private final CoordinatorConfig config;
     private final ObjectMapper json;
@@ -71,7 +73,7 @@ public class Coordinator {
     }
 
     public Coordinator(CoordinatorStore store, VerdictBook verdicts, RunbookPlanner planner, RunbookExecutor executor, SiteShell shell,
-            Sites sites, StateSyncClient stateSync, NotifierClient notifier, LeaderLease lease, CoordinatorMetrics metrics,
+            Sites sites, StateSyncClient stateSync, NotifierClient notifier, Leadership lease, CoordinatorMetrics metrics,
             CoordinatorConfig config, ObjectMapper json, Clock clock) {
         this.store = store;
         this.verdicts = verdicts;
@@ -100,20 +102,73 @@ public class Coordinator {
 
     // ---- start-up and leadership
 
-    /** Creates the state row if needed, takes the lease if free and recovers operations left running. */
+    /**
+     * Creates the state if needed, takes leadership if free and recovers operations left running. Without the store
+     * (no ZooKeeper quorum yet) the coordinator still starts, as a follower that says why; each tick tries again.
+     */
     public void startUp() {
-        store.initialise(sites.primary());
-        StateRow s = store.state();
-        metrics.observe(s.state(), s.epoch(), s.frozen());
+        try {
+            initialise();
+        } catch (StoreUnavailable e) {
+            LOG.errorf("decision store not reachable at start-up (%s): following, and trying again every tick", e.getMessage());
+            return;
+        }
         if (lease.renew()) {
             recover();
         }
     }
 
-    /** Renews the lease; a coordinator that just became leader recovers what its predecessor left. */
+    private volatile boolean initialised;
+
+    private void initialise() {
+        if (!initialised) {
+            store.initialise(sites.primary());
+            StateRow s = store.state();
+            metrics.observe(s.state(), s.epoch(), s.frozen());
+            initialised = true;
+        }
+    }
+
+    /** Renews leadership; a coordinator that just became leader recovers what its predecessor left. */
     public void renewLease() {
-        if (lease.renew()) {
+        watchQuorum();
+        if (!lease.connected()) {
+            return;
+        }
+        initialise();
+        boolean became = lease.renew();
+        if (became || lease.isLeader() && executor.takeNeedsRecovery()) {
             recover();
+        }
+    }
+
+    private volatile Instant quorumLostAt;
+    private volatile boolean quorumAlerted;
+
+    /**
+     * Safety over liveness: without its store nobody acts (leadership is given up at once); once that has lasted a
+     * tick, a critical alert goes out through the notifier (if it is reachable), and a resolved one when it is back.
+     */
+    private void watchQuorum() {
+        Instant now = clock.instant();
+        if (lease.connected()) {
+            if (quorumAlerted) {
+                notifier.trySend(Severity.INFO, "Baton: decision store back (" + config.store() + ")", lease.id() + " is connected again",
+                        "baton-decider-" + config.store(), Map.of());
+                LOG.infof("decision store back: %s connected again", lease.id());
+            }
+            quorumLostAt = null;
+            quorumAlerted = false;
+            return;
+        }
+        if (quorumLostAt == null) {
+            quorumLostAt = now;
+        } else if (!quorumAlerted && now.isAfter(quorumLostAt.plus(config.tick()))) {
+            quorumAlerted = true;
+            String why = lease.decider().detail();
+            LOG.errorf("decision store unavailable to %s: %s; no failover, failback or fence until it is back", lease.id(), why);
+            notifier.trySend(Severity.CRITICAL, "Baton: no quorum for decisions", why + "\nNo coordinator fails over, fails back or fences "
+                    + "until the decision store is back (seen from " + lease.id() + ").", "baton-decider-" + config.store(), Map.of());
         }
     }
 
@@ -372,7 +427,7 @@ public class Coordinator {
         String outcome;
         Severity severity = Severity.CRITICAL;
         try {
-            shell.writeEpoch(inactive, s.epoch());
+            shell.writeEpoch(inactive, s.epoch(), lease.actingTerm());
             Set<String> still = shell.stopEngine(inactive, s.epoch(), Duration.ofSeconds(60));
             outcome = still.isEmpty() ? "engine (" + String.join(", ", running) + ") found running on inactive site " + inactive
                     + " and fenced again" : "engine still running on " + inactive + " after stop: " + still;
@@ -402,7 +457,7 @@ public class Coordinator {
         try {
             Optional<ActiveSite> a = stateSync.active();
             if (a.isEmpty() || !a.get().site().equals(s.activeSite()) || a.get().epoch() < s.epoch()) {
-                stateSync.setActive(s.activeSite(), s.epoch());
+                stateSync.setActive(s.activeSite(), s.epoch(), lease.actingTerm());
                 LOG.infof("state-sync told that %s is active at epoch %d (it followed %s)", s.activeSite(), s.epoch(),
                         a.map(x -> x.site() + "@" + x.epoch()).orElse("nothing"));
             }
@@ -414,7 +469,22 @@ public class Coordinator {
     // ---- reads
 
     public CoordinatorStatus status() {
-        StateRow s = store.state();
+        CoordinatorStatus.Decider decider = lease.decider();
+        StateRow s;
+        boolean unread = false;
+        try {
+            if (!decider.quorum()) {
+                throw new StoreUnavailable(decider.detail(), null);
+            }
+            s = store.state();
+        } catch (StoreUnavailable e) {
+            // no quorum: say so, with the state as this instance last read it (if it ever did)
+            s = store.lastKnownState().orElseThrow(() -> e);
+            unread = true;
+            if (decider.quorum()) {
+                decider = new CoordinatorStatus.Decider(decider.store(), false, decider.leader(), e.getMessage());
+            }
+        }
         Instant now = clock.instant();
         Map<String, ObserverSummary> observers = new HashMap<>();
         Map<String, ObserverView> seen = verdicts.snapshot();
@@ -428,12 +498,12 @@ public class Coordinator {
             observers.put(name, new ObserverSummary(v == null ? null : v.observedAt(), stale, bySite));
         }
         Instant cooldownUntil = s.lastOperationEnd() == null ? null : s.lastOperationEnd().plus(settings.cooldown());
-        int last24h = store.failoversSince(now.minus(Duration.ofHours(24))).size();
+        int last24h = unread ? 0 : store.failoversSince(now.minus(Duration.ofHours(24))).size();
         boolean frozen = s.frozen() && (s.frozenUntil() == null || now.isBefore(s.frozenUntil()));
-        return new CoordinatorStatus(s.state(), s.activeSite(), s.epoch(), frozen, frozen ? s.frozenReason() : null,
+        return new CoordinatorStatus(s.state(), s.activeSite(), s.epoch(), lease.term(), frozen, frozen ? s.frozenReason() : null,
                 frozen ? s.frozenUntil() : null, cooldownUntil != null && cooldownUntil.isAfter(now) ? cooldownUntil : null, last24h,
                 s.lastFailover(), s.lastFailback(), s.currentOperation() == null ? null : s.currentOperation().toString(), observers,
-                shell.links().view());
+                shell.links().view(), decider);
     }
 
     /** The last automatic decision this instance made (null before the first tick). */
@@ -441,7 +511,7 @@ public class Coordinator {
         return lastDecision;
     }
 
-    public LeaderLease lease() {
+    public Leadership lease() {
         return lease;
     }
 

@@ -14,8 +14,12 @@ final class OperationContext {
     /** The journal index of the step running now. */
     volatile int stepIndex;
 
-    OperationContext(OperationRow op) {
+    /** The leadership term of the instance running the operation: sent with every command to a site or state-sync. */
+    final long term;
+
+    OperationContext(OperationRow op, long term) {
         this.op = op;
+        this.term = term;
     }
 
     String from() {

@@ -4,6 +4,9 @@ import dev.baton.common.wire.FailoverState;
 import dev.baton.common.wire.Severity;
 import dev.baton.coordinator.client.NotifierClient;
 import dev.baton.coordinator.store.CoordinatorStore;
+import dev.baton.coordinator.store.Leadership;
+import dev.baton.coordinator.store.NotLeader;
+import dev.baton.coordinator.store.StoreUnavailable;
 import dev.baton.coordinator.store.OperationRow;
 import dev.baton.coordinator.store.StepRow;
 import jakarta.annotation.PreDestroy;
@@ -37,6 +40,7 @@ public class RunbookExecutor {
     private final CoordinatorStore store;
     private final NotifierClient notifier;
     private final CoordinatorMetrics metrics;
+    private final Leadership leadership;
     private final Clock clock;
     private final Map<UUID, OperationContext> running = new ConcurrentHashMap<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
@@ -45,8 +49,10 @@ public class RunbookExecutor {
         return t;
     });
 
-    public RunbookExecutor(StepRunner runner, CoordinatorStore store, NotifierClient notifier, CoordinatorMetrics metrics, Clock clock) {
+    public RunbookExecutor(StepRunner runner, CoordinatorStore store, NotifierClient notifier, CoordinatorMetrics metrics,
+            Leadership leadership, Clock clock) {
         this.runner = runner;
+        this.leadership = leadership;
         this.store = store;
         this.notifier = notifier;
         this.metrics = metrics;
@@ -69,13 +75,18 @@ public class RunbookExecutor {
     }
 
     private Future<?> submit(OperationRow op, List<RunbookStep> plan) {
-        OperationContext ctx = new OperationContext(op);
+        OperationContext ctx = new OperationContext(op, leadership.actingTerm());
         running.put(op.id(), ctx);
         return worker.submit(() -> {
             try {
                 execute(ctx, plan);
             } catch (LeftForRecovery e) {
                 LOG.warnf("operation %s interrupted by shutdown; left RUNNING for recovery at the next start", op.id());
+            } catch (NotLeader | StoreUnavailable e) {
+                // deposed, or cut off from the store: stop at once, write nothing more; the next leader (this one again
+                // once its store answers) resumes it from the journal
+                LOG.errorf("operation %s stopped: %s; left RUNNING in the journal for the next leader", op.id(), e.getMessage());
+                needsRecovery = true;
             } catch (RuntimeException e) {
                 LOG.errorf(e, "operation %s stopped by an unexpected failure", op.id());
                 conclude(ctx, OperationRow.Status.FAILED, FailoverState.DEGRADED, activeAfterFailure(op),
@@ -84,6 +95,15 @@ public class RunbookExecutor {
                 running.remove(op.id());
             }
         });
+    }
+
+    private volatile boolean needsRecovery;
+
+    /** Whether an operation was left RUNNING because the store refused or failed a write (cleared by the call). */
+    public boolean takeNeedsRecovery() {
+        boolean n = needsRecovery;
+        needsRecovery = false;
+        return n;
     }
 
     public boolean isRunning() {
@@ -177,6 +197,10 @@ public class RunbookExecutor {
     private Outcome attempt(OperationContext ctx, int index, RunbookStep step) {
         String detail = "not run";
         for (int attempt = 0; attempt <= step.retries(); attempt++) {
+            if (!leadership.isLeader()) {
+                // a leader acts only while it leads: not one more step once its session is suspended or lost
+                throw new NotLeader(leadership.id() + " no longer leads before step " + step.name());
+            }
             Instant started = clock.instant();
             ctx.stepIndex = index;
             store.stepStarted(ctx.op.id(), index, started);
@@ -187,6 +211,8 @@ public class RunbookExecutor {
                 metrics.step(step.type(), "succeeded", took);
                 LOG.infof("operation %s step %d %s done in %d ms: %s", ctx.op.id(), index, step.name(), took.toMillis(), detail);
                 return new Outcome(true, detail);
+            } catch (NotLeader | StoreUnavailable e) {
+                throw e;
             } catch (StepFailed e) {
                 detail = e.getMessage();
                 LOG.warnf("operation %s step %s attempt %d failed: %s", ctx.op.id(), step.name(), attempt + 1, detail);

@@ -10,8 +10,18 @@ public final class SiteEpochAhead extends Exception {
     private final long ours;
 
     public SiteEpochAhead(String site, long held, long ours) {
-        super("STALE: " + site + " holds epoch " + held + ", higher than this coordinator's " + ours
+        this(site, held, ours, "STALE: " + site + " holds epoch " + held + ", higher than this coordinator's " + ours
                 + ": another coordinator has acted since; this one stops and does not touch " + site);
+    }
+
+    /** The site holds this epoch from a later leadership term: this coordinator was deposed. */
+    public static SiteEpochAhead term(String site, long epoch, long heldTerm, long ourTerm) {
+        return new SiteEpochAhead(site, epoch, epoch, "STALE: " + site + " was written epoch " + epoch + " by term " + heldTerm
+                + ", later than this coordinator's term " + ourTerm + ": another leader has acted since; this one stops and does not touch " + site);
+    }
+
+    private SiteEpochAhead(String site, long held, long ours, String message) {
+        super(message);
         this.site = site;
         this.held = held;
         this.ours = ours;

@@ -120,8 +120,10 @@ public class SiteShell {
      * (posix-rename where the server offers it), so a reader such as the start gate sees the old or the new
      * number, never a torn one. Creates the directory when missing. Not atomic against a second writer between
      * the read and the rename: two coordinators acting at once is what the epoch and the leader lease rule out.
+     * The leadership term goes beside it ({@code <epoch file>.term}, written first): at the same epoch a lower term
+     * than the site holds is refused too (a deposed leader's late write).
      */
-    public void writeEpoch(String site, long epoch) throws SshFailure, SiteEpochAhead {
+    public void writeEpoch(String site, long epoch, long term) throws SshFailure, SiteEpochAhead {
         String file = epochFile(site);
         try (SshConnection c = open(site); SftpClient sftp = c.sftp()) {
             int slash = file.lastIndexOf('/');
@@ -137,18 +139,28 @@ public class SiteShell {
             if (held > epoch) {
                 throw new SiteEpochAhead(site, held, epoch);
             }
-            String temp = file + ".tmp";
-            try (OutputStream out = sftp.write(temp)) {
-                out.write((epoch + "\n").getBytes(StandardCharsets.US_ASCII));
+            long heldTerm = held == epoch ? heldEpoch(sftp, file + ".term") : -1;
+            if (heldTerm > term) {
+                throw SiteEpochAhead.term(site, epoch, heldTerm, term);
             }
-            OpenSSHPosixRenameExtension posix = sftp.getExtension(OpenSSHPosixRenameExtension.class);
-            if (posix.isSupported()) {
-                posix.posixRename(temp, file);
-            } else {
-                sftp.rename(temp, file, SftpClient.CopyMode.Overwrite, SftpClient.CopyMode.Atomic);
-            }
+            replace(sftp, file + ".term", term);
+            replace(sftp, file, epoch);
         } catch (IOException e) {
             throw new SshFailure(SshFailure.Kind.PROTOCOL, "writing " + file + " on " + site + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code value} to a temp file and renames it over {@code file}: readers see the old or the new number. */
+    private static void replace(SftpClient sftp, String file, long value) throws IOException {
+        String temp = file + ".tmp";
+        try (OutputStream out = sftp.write(temp)) {
+            out.write((value + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        OpenSSHPosixRenameExtension posix = sftp.getExtension(OpenSSHPosixRenameExtension.class);
+        if (posix.isSupported()) {
+            posix.posixRename(temp, file);
+        } else {
+            sftp.rename(temp, file, SftpClient.CopyMode.Overwrite, SftpClient.CopyMode.Atomic);
         }
     }
 

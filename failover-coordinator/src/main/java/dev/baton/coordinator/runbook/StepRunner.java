@@ -207,7 +207,7 @@ public class StepRunner {
         SshFailure sshFailure;
         try {
             try {
-                shell.writeEpoch(site, ctx.epoch());
+                shell.writeEpoch(site, ctx.epoch(), ctx.term);
             } catch (SiteEpochAhead stale) {
                 throw new StepFailed(stale.getMessage(), stale);
             } catch (SshFailure e) {
@@ -287,7 +287,7 @@ public class StepRunner {
             try {
                 // The pull ships the state of the epoch being left: state-sync follows the active site of
                 // that epoch until the start step hands replication to the new site at this operation's epoch.
-                stateSync.sync(ctx.from(), ctx.to(), replicationEpochOf(ctx.from(), ctx.epoch()));
+                stateSync.sync(ctx.from(), ctx.to(), replicationEpochOf(ctx.from(), ctx.epoch(), ctx.term), ctx.term);
                 store.setRpo(ctx.op.id(), 0);
                 return "final sync " + ctx.from() + " -> " + ctx.to() + " done (RPO 0s)";
             } catch (ServiceCallFailed e) {
@@ -320,7 +320,7 @@ public class StepRunner {
      * missed a hand-over), it is first told that {@code site} is active at the epoch before {@code epoch}. A state-sync
      * that follows an epoch newer than {@code epoch} means this coordinator is stale: the step fails "STALE".
      */
-    private long replicationEpochOf(String site, long epoch) throws StepFailed {
+    private long replicationEpochOf(String site, long epoch, long term) throws StepFailed {
         Optional<ActiveSite> active = stateSync.active();
         if (active.isPresent() && active.get().epoch() > epoch) {
             // another coordinator has moved replication past this operation's epoch: this one is stale
@@ -331,14 +331,14 @@ public class StepRunner {
             return active.get().epoch();
         }
         long previous = Math.max(0, epoch - 1);
-        stateSync.setActive(site, previous);
+        stateSync.setActive(site, previous, term);
         return previous;
     }
 
     /** Hands continuous replication to the new active site; the epoch files fence old pushes even if this fails. */
-    private String handOverReplication(String site, long epoch) {
+    private String handOverReplication(String site, long epoch, long term) {
         try {
-            stateSync.setActive(site, epoch);
+            stateSync.setActive(site, epoch, term);
             return "; state-sync now replicates from " + site;
         } catch (RuntimeException e) {
             LOG.warnf("state-sync not told that %s is active at epoch %d (%s); the coordinator retries", site, epoch, e.getMessage());
@@ -349,13 +349,13 @@ public class StepRunner {
     private String start(OperationContext ctx, Instant deadline) throws StepFailed {
         String site = ctx.to();
         try {
-            shell.writeEpoch(site, ctx.epoch());
+            shell.writeEpoch(site, ctx.epoch(), ctx.term);
             ExecResult r = shell.exec(site, shell.compose(site, "up -d"), ctx.epoch(), remaining(deadline));
             if (!r.succeeded()) {
                 throw new StepFailed("compose up on " + site + " exited " + r.exitCode() + ": " + SiteShell.firstLine(r.stderr()));
             }
             store.setActiveSite(site);
-            return "stack started on " + site + " with epoch " + ctx.epoch() + handOverReplication(site, ctx.epoch());
+            return "stack started on " + site + " with epoch " + ctx.epoch() + handOverReplication(site, ctx.epoch(), ctx.term);
         } catch (SiteEpochAhead stale) {
             throw new StepFailed(stale.getMessage(), stale);
         } catch (SshFailure e) {

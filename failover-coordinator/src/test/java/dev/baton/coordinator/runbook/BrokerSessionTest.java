@@ -154,6 +154,6 @@ class BrokerSessionTest {
 
     private static OperationContext ctx() {
         return new OperationContext(new OperationRow(UUID.randomUUID(), OperationRow.Kind.FAILOVER, "manual", "primary", "standby", "test",
-                OperationRow.Status.RUNNING, 7, FailoverState.PRIMARY_ACTIVE, null, Instant.now(), null, null, null));
+                OperationRow.Status.RUNNING, 7, FailoverState.PRIMARY_ACTIVE, null, Instant.now(), null, null, null), 1);
     }
 }

@@ -99,7 +99,7 @@ class SiteShellOpenSshTest {
         assertThat(shell.exec("primary", shell.compose("primary", "up -d"), 0, TIMEOUT).exitCode()).isZero();
         assertThat(shell.runningEngine("primary", TIMEOUT)).containsExactlyInAnyOrderElementsOf(ENGINE);
 
-        shell.writeEpoch("primary", 1);
+        shell.writeEpoch("primary", 1, 1);
         assertThat(shell.stopEngine("primary", 1, TIMEOUT)).as("nothing of the engine still running").isEmpty();
 
         assertThat(Files.readString(primaryRoot.resolve(".baton/epoch"))).isEqualTo("1\n");
@@ -111,7 +111,7 @@ class SiteShellOpenSshTest {
 
     @Test
     void theStandbyStartsWithTheNewEpochOverItsOwnKeyTypes() throws Exception {
-        shell.writeEpoch("standby", 1);
+        shell.writeEpoch("standby", 1, 1);
         var up = shell.exec("standby", shell.compose("standby", "up -d"), 1, TIMEOUT);
 
         assertThat(up.exitCode()).as(up.stderr()).isZero();
@@ -125,8 +125,25 @@ class SiteShellOpenSshTest {
         Files.createDirectories(standbyRoot.resolve(".baton"));
         Files.writeString(standbyRoot.resolve(".baton/epoch"), "5\n");
 
-        assertThatThrownBy(() -> shell.writeEpoch("standby", 2)).isInstanceOf(SiteEpochAhead.class).hasMessageContaining("5");
+        assertThatThrownBy(() -> shell.writeEpoch("standby", 2, 9)).isInstanceOf(SiteEpochAhead.class).hasMessageContaining("5");
         assertThat(Files.readString(standbyRoot.resolve(".baton/epoch"))).isEqualTo("5\n");
+    }
+
+    @Test
+    void atTheSameEpochALowerLeadershipTermIsRefusedAndAHigherOneTakesOver() throws Exception {
+        shell.writeEpoch("standby", 3, 4);
+        assertThat(Files.readString(standbyRoot.resolve(".baton/epoch.term"))).isEqualTo("4\n");
+
+        // a deposed leader (term 3) resuming epoch 3 late: refused, nothing written
+        assertThatThrownBy(() -> shell.writeEpoch("standby", 3, 3)).isInstanceOf(SiteEpochAhead.class)
+                .hasMessageContaining("term 4").hasMessageContaining("term 3");
+        assertThat(Files.readString(standbyRoot.resolve(".baton/epoch.term"))).isEqualTo("4\n");
+
+        // the next leader resuming the same operation (epoch 3, term 5), then a new epoch at any term
+        shell.writeEpoch("standby", 3, 5);
+        assertThat(Files.readString(standbyRoot.resolve(".baton/epoch.term"))).isEqualTo("5\n");
+        shell.writeEpoch("standby", 4, 5);
+        assertThat(shell.readEpoch("standby")).isEqualTo(4);
     }
 
     @Test

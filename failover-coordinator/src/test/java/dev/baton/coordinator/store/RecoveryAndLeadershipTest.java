@@ -16,7 +16,7 @@ import dev.baton.common.wire.FailoverRequest;
 import dev.baton.common.wire.FailoverState;
 import dev.baton.coordinator.policy.VerdictBook;
 import dev.baton.coordinator.runbook.Coordinator;
-import dev.baton.coordinator.runbook.LeaderLease;
+import dev.baton.coordinator.store.Leadership;
 import dev.baton.coordinator.runbook.RunbookExecutor;
 import dev.baton.coordinator.runbook.RunbookPlanner;
 import dev.baton.coordinator.runbook.RunbookStep;
@@ -67,7 +67,10 @@ class RecoveryAndLeadershipTest {
     RunbookPlanner planner;
 
     @Inject
-    LeaderLease lease;
+    Leadership lease;
+
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
 
     @Inject
     VerdictBook verdicts;
@@ -179,12 +182,14 @@ class RecoveryAndLeadershipTest {
 
     @Test
     void aSecondCoordinatorCannotTakeAnUnexpiredLeaseAndAFollowerRefusesToAct() throws Exception {
+        PostgresStore direct = new PostgresStore(pool);
         assertThat(lease.isLeader()).isTrue();
-        assertThat(store.tryLead("intruder", Duration.ofSeconds(30))).as("the lease is held").isFalse();
+        long ourTerm = lease.term();
+        assertThat(direct.tryLead("intruder", Duration.ofSeconds(30))).as("the lease is held").isEmpty();
 
-        // our lease lapses (say a long GC pause): another instance takes it, and we become a follower
+        // our lease lapses (say a long GC pause): another instance takes it in a new term, and we become a follower
         pg.execute("UPDATE leader_lease SET expires_at = now() - interval '1 second'");
-        assertThat(store.tryLead("other-coordinator", Duration.ofMinutes(5))).isTrue();
+        assertThat(direct.tryLead("other-coordinator", Duration.ofMinutes(5))).contains(ourTerm + 1);
         lease.renew();
         try {
             assertThat(lease.isLeader()).isFalse();
@@ -198,6 +203,7 @@ class RecoveryAndLeadershipTest {
             lease.renew();
         }
         assertThat(lease.isLeader()).isTrue();
+        assertThat(lease.term()).as("taking the lease back is a new term again").isEqualTo(ourTerm + 2);
     }
 
     @Test

@@ -77,6 +77,8 @@ public final class StandIns {
         private final String token;
         private String activeSite;
         private long epoch;
+        /** The highest leadership term seen for {@link #epoch}. */
+        private long term;
         private Instant lastSuccess;
         private int failSyncsWith;
         private ActiveMove pendingMove;
@@ -91,6 +93,7 @@ public final class StandIns {
         synchronized void reset(Instant lastSuccess) {
             this.activeSite = "primary";
             this.epoch = 0;
+            this.term = 0;
             this.lastSuccess = lastSuccess;
             this.failSyncsWith = 0;
             this.pendingMove = null;
@@ -101,6 +104,7 @@ public final class StandIns {
         public synchronized void follows(String site, long epoch) {
             this.activeSite = site;
             this.epoch = epoch;
+            this.term = 0;
         }
 
         private record ActiveMove(String site, long epoch) {
@@ -173,10 +177,15 @@ public final class StandIns {
                     return problem(409, "Stale epoch", "refused: epoch " + a.epoch() + " is older than the current epoch " + epoch
                             + " (active: " + activeSite + ")");
                 }
+                if (a.epoch() == epoch && a.term() < term) {
+                    return problem(409, "Stale epoch", "refused: term " + a.term() + " is older than the term " + term + " seen for epoch "
+                            + epoch + ": a deposed coordinator");
+                }
                 if (a.epoch() == epoch && !a.site().equals(activeSite)) {
                     return problem(409, "Stale epoch", "refused: epoch " + epoch + " already has " + activeSite
                             + " as its active site; a new active site needs a new epoch");
                 }
+                term = a.epoch() == epoch ? Math.max(term, a.term()) : a.term();
                 activeSite = a.site();
                 epoch = a.epoch();
                 return ok(200, active());
@@ -198,6 +207,10 @@ public final class StandIns {
                             + " is newer than the epoch " + epoch + " state-sync follows; set the active site of epoch "
                             + s.epoch() + " first (PUT /api/v1/active)");
                 }
+                if (s.term() < term) {
+                    return problem(409, "Stale epoch", "refused: request term " + s.term() + " is older than the term " + term
+                            + " seen for epoch " + epoch + ": a deposed coordinator");
+                }
                 if (!s.from().equals(activeSite)) {
                     return problem(409, "Source is not the active site", "refused: source " + s.from()
                             + " is not the active site of epoch " + epoch + " (active: " + activeSite + ")");
@@ -217,7 +230,7 @@ public final class StandIns {
         }
 
         private ObjectNode active() {
-            return JSON.createObjectNode().put("site", activeSite).put("epoch", epoch);
+            return JSON.createObjectNode().put("site", activeSite).put("epoch", epoch).put("term", term);
         }
     }
 

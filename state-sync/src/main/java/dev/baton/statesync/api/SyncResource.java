@@ -46,7 +46,7 @@ public class SyncResource {
     @Path("/active")
     public Response active() {
         return replicator.active()
-                .map(a -> Response.ok(new SyncView.Active(a.site(), a.epoch())).build())
+                .map(a -> Response.ok(new SyncView.Active(a.site(), a.epoch(), a.term())).build())
                 .orElseGet(() -> SyncErrors.notFound("no active site is set"));
     }
 
@@ -55,8 +55,8 @@ public class SyncResource {
     @Path("/active")
     public Response setActive(@Valid @NotNull ActiveRequest request) {
         try {
-            EpochGuard.Active a = replicator.setActive(request.site(), request.epoch());
-            return Response.ok(new SyncView.Active(a.site(), a.epoch())).build();
+            EpochGuard.Active a = replicator.setActive(request.site(), request.epoch(), request.term());
+            return Response.ok(new SyncView.Active(a.site(), a.epoch(), a.term())).build();
         } catch (SyncRefused e) {
             return SyncErrors.refused(e);
         }
@@ -67,7 +67,7 @@ public class SyncResource {
     @Path("/sync")
     public Response sync(@Valid @NotNull SyncRequest request) {
         try {
-            CycleResult r = replicator.sync(request.from(), request.to(), request.epoch());
+            CycleResult r = replicator.sync(request.from(), request.to(), request.epoch(), request.term());
             return Response.ok(new SyncView.CycleDone(request.from(), request.to(), request.epoch(), r.changed(),
                     r.snapshotId(), r.files(), r.bytes(), r.totalFiles(), r.deleted(), r.unstable())).build();
         } catch (SyncRefused e) {

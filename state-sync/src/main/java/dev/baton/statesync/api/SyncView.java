@@ -13,7 +13,7 @@ public final class SyncView {
     }
 
     /** {@code PUT/GET /api/v1/active}. */
-    public record Active(String site, long epoch) {
+    public record Active(String site, long epoch, long term) {
     }
 
     /** {@code POST /api/v1/sync}: what the cycle did. */

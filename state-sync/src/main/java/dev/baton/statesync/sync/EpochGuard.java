@@ -11,12 +11,12 @@ public final class EpochGuard {
     private EpochGuard() {
     }
 
-    /** The active site and epoch state-sync currently follows. */
-    public record Active(String site, long epoch) {
+    /** The active site and epoch state-sync currently follows, and the highest leadership term seen for that epoch. */
+    public record Active(String site, long epoch, long term) {
     }
 
     /** Checks a request against the active site before any I/O. */
-    public static void checkRequest(Optional<Active> active, String from, String to, long epoch) throws SyncRefused {
+    public static void checkRequest(Optional<Active> active, String from, String to, long epoch, long term) throws SyncRefused {
         if (from.equals(to)) {
             throw new SyncRefused(SyncRefused.Reason.BAD_REQUEST, "refused: source and target are both " + from);
         }
@@ -33,6 +33,10 @@ public final class EpochGuard {
             throw new SyncRefused(SyncRefused.Reason.NOT_ACTIVE, "refused: request epoch " + epoch
                     + " is newer than the epoch " + a.epoch() + " state-sync follows; set the active site of epoch "
                     + epoch + " first (PUT /api/v1/active)");
+        }
+        if (term < a.term()) {
+            throw new SyncRefused(SyncRefused.Reason.STALE_EPOCH, "refused: request term " + term + " is older than the term "
+                    + a.term() + " seen for epoch " + epoch + ": a deposed coordinator");
         }
         if (!a.site().equals(from)) {
             throw new SyncRefused(SyncRefused.Reason.NOT_ACTIVE, "refused: source " + from

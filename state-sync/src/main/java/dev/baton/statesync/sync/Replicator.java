@@ -74,7 +74,7 @@ public class Replicator {
                         t.verifyAttempts(), t.racyWindow(), t.preserveOwnership(), t.stallTimeout(),
                         t.commandTimeout()),
                 TransferHooks.NONE, metrics, clock);
-        config.active().site().ifPresent(site -> active.set(Optional.of(new EpochGuard.Active(site, config.active().epoch()))));
+        config.active().site().ifPresent(site -> active.set(Optional.of(new EpochGuard.Active(site, config.active().epoch(), 0))));
     }
 
     public Optional<EpochGuard.Active> active() {
@@ -82,9 +82,10 @@ public class Replicator {
     }
 
     /**
-     * Follows a new active site. The epoch never goes back, and one epoch has one active site.
+     * Follows a new active site. The epoch never goes back, one epoch has one active site, and within an epoch the
+     * leadership term never goes back (a deposed coordinator's late call is refused).
      */
-    public synchronized EpochGuard.Active setActive(String site, long epoch) throws SyncRefused {
+    public synchronized EpochGuard.Active setActive(String site, long epoch, long term) throws SyncRefused {
         site(site);
         Optional<EpochGuard.Active> now = active.get();
         if (now.isPresent()) {
@@ -93,23 +94,27 @@ public class Replicator {
                 throw new SyncRefused(SyncRefused.Reason.STALE_EPOCH, "refused: epoch " + epoch
                         + " is older than the current epoch " + a.epoch() + " (active: " + a.site() + ")");
             }
+            if (epoch == a.epoch() && term < a.term()) {
+                throw new SyncRefused(SyncRefused.Reason.STALE_EPOCH, "refused: term " + term + " is older than the term "
+                        + a.term() + " seen for epoch " + epoch + ": a deposed coordinator");
+            }
             if (epoch == a.epoch() && !a.site().equals(site)) {
                 throw new SyncRefused(SyncRefused.Reason.STALE_EPOCH, "refused: epoch " + epoch + " already has "
                         + a.site() + " as its active site; a new active site needs a new epoch");
             }
         }
-        EpochGuard.Active next = new EpochGuard.Active(site, epoch);
+        EpochGuard.Active next = new EpochGuard.Active(site, epoch, now.filter(a -> a.epoch() == epoch).map(a -> Math.max(a.term(), term)).orElse(term));
         active.set(Optional.of(next));
-        LOG.infof("active site is now %s at epoch %d", site, epoch);
+        LOG.infof("active site is now %s at epoch %d (term %d)", site, epoch, next.term());
         return next;
     }
 
     /** One cycle on request (the coordinator's {@code POST /api/v1/sync}). Blocking. */
-    public CycleResult sync(String from, String to, long epoch) throws SyncRefused, SyncFailed {
+    public CycleResult sync(String from, String to, long epoch, long term) throws SyncRefused, SyncFailed {
         Site source = site(from);
         Site target = site(to);
         try {
-            EpochGuard.checkRequest(active.get(), from, to, epoch);
+            EpochGuard.checkRequest(active.get(), from, to, epoch, term);
         } catch (SyncRefused e) {
             recordRefusal(to, e);
             throw e;
