@@ -122,6 +122,11 @@ public final class ConfigValidator {
 
     /** The broker-session release: a linger that can be honoured and a session check that can be asked. */
     private static void decider(CoordinatorConfig c, List<String> problems) {
+        c.initial().activeSite().ifPresent(site -> {
+            if (!c.sites().containsKey(site)) {
+                problems.add(P + "initial.active-site: '" + site + "' is not one of " + P + "sites " + c.sites().keySet());
+            }
+        });
         if (!c.store().equals("zookeeper")) {
             return;
         }

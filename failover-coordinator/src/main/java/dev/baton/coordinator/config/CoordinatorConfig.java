@@ -61,6 +61,9 @@ public interface CoordinatorConfig {
     ZooKeeper zookeeper();
 
     @Valid
+    Initial initial();
+
+    @Valid
     Guard guard();
 
     /** How often the leader evaluates the policy. Default 2s. */
@@ -441,6 +444,21 @@ public interface CoordinatorConfig {
         /** Lease lifetime (PostgreSQL store; ZooKeeper's session timeout plays this part there). Default 15s. */
         @WithDefault("15s")
         Duration lease();
+    }
+
+    /**
+     * The state a store starts from when it holds none yet (a new install, or moving between PostgreSQL and ZooKeeper:
+     * see docs/RUNBOOK.md). Ignored once the store has state.
+     */
+    interface Initial {
+        /** The site running the engine. Default: the primary. */
+        @WithName("active-site")
+        Optional<String> activeSite();
+
+        /** The epoch to start from: the old store's epoch + 1 when moving stores. Default 0. */
+        @WithDefault("0")
+        @Min(0)
+        long epoch();
     }
 
     interface ZooKeeper {

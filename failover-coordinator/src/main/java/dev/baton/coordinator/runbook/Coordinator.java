@@ -122,7 +122,9 @@ public class Coordinator {
 
     private void initialise() {
         if (!initialised) {
-            store.initialise(sites.primary());
+            String active = config.initial().activeSite().orElse(sites.primary());
+            store.initialise(active, sites.isPrimary(active) ? FailoverState.PRIMARY_ACTIVE : FailoverState.STANDBY_ACTIVE,
+                    config.initial().epoch());
             StateRow s = store.state();
             metrics.observe(s.state(), s.epoch(), s.frozen());
             initialised = true;

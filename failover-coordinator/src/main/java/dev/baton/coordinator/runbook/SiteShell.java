@@ -5,7 +5,9 @@ import dev.baton.common.ssh.SshConnection;
 import dev.baton.common.ssh.SshConnector;
 import dev.baton.common.ssh.SshFailure;
 import dev.baton.coordinator.config.CoordinatorConfig;
+import dev.baton.coordinator.store.Leadership;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,29 +17,40 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
 
 /**
  * What the coordinator does to a site over SSH: drive its compose stack, run runbook commands with
- * {@code BATON_EPOCH} exported, write the epoch file. Blocking; runbook threads only.
+ * {@code BATON_EPOCH} and {@code BATON_TERM} exported, write the epoch file. Every command that changes a site is
+ * sent only while this instance leads (a deposed leader sends nothing more). Blocking; runbook threads only.
  */
 @ApplicationScoped
 public class SiteShell {
     public static final String EPOCH_ENV = "BATON_EPOCH";
+    public static final String TERM_ENV = "BATON_TERM";
 
     private final SshConnector connector;
     private final Sites sites;
     private final Duration connectTimeout;
+    private final LongSupplier actingTerm;
 
     private final SiteLinks links;
 
-    public SiteShell(SshConnector connector, Sites sites, CoordinatorConfig config, SiteLinks links) {
+    @Inject
+    public SiteShell(SshConnector connector, Sites sites, CoordinatorConfig config, SiteLinks links, Leadership leadership) {
+        this(connector, sites, config, links, leadership::actingTerm);
+    }
+
+    /** @param actingTerm this instance's leadership term; throws {@link dev.baton.coordinator.store.NotLeader} when it does not lead */
+    public SiteShell(SshConnector connector, Sites sites, CoordinatorConfig config, SiteLinks links, LongSupplier actingTerm) {
         this.connector = connector;
         this.sites = sites;
         this.connectTimeout = config.fence().connectTimeout();
         this.links = links;
+        this.actingTerm = actingTerm;
     }
 
     /** How the last SSH connection to each site went. */
@@ -66,6 +79,7 @@ public class SiteShell {
     public ExecResult exec(String site, String command, long epoch, Map<String, String> env, Duration timeout) throws SshFailure {
         Map<String, String> all = new java.util.LinkedHashMap<>(env);
         all.put(EPOCH_ENV, Long.toString(epoch));
+        all.put(TERM_ENV, Long.toString(actingTerm.getAsLong()));
         try (SshConnection c = open(site)) {
             return c.exec(command, all, timeout);
         }
@@ -84,8 +98,8 @@ public class SiteShell {
     /** Stops the engine services, then lists which of them still run (empty = confirmed stopped). */
     public Set<String> stopEngine(String site, long epoch, Duration timeout) throws SshFailure {
         String services = String.join(" ", engineServices(site));
+        Map<String, String> env = Map.of(EPOCH_ENV, Long.toString(epoch), TERM_ENV, Long.toString(actingTerm.getAsLong()));
         try (SshConnection c = open(site)) {
-            Map<String, String> env = Map.of(EPOCH_ENV, Long.toString(epoch));
             ExecResult stop = c.exec(compose(site, "stop " + services), env, timeout);
             Set<String> running = running(c, site, timeout);
             if (!stop.succeeded() && running.isEmpty()) {
@@ -124,6 +138,7 @@ public class SiteShell {
      * than the site holds is refused too (a deposed leader's late write).
      */
     public void writeEpoch(String site, long epoch, long term) throws SshFailure, SiteEpochAhead {
+        actingTerm.getAsLong();
         String file = epochFile(site);
         try (SshConnection c = open(site); SftpClient sftp = c.sftp()) {
             int slash = file.lastIndexOf('/');

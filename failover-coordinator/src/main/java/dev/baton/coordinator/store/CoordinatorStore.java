@@ -22,8 +22,11 @@ public interface CoordinatorStore {
     record PlannedStep(String name, String type) {
     }
 
-    /** Creates the state on first start: the primary active, epoch 0. Idempotent; any instance may call it. */
-    void initialise(String primarySite);
+    /**
+     * Creates the state on first start: {@code activeSite} active at {@code epoch} (the primary at 0 on a new
+     * install). Changes nothing once state exists; any instance may call it.
+     */
+    void initialise(String activeSite, FailoverState state, long epoch);
 
     StateRow state();
 

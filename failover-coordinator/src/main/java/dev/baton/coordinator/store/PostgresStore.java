@@ -35,10 +35,9 @@ public class PostgresStore implements CoordinatorStore {
         this.pool = pool;
     }
 
-    /** Creates the state row on first start: the primary active, epoch 0. */
-    public void initialise(String primarySite) {
-        run(pool.preparedQuery("INSERT INTO coordinator_state (id, state, active_site, epoch, updated_at) VALUES (1, $1, $2, 0, now()) "
-                + "ON CONFLICT (id) DO NOTHING").execute(tuple(FailoverState.PRIMARY_ACTIVE.name(), primarySite)));
+    public void initialise(String activeSite, FailoverState state, long epoch) {
+        run(pool.preparedQuery("INSERT INTO coordinator_state (id, state, active_site, epoch, updated_at) VALUES (1, $1, $2, $3, now()) "
+                + "ON CONFLICT (id) DO NOTHING").execute(tuple(state.name(), activeSite, epoch)));
     }
 
     public StateRow state() {

@@ -76,8 +76,8 @@ public class ZooKeeperStore implements CoordinatorStore {
     }
 
     @Override
-    public void initialise(String primarySite) {
-        StateRow first = new StateRow(FailoverState.PRIMARY_ACTIVE, primarySite, 0, false, null, null, null, null, null, null, null, null);
+    public void initialise(String activeSite, FailoverState state, long epoch) {
+        StateRow first = new StateRow(state, activeSite, epoch, false, null, null, null, null, null, null, null, null);
         try {
             for (String dir : List.of("operations", "history", "audit")) {
                 createIfAbsent(base + "/" + dir, new byte[0]);

@@ -51,6 +51,9 @@ class FailoverFlowTest extends AgainstTheWorld {
     @Inject
     Coordinator coordinator;
 
+    @Inject
+    dev.baton.coordinator.store.Leadership leadership;
+
     @Test
     void automaticFailoverFencesSyncsStartsAndSwitchesDnsWithTheNewEpoch() throws Exception {
         verdicts(HealthStatus.DOWN, HealthStatus.UP);
@@ -91,11 +94,11 @@ class FailoverFlowTest extends AgainstTheWorld {
                 .anyMatch(c -> c.contains("stop trading-engine ib-gateway"));
         world.fakes.verify(postRequestedFor(urlPathEqualTo("/api/v1/sync"))
                 .withHeader("Authorization", WireMock.equalTo("Bearer sync-token-0123456789"))
-                .withRequestBody(equalToJson("{\"from\":\"primary\",\"to\":\"standby\",\"epoch\":0}")));
+                .withRequestBody(equalToJson("{\"from\":\"primary\",\"to\":\"standby\",\"epoch\":0,\"term\":" + leadership.term() + "}")));
         // the final pull ships epoch 0's state; then replication follows the new active site at epoch 1
         world.fakes.verify(putRequestedFor(urlPathEqualTo("/api/v1/active"))
                 .withHeader("Authorization", WireMock.equalTo("Bearer sync-token-0123456789"))
-                .withRequestBody(equalToJson("{\"site\":\"standby\",\"epoch\":1}")));
+                .withRequestBody(equalToJson("{\"site\":\"standby\",\"epoch\":1,\"term\":" + leadership.term() + "}")));
         world.fakes.verify(postRequestedFor(urlPathEqualTo("/api/v1/switch"))
                 .withHeader("Authorization", WireMock.equalTo("Bearer dns-token-0123456789"))
                 .withRequestBody(matchingJsonPath("$.from", WireMock.equalTo(World.PRIMARY_IP)))
@@ -207,9 +210,9 @@ class FailoverFlowTest extends AgainstTheWorld {
         given().get("/api/v1/operations/" + failback).then()
                 .body("steps.name", equalTo(List.of("announce", "re-sync-to-primary", "fence", "final-sync", "start", "wait-healthy", "dns", "done")));
         world.fakes.verify(2, postRequestedFor(urlPathEqualTo("/api/v1/sync"))
-                .withRequestBody(equalToJson("{\"from\":\"standby\",\"to\":\"primary\",\"epoch\":1}")));
+                .withRequestBody(equalToJson("{\"from\":\"standby\",\"to\":\"primary\",\"epoch\":1,\"term\":" + leadership.term() + "}")));
         world.fakes.verify(putRequestedFor(urlPathEqualTo("/api/v1/active"))
-                .withRequestBody(equalToJson("{\"site\":\"primary\",\"epoch\":2}")));
+                .withRequestBody(equalToJson("{\"site\":\"primary\",\"epoch\":2,\"term\":" + leadership.term() + "}")));
         world.fakes.verify(postRequestedFor(urlPathEqualTo("/api/v1/switch"))
                 .withRequestBody(matchingJsonPath("$.from", WireMock.equalTo(World.STANDBY_IP)))
                 .withRequestBody(matchingJsonPath("$.to", WireMock.equalTo(World.PRIMARY_IP))));

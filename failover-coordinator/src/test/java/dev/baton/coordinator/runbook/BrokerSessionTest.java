@@ -149,7 +149,7 @@ class BrokerSessionTest {
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(new MapBackedConfigSource("test", m) {
                 }).build().getConfigMapping(CoordinatorConfig.class);
-        return new BrokerSession(new SiteShell(connector, new Sites(config), config, new SiteLinks(Clock.systemUTC())), config, new ObjectMapper(), Clock.systemUTC());
+        return new BrokerSession(new SiteShell(connector, new Sites(config), config, new SiteLinks(Clock.systemUTC()), () -> 1L), config, new ObjectMapper(), Clock.systemUTC());
     }
 
     private static OperationContext ctx() {

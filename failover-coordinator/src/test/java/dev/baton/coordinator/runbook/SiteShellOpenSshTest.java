@@ -91,7 +91,7 @@ class SiteShellOpenSshTest {
 
     private SiteShell shell() {
         CoordinatorConfig config = configOf();
-        return new SiteShell(connector, new Sites(config), config, new SiteLinks(Clock.systemUTC()));
+        return new SiteShell(connector, new Sites(config), config, new SiteLinks(Clock.systemUTC()), () -> 1L);
     }
 
     @Test
@@ -127,6 +127,23 @@ class SiteShellOpenSshTest {
 
         assertThatThrownBy(() -> shell.writeEpoch("standby", 2, 9)).isInstanceOf(SiteEpochAhead.class).hasMessageContaining("5");
         assertThat(Files.readString(standbyRoot.resolve(".baton/epoch"))).isEqualTo("5\n");
+    }
+
+    @Test
+    void anInstanceThatDoesNotLeadSendsNothingToTheSites() throws Exception {
+        Files.createDirectories(primaryRoot.resolve(".compose"));
+        Files.deleteIfExists(primaryRoot.resolve(".compose/calls"));
+        CoordinatorConfig config = configOf();
+        SiteShell deposed = new SiteShell(connector, new Sites(config), config, new SiteLinks(Clock.systemUTC()), () -> {
+            throw new dev.baton.coordinator.store.NotLeader("coordinator-witness does not lead: no term to act with");
+        });
+
+        assertThatThrownBy(() -> deposed.stopEngine("primary", 1, TIMEOUT)).isInstanceOf(dev.baton.coordinator.store.NotLeader.class);
+        assertThatThrownBy(() -> deposed.exec("primary", deposed.compose("primary", "up -d"), 1, TIMEOUT))
+                .isInstanceOf(dev.baton.coordinator.store.NotLeader.class);
+        assertThatThrownBy(() -> deposed.writeEpoch("primary", 1, 1)).isInstanceOf(dev.baton.coordinator.store.NotLeader.class);
+        assertThat(primaryRoot.resolve(".compose/calls")).as("no command reached the site").doesNotExist();
+        assertThat(primaryRoot.resolve(".baton/epoch")).doesNotExist();
     }
 
     @Test
@@ -170,7 +187,7 @@ class SiteShellOpenSshTest {
 
         Files.writeString(good, saved);
         CoordinatorConfig config = configOf();
-        SiteShell fixed = new SiteShell(connector, new Sites(config), config, shell.links());
+        SiteShell fixed = new SiteShell(connector, new Sites(config), config, shell.links(), () -> 1L);
         assertThat(fixed.runningEngine("standby", TIMEOUT)).isEmpty();
         assertThat(shell.links().view().get("standby").reachable()).isTrue();
     }

@@ -175,4 +175,27 @@ class SyncApiTest {
                 .then().statusCode(409);
         assertThat(root("standby").resolve("state/positions.json")).hasContent("{\"AAPL\":42}");
     }
+
+    /** A coordinator deposed by a newer leader (a higher term at the same epoch) can neither name the active site nor sync. */
+    @Test
+    @Order(6)
+    void atTheSameEpochALowerLeadershipTermIsRefused() throws IOException {
+        authed().body("{\"site\":\"standby\",\"epoch\":2,\"term\":7}").put("/api/v1/active").then().statusCode(200)
+                .body("term", equalTo(7));
+        given().get("/api/v1/active").then().body("term", equalTo(7)).body("epoch", equalTo(2));
+
+        authed().body("{\"site\":\"standby\",\"epoch\":2,\"term\":6}").put("/api/v1/active").then().statusCode(409)
+                .body("detail", containsString("term 6 is older than the term 7 seen for epoch 2"));
+        write("standby", "state/positions.json", "{\"AAPL\":43}", "rw-r--r--");
+        authed().body("{\"from\":\"standby\",\"to\":\"primary\",\"epoch\":2,\"term\":6}").post("/api/v1/sync")
+                .then().statusCode(409).body("detail", containsString("request term 6 is older than the term 7"));
+        assertThat(root("primary").resolve("state/positions.json")).as("nothing copied for the deposed leader").hasContent("{\"AAPL\":42}");
+
+        // the current leader's calls go through, and a new epoch starts its own terms
+        authed().body("{\"from\":\"standby\",\"to\":\"primary\",\"epoch\":2,\"term\":7}").post("/api/v1/sync")
+                .then().statusCode(200);
+        assertThat(root("primary").resolve("state/positions.json")).hasContent("{\"AAPL\":43}");
+        authed().body("{\"site\":\"primary\",\"epoch\":3,\"term\":1}").put("/api/v1/active").then().statusCode(200)
+                .body("term", equalTo(1));
+    }
 }
