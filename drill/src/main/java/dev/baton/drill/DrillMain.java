@@ -26,7 +26,7 @@ import java.util.Random;
  */
 public final class DrillMain {
     private static final String USAGE = "usage: drill [demo|" + String.join("|", FaultScenarios.NAMES)
-            + "|all|chaos] [--runs N] [--seed S] [--scenarios A,B] [--repo DIR] [--keep]";
+            + "|all|chaos] [--runs N] [--seed S] [--scenarios A,B] [--store zookeeper|postgres] [--repo DIR] [--keep]";
 
     private DrillMain() {
     }
@@ -45,6 +45,7 @@ public final class DrillMain {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--scenarios" -> only = List.of(args[++i].split(","));
+                case "--store" -> System.setProperty("baton.drill.store", args[++i]);
                 default -> {
                     if (args[i].equals("demo") || args[i].equals("chaos") || args[i].equals("all") || FaultScenarios.NAMES.contains(args[i])) {
                         scenario = args[i];

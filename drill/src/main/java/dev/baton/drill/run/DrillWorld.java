@@ -84,6 +84,15 @@ public final class DrillWorld implements AutoCloseable {
     private CloudflareFront cloudflare;
     private PowerApiFake power;
     private int coordinatorPort;
+    /** {@code zookeeper} (the default: an ensemble and two coordinators) or {@code postgres} (one coordinator). */
+    private final String store;
+    private ZooKeeperEnsemble ensemble;
+    /** The places the drill simulates, each with its own ZooKeeper server in the ZooKeeper mode. */
+    public static final List<String> PLACES = List.of("primary", "standby", "witness");
+    /** The coordinator at the standby; in the ZooKeeper mode a second one runs at the witness. */
+    public static final String COORDINATOR = "failover-coordinator";
+    public static final String WITNESS_COORDINATOR = "failover-coordinator-witness";
+    private int witnessCoordinatorPort;
     /** Observer-to-site paths, "observer->site:engine" and "observer->site:host". */
     private final Map<String, Link> links = new LinkedHashMap<>();
     /** Coordinator settings that differ from the drill's defaults (a scenario's), undone by {@link #reset}. */
@@ -102,6 +111,43 @@ public final class DrillWorld implements AutoCloseable {
         this.repo = repo;
         this.dir = dir;
         this.timeline = timeline;
+        this.store = storeMode();
+    }
+
+    /** {@code BATON_DRILL_STORE} (or {@code -Dbaton.drill.store}, or {@code --store}): zookeeper unless postgres is asked for. */
+    public static String storeMode() {
+        String asked = System.getProperty("baton.drill.store", System.getenv().getOrDefault("BATON_DRILL_STORE", "zookeeper"));
+        if (!asked.equals("zookeeper") && !asked.equals("postgres")) {
+            throw new IllegalArgumentException("the drill's store is zookeeper or postgres, not " + asked);
+        }
+        return asked;
+    }
+
+    /** The decision store the coordinators use: {@code zookeeper} or {@code postgres}. */
+    public String store() {
+        return store;
+    }
+
+    public boolean zookeeper() {
+        return store.equals("zookeeper");
+    }
+
+    /** The ensemble (ZooKeeper mode only). */
+    public ZooKeeperEnsemble ensemble() {
+        return ensemble;
+    }
+
+    /** The coordinators' service names: the standby's, and the witness's in the ZooKeeper mode. */
+    public List<String> coordinators() {
+        return zookeeper() ? List.of(COORDINATOR, WITNESS_COORDINATOR) : List.of(COORDINATOR);
+    }
+
+    private String coordinatorUrls() {
+        StringBuilder urls = new StringBuilder("http://127.0.0.1:" + coordinatorPort);
+        if (zookeeper()) {
+            urls.append(",http://127.0.0.1:").append(witnessCoordinatorPort);
+        }
+        return urls.toString();
     }
 
     /** Starts the world: every part, then every service, and waits until the suite is in steady state. */
@@ -129,6 +175,10 @@ public final class DrillWorld implements AutoCloseable {
         power = keep(new PowerApiFake(POWER_TOKEN, primary::crashEngine));
         Files.writeString(primary.root().resolve(".env"), "IB_ACCOUNT=" + ACCOUNT + "\nIB_PASSWORD=drill-not-a-secret\n");
         Files.setPosixFilePermissions(primary.root().resolve(".env"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        if (zookeeper()) {
+            ensemble = ZooKeeperEnsemble.start(dir.resolve("zookeeper"), PLACES, dir.resolve("logs"));
+            closeables.add(ensemble);
+        }
         pg = keep(EmbeddedPostgresServer.start());
         pg.execute("CREATE DATABASE coordinator");
         pg.execute("CREATE DATABASE notifier");
@@ -151,19 +201,24 @@ public final class DrillWorld implements AutoCloseable {
         timeline.record("world", "broker, sites (SSH: " + sshKind() + "), PostgreSQL, Knot, GreenMail, Telegram fake up");
         // every engine start on either site goes through the start gate a real site runs (deploy/site/baton-gate)
         coordinatorPort = freePort();
+        witnessCoordinatorPort = freePort();
+        if (ensemble != null) {
+            ensemble.awaitServing(Duration.ofSeconds(60));
+            timeline.record("world", "ZooKeeper ensemble serving: " + ensemble.connectString() + " (primary, standby, witness)");
+        }
         Path gate = repo.resolve("deploy/site/baton-gate");
         if (!Files.isRegularFile(gate)) {
             throw new IOException(gate + " is missing: the drill runs the real start gate");
         }
         for (SimulatedSite site : List.of(primary, standby)) {
-            site.useGate(new SimulatedSite.StartGate(gate, "http://127.0.0.1:" + coordinatorPort, 60));
+            site.useGate(new SimulatedSite.StartGate(gate, coordinatorUrls(), 60));
         }
         // the primary is the active site when the drill begins: its first start precedes Baton, as at installation
         primary.bootstrapEngine("drill: the primary's first start, before Baton runs");
     }
 
     private void startServices() throws Exception {
-        String coordinatorUrl = "http://127.0.0.1:" + coordinatorPort;
+        String coordinatorUrl = coordinatorUrls();
         add(new ServiceProcess("notifier", jar("notifier"), freePort(), notifierEnv(), dir.resolve("logs")));
         add(new ServiceProcess("dns-manager", jar("dns-manager"), freePort(), dnsEnv(), dir.resolve("logs")));
         add(new ServiceProcess("state-sync", jar("state-sync"), freePort(), syncEnv(), dir.resolve("logs")));
@@ -171,7 +226,11 @@ public final class DrillWorld implements AutoCloseable {
             add(new ServiceProcess("health-checker-" + observer, jar("health-checker"), freePort(),
                     checkerEnv(observer, coordinatorUrl), dir.resolve("logs")));
         }
-        add(new ServiceProcess("failover-coordinator", jar("failover-coordinator"), coordinatorPort, coordinatorEnv(), dir.resolve("logs")));
+        add(new ServiceProcess(COORDINATOR, jar("failover-coordinator"), coordinatorPort, coordinatorEnv(COORDINATOR), dir.resolve("logs")));
+        if (zookeeper()) {
+            add(new ServiceProcess(WITNESS_COORDINATOR, jar("failover-coordinator"), witnessCoordinatorPort, coordinatorEnv(WITNESS_COORDINATOR),
+                    dir.resolve("logs")));
+        }
         ExecutorService pool = Executors.newFixedThreadPool(services.size());
         try {
             List<Future<?>> ready = new ArrayList<>();
@@ -188,7 +247,8 @@ public final class DrillWorld implements AutoCloseable {
         } finally {
             pool.shutdownNow();
         }
-        timeline.record("services", "7 Baton processes ready: " + String.join(", ", services.keySet()));
+        timeline.record("services", services.size() + " Baton processes ready (decisions in " + store + "): "
+                + String.join(", ", services.keySet()));
     }
 
     private void link(String observer, SimulatedSite site, String what, int port) throws IOException {
@@ -305,9 +365,21 @@ public final class DrillWorld implements AutoCloseable {
         return env;
     }
 
-    private Map<String, String> coordinatorEnv() {
-        Map<String, String> env = datasource(base(), "coordinator");
+    private Map<String, String> coordinatorEnv(String name) {
         String c = "BATON_COORDINATOR_";
+        Map<String, String> env;
+        if (zookeeper()) {
+            // no database: every decision lives in the ensemble
+            env = base();
+            env.put(c + "STORE", "zookeeper");
+            env.put(c + "ZOOKEEPER_CONNECT", ensemble.connectString());
+            env.put(c + "ZOOKEEPER_SESSION_TIMEOUT", "3s");
+            env.put(c + "ZOOKEEPER_CONNECTION_TIMEOUT", "2s");
+            env.put(c + "LEADER_ID", name.equals(COORDINATOR) ? "coordinator-standby" : "coordinator-witness");
+        } else {
+            env = datasource(base(), "coordinator");
+            env.put(c + "LEADER_ID", "coordinator-standby");
+        }
         for (SimulatedSite site : List.of(primary, standby)) {
             String p = c + "SITES_" + site.name().toUpperCase() + "_";
             site(env, p, site);
@@ -412,6 +484,11 @@ public final class DrillWorld implements AutoCloseable {
         throw new IOException("the suite did not reach steady state in " + timeout + "; logs in " + dir.resolve("logs"));
     }
 
+    /** Whether state-sync has brought the inactive site's copy up to date since {@code since}. */
+    public boolean copiedSince(Instant since) {
+        return since != null && syncedSince(get(services.get("state-sync").url() + "/api/v1/status"), since);
+    }
+
     private static final Pattern LAST_SUCCESS = Pattern.compile("\"lastSuccessAt\"\\s*:\\s*\"([^\"]+)\"");
 
     /** Whether state-sync reports a successful copy at or after {@code since}. */
@@ -432,8 +509,42 @@ public final class DrillWorld implements AutoCloseable {
         return false;
     }
 
+    /** The leader's status; another coordinator's while none leads (it says why: no quorum, no leader yet). */
     public JsonNode coordinatorStatus() {
-        return get(services.get("failover-coordinator").url() + "/api/v1/status");
+        JsonNode any = null;
+        for (String name : coordinators()) {
+            ServiceProcess c = services.get(name);
+            if (c == null || !c.isAlive()) {
+                continue;
+            }
+            JsonNode detail = get(c.url() + "/api/v1/status/detail");
+            if (detail != null && detail.path("leader").asBoolean()) {
+                return detail.path("status");
+            }
+            if (any == null && detail != null) {
+                any = detail.path("status");
+            }
+        }
+        return any;
+    }
+
+    /** The leading coordinator's name, if one leads now. */
+    public Optional<String> leader() {
+        for (String name : coordinators()) {
+            ServiceProcess c = services.get(name);
+            if (c != null && c.isAlive()) {
+                JsonNode detail = get(c.url() + "/api/v1/status/detail");
+                if (detail != null && detail.path("leader").asBoolean()) {
+                    return Optional.of(name);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Where operator calls go: the leader (the standby's coordinator while none leads: it answers why it refuses). */
+    public String leaderUrl() {
+        return services.get(leader().orElse(COORDINATOR)).url();
     }
 
     public JsonNode get(String url) {
@@ -532,16 +643,20 @@ public final class DrillWorld implements AutoCloseable {
         links.get(observer + "->" + site.name() + ":host").restore();
     }
 
-    /** Restarts the coordinator (same database, same port) with {@code overrides} on top of the drill's settings. */
+    /** Restarts the coordinators (same store, same ports) with {@code overrides} on top of the drill's settings. */
     public void reconfigureCoordinator(Map<String, String> overrides, String why) throws Exception {
-        ServiceProcess old = services.get("failover-coordinator");
-        old.stop();
         coordinatorOverrides = Map.copyOf(overrides);
-        ServiceProcess fresh = new ServiceProcess(old.name(), jar("failover-coordinator"), old.port(), coordinatorEnv(), dir.resolve("logs"));
-        services.put(fresh.name(), fresh);
-        fresh.start();
-        fresh.awaitReady(Duration.ofSeconds(120));
-        timeline.record("config", "coordinator restarted " + why);
+        for (String name : coordinators()) {
+            ServiceProcess old = services.get(name);
+            old.stop();
+            ServiceProcess fresh = new ServiceProcess(old.name(), jar("failover-coordinator"), old.port(), coordinatorEnv(name), dir.resolve("logs"));
+            services.put(fresh.name(), fresh);
+            fresh.start();
+        }
+        for (String name : coordinators()) {
+            services.get(name).awaitReady(Duration.ofSeconds(120));
+        }
+        timeline.record("config", coordinators().size() + " coordinator(s) restarted " + why);
     }
 
     /**
@@ -561,6 +676,12 @@ public final class DrillWorld implements AutoCloseable {
             site.resumeEngine();
             if (!site.ssh().isRunning()) {
                 site.restoreSsh();
+            }
+        }
+        if (ensemble != null) {
+            List<String> restarted = ensemble.restartDead();
+            if (!restarted.isEmpty()) {
+                timeline.record("reset", "ZooKeeper server(s) of " + restarted + " started again on their data");
             }
         }
         for (ServiceProcess s : services.values()) {
@@ -596,8 +717,8 @@ public final class DrillWorld implements AutoCloseable {
      * engine (alone) trades and every observer sees the primary UP.
      */
     private void settleOnThePrimary(long deadline, Duration limit) throws Exception {
-        String coordinator = services.get("failover-coordinator").url();
         while (true) {
+            String coordinator = leaderUrl();
             if (System.nanoTime() > deadline) {
                 throw new IOException("the world did not return to its baseline in " + limit + "; state " + state()
                         + "; logs in " + dir.resolve("logs"));
@@ -692,6 +813,36 @@ public final class DrillWorld implements AutoCloseable {
         HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + TOKEN).header("X-Baton-Actor", "drill").DELETE().build(),
                 HttpResponse.BodyHandlers.discarding());
+    }
+
+    /**
+     * A whole place is lost at once: its site's engine, SSH server and every path to it, its observer, and its
+     * coordinator and ZooKeeper server. {@link #reset} brings everything back (ZooKeeper on its data).
+     */
+    public void losePlace(String place) throws Exception {
+        SimulatedSite site = place.equals("primary") ? primary : place.equals("standby") ? standby : null;
+        List<String> gone = new ArrayList<>();
+        if (site != null) {
+            site.crashEngine();
+            site.cutSsh();
+            for (String observer : OBSERVERS) {
+                cutLinks(observer, site);
+            }
+            gone.add("engine, SSH server and every path to the " + place + " site");
+        }
+        String observer = place.equals("primary") ? "primary-side" : place;
+        services.get("health-checker-" + observer).kill();
+        gone.add("observer " + observer);
+        String coordinator = place.equals("standby") ? COORDINATOR : place.equals("witness") ? WITNESS_COORDINATOR : null;
+        if (coordinator != null && coordinators().contains(coordinator)) {
+            services.get(coordinator).kill();
+            gone.add(coordinator);
+        }
+        if (ensemble != null) {
+            ensemble.server(place).kill();
+            gone.add("ZooKeeper server " + place);
+        }
+        timeline.record("fault", "place " + place + " lost (SIGKILL, SSH down, paths cut): " + String.join(", ", gone));
     }
 
     /** Kills one observer's health-checker (its site lost); {@link #reset} starts it again. */

@@ -15,7 +15,8 @@ public final class FaultScenarios {
     /** Scenario names accepted by {@link #run}. */
     public static final List<String> NAMES = List.of("engine-crash", "engine-hang", "coordinator-crash",
             "link-cut-witness-sees-primary", "recovered-primary", "site-lost", "flapping-health", "maintenance-window",
-            "planned-switchover", "dns-provider-errors", "primary-isolated-fencing-endpoint", "broker-session-api-down");
+            "planned-switchover", "dns-provider-errors", "primary-isolated-fencing-endpoint", "broker-session-api-down",
+            "decider-site-loss");
 
     private FaultScenarios() {
     }
@@ -34,8 +35,72 @@ public final class FaultScenarios {
             case "dns-provider-errors" -> dnsProviderErrors(w, limit);
             case "primary-isolated-fencing-endpoint" -> isolatedWithFencingEndpoint(w, limit);
             case "broker-session-api-down" -> sessionApiDown(w, limit);
+            case "decider-site-loss" -> deciderSiteLoss(w, limit);
             default -> throw new IllegalArgumentException("unknown scenario " + name + "; known: " + NAMES);
         };
+    }
+
+    /**
+     * The decider survives the loss of any one place. The primary's engine dies and Baton fails over; the primary is
+     * repaired (its host is fine, its engine stays stopped while the standby trades); then the whole standby place
+     * dies: its engine, SSH server and paths, its coordinator (the leader, usually), its ZooKeeper server and its
+     * observer. The witness's coordinator must take the lead on the two remaining ZooKeeper servers and bring the
+     * primary back into service (an automatic failback: nobody is left at the standby to ask), with never two live
+     * sessions at the broker. The figure: standby place lost -> the primary's engine trading again.
+     */
+    static DrillReport deciderSiteLoss(DrillWorld w, Duration limit) throws Exception {
+        DrillReport report = new DrillReport("decider-site-loss");
+        if (!w.zookeeper()) {
+            report.check("runs on the ZooKeeper decider", false, "the drill runs with the " + w.store()
+                    + " store; this scenario needs BATON_DRILL_STORE=zookeeper (the default)");
+            return report;
+        }
+        w.reconfigureCoordinator(java.util.Map.of("BATON_COORDINATOR_POLICY_AUTOMATIC_FAILBACK", "true"),
+                "with automatic failback (nobody is left at a lost standby to ask for one)");
+        Scenarios.follow(w, limit, "a leader, primary active", () -> w.leader().isPresent() && "PRIMARY_ACTIVE".equals(Scenarios.state(w)));
+
+        w.timeline().record("fault", "primary engine killed (SIGKILL)");
+        Instant fault = Instant.now();
+        w.primary().crashEngine();
+        Instant standbyTrading = Scenarios.follow(w, limit, "standby active and trading",
+                () -> "STANDBY_ACTIVE".equals(Scenarios.state(w)) && "standby".equals(w.broker().activeEngine(DrillWorld.ACCOUNT)));
+        report.figure("failover RTO (primary engine killed -> standby trading)", Scenarios.between(fault, standbyTrading));
+        // the primary repaired: its host answers, its engine stays down (the gate refuses it while the standby is active);
+        // state-sync copies the standby's state back to it meanwhile
+        Instant copied = Scenarios.follow(w, limit, "a fresh copy of the standby's state on the primary", () -> w.copiedSince(standbyTrading));
+        report.figure("standby trading -> its state copied to the primary", Scenarios.between(standbyTrading, copied));
+        JsonNode before = w.coordinatorStatus();
+        String leaderBefore = w.leader().orElse("none");
+        long termBefore = before == null ? -1 : before.path("term").asLong();
+        long epochBefore = before == null ? -1 : before.path("epoch").asLong();
+
+        Instant loss = Instant.now();
+        w.losePlace("standby");
+        Instant newLeader = Scenarios.follow(w, limit, "the witness's coordinator leads",
+                () -> w.leader().filter(DrillWorld.WITNESS_COORDINATOR::equals).isPresent());
+        Instant trading = Scenarios.follow(w, limit, "primary trading again",
+                () -> "primary".equals(w.broker().activeEngine(DrillWorld.ACCOUNT)));
+        Instant primaryActive = Scenarios.follow(w, limit, "PRIMARY_ACTIVE", () -> "PRIMARY_ACTIVE".equals(Scenarios.state(w)));
+        Instant dns = Scenarios.follow(w, limit, "DNS back at every NS", () -> w.dnsEverywhere(DrillWorld.PRIMARY_ADDRESS));
+        JsonNode after = w.coordinatorStatus();
+
+        report.figure("leader before / after", leaderBefore + " / " + w.leader().orElse("none"));
+        report.figure("standby place lost -> new leader", Scenarios.between(loss, newLeader));
+        report.figure("standby place lost -> trading again", Scenarios.between(loss, trading));
+        report.figure("standby place lost -> DNS on the primary", Scenarios.between(loss, dns));
+        report.check("a surviving coordinator leads", newLeader != null, "leader now " + w.leader().orElse("none"));
+        report.check("the primary trades again", trading != null && primaryActive != null,
+                "primary trading " + (trading != null) + ", PRIMARY_ACTIVE " + (primaryActive != null));
+        long termAfter = after == null ? -1 : after.path("term").asLong();
+        long epochAfter = after == null ? -1 : after.path("epoch").asLong();
+        report.figure("term / epoch before -> after", termBefore + "/" + epochBefore + " -> " + termAfter + "/" + epochAfter);
+        report.check("term and epoch grew", termAfter > termBefore && epochAfter > epochBefore,
+                "term " + termBefore + " -> " + termAfter + ", epoch " + epochBefore + " -> " + epochAfter);
+        JsonNode back = Scenarios.lastOperation(w, "FAILBACK");
+        report.figure("failback operation", back == null ? "n/a" : back.path("status").asText() + " (" + back.path("trigger").asText() + ")");
+        Scenarios.sessionReleasedBeforeLogin(w, report, back, "primary", "failback");
+        settleChecks(w, report, 1, true);
+        return report;
     }
 
     /** The primary's engine crashes (SIGKILL): failover, no failback. */
@@ -71,9 +136,10 @@ public final class FaultScenarios {
     }
 
     /**
-     * The coordinator is killed (SIGKILL) right after it decided to fail over, then restarted with the same
-     * configuration. The operation must resume or abort safely: never two engines, and the suite must end
-     * STANDBY_ACTIVE or DEGRADED with exactly one engine running.
+     * The leading coordinator is killed (SIGKILL) right after it decided to fail over, then restarted with the same
+     * configuration. The operation must resume (by the other coordinator, in the ZooKeeper mode, or by the restarted
+     * one) or abort safely: never two engines, and the suite must end STANDBY_ACTIVE or DEGRADED with exactly one
+     * engine running.
      */
     static DrillReport coordinatorCrash(DrillWorld w, Duration limit) throws Exception {
         DrillReport report = new DrillReport("coordinator-crash");
@@ -83,9 +149,10 @@ public final class FaultScenarios {
         Instant failingOver = Scenarios.follow(w, limit, "FAILING_OVER",
                 () -> Set.of("FAILING_OVER", "STANDBY_ACTIVE").contains(Scenarios.state(w)));
         report.figure("detection (fault -> FAILING_OVER seen)", Scenarios.between(fault, failingOver));
-        w.crashService("failover-coordinator");
+        String leader = w.leader().orElse(DrillWorld.COORDINATOR);
+        w.crashService(leader);
         Instant restartAsked = Instant.now();
-        w.restartService("failover-coordinator");
+        w.restartService(leader);
         report.figure("coordinator restart (kill -> ready)", Scenarios.between(restartAsked, Instant.now()));
         Instant settled = Scenarios.follow(w, limit, "settled (STANDBY_ACTIVE or DEGRADED)",
                 () -> Set.of("STANDBY_ACTIVE", "DEGRADED").contains(Scenarios.state(w)));
@@ -262,7 +329,7 @@ public final class FaultScenarios {
         DrillReport report = new DrillReport("planned-switchover");
         w.timeline().record("operator", "POST /api/v1/failover (planned switchover)");
         Instant asked = Instant.now();
-        var r = w.post(w.service("failover-coordinator").url() + "/api/v1/failover",
+        var r = w.post(w.leaderUrl() + "/api/v1/failover",
                 java.util.Map.of("reason", "drill: planned switchover", "dryRun", false, "force", false));
         w.timeline().record("operator", "failover answered " + r.statusCode());
         report.check("switchover accepted", r.statusCode() == 202, "coordinator answered " + r.statusCode());

@@ -67,7 +67,7 @@ public final class Scenarios {
         Timeline t = w.timeline();
         t.record("operator", "POST /api/v1/failback");
         Instant failbackAsked = Instant.now();
-        HttpResponse<String> r = w.post(w.service("failover-coordinator").url() + "/api/v1/failback",
+        HttpResponse<String> r = w.post(w.leaderUrl() + "/api/v1/failback",
                 Map.of("reason", "drill: planned failback after the primary was repaired", "dryRun", false));
         t.record("operator", "failback answered " + r.statusCode());
         long lastStandbySeq = -1;
@@ -155,20 +155,20 @@ public final class Scenarios {
 
     /** The latest operation of {@code kind} started in the current run, with its steps; null if none. */
     static JsonNode lastOperation(DrillWorld w, String kind) {
-        JsonNode ops = w.get(w.service("failover-coordinator").url() + "/api/v1/operations?limit=20");
+        JsonNode ops = w.get(w.leaderUrl() + "/api/v1/operations?limit=20");
         if (ops == null) {
             return null;
         }
         for (JsonNode op : ops) {
             if (kind.equals(op.path("kind").asText()) && inThisRun(w, op)) {
-                return w.get(w.service("failover-coordinator").url() + "/api/v1/operations/" + op.path("id").asText());
+                return w.get(w.leaderUrl() + "/api/v1/operations/" + op.path("id").asText());
             }
         }
         return null;
     }
 
     static int countOperations(DrillWorld w, String kind) {
-        JsonNode ops = w.get(w.service("failover-coordinator").url() + "/api/v1/operations?limit=100");
+        JsonNode ops = w.get(w.leaderUrl() + "/api/v1/operations?limit=100");
         int n = 0;
         if (ops != null) {
             for (JsonNode op : ops) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.UUID;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.jboss.logging.Logger;
 
@@ -56,6 +57,12 @@ public class DecisionStores {
                     .sessionTimeoutMs((int) z.sessionTimeout().toMillis())
                     .connectionTimeoutMs((int) z.connectionTimeout().toMillis())
                     .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 3))
+                    // the latch keeps its node through a SUSPENDED that ends in RECONNECTED (same session), so losing one
+                    // server does not hand leadership over; ZooKeeperLeadership stops acting during SUSPENDED all the same
+                    .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy())
+                    // the configured servers stay the ones used: Curator would otherwise switch to the addresses the
+                    // ensemble advertises in /zookeeper/config (another network's, behind WireGuard or NAT)
+                    .ensembleTracker(false)
                     .build();
             curator.start();
             ZooKeeperLeadership zk = new ZooKeeperLeadership(curator, z.basePath(), id, json, connect);

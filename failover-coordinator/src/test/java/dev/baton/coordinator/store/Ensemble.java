@@ -36,7 +36,9 @@ final class Ensemble {
 
     static CuratorFramework client(String connect) {
         CuratorFramework c = CuratorFrameworkFactory.builder().connectString(connect).sessionTimeoutMs((int) SESSION.toMillis())
-                .connectionTimeoutMs(2000).retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 3)).build();
+                .connectionTimeoutMs(2000).retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 3))
+                .connectionStateErrorPolicy(new org.apache.curator.framework.state.SessionConnectionStateErrorPolicy())
+                .ensembleTracker(false).build();
         c.start();
         return c;
     }

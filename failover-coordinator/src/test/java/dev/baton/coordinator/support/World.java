@@ -77,8 +77,20 @@ public final class World implements AutoCloseable {
     public static final String SESSION_PATH = "/v1/accounts/" + ACCOUNT + "/session";
     private volatile boolean logoutConfirmed;
 
+    /** A command as one of the sites received it, in the order both sites together received them. */
+    public record Sent(String site, String command, String term) {
+    }
+
+    private final List<Sent> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Every command either site received since the last reset, in arrival order, with the {@code BATON_TERM} it carried. */
+    public List<Sent> sent() {
+        return List.copyOf(sent);
+    }
+
     private CommandHandler delegate(boolean isPrimary) {
         return request -> {
+            sent.add(new Sent(isPrimary ? "primary" : "standby", request.command(), request.env().get("BATON_TERM")));
             if (request.command().trim().equals(LOGOUT_CHECK)) {
                 return logoutConfirmed ? CommandHandler.Reply.ok("logged out\n") : CommandHandler.Reply.fail(1, "no logout seen\n");
             }
@@ -200,6 +212,7 @@ public final class World implements AutoCloseable {
             Files.deleteIfExists(site.root().resolve(".baton/epoch"));
         }
         injected.clear();
+        sent.clear();
         logoutConfirmed = false;
         primaryMark = primary.received().size();
         standbyMark = standby.received().size();
