@@ -4,6 +4,7 @@ import dev.baton.drill.run.ChaosSummary;
 import dev.baton.drill.run.DrillReport;
 import dev.baton.drill.run.DrillWorld;
 import dev.baton.drill.run.FaultScenarios;
+import dev.baton.drill.run.LeaderLossBenchmark;
 import dev.baton.drill.run.Scenarios;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,7 +27,7 @@ import java.util.Random;
  */
 public final class DrillMain {
     private static final String USAGE = "usage: drill [demo|" + String.join("|", FaultScenarios.NAMES)
-            + "|all|chaos] [--runs N] [--seed S] [--scenarios A,B] [--store zookeeper|postgres] [--repo DIR] [--keep]";
+            + "|all|chaos|leader-loss] [--runs N] [--seed S] [--scenarios A,B] [--store zookeeper|postgres] [--repo DIR] [--keep]";
 
     private DrillMain() {
     }
@@ -47,7 +48,8 @@ public final class DrillMain {
                 case "--scenarios" -> only = List.of(args[++i].split(","));
                 case "--store" -> System.setProperty("baton.drill.store", args[++i]);
                 default -> {
-                    if (args[i].equals("demo") || args[i].equals("chaos") || args[i].equals("all") || FaultScenarios.NAMES.contains(args[i])) {
+                    if (args[i].equals("demo") || args[i].equals("chaos") || args[i].equals("all") || args[i].equals("leader-loss")
+                            || FaultScenarios.NAMES.contains(args[i])) {
                         scenario = args[i];
                     } else {
                         System.err.println(USAGE);
@@ -63,9 +65,18 @@ public final class DrillMain {
         boolean ok = switch (scenario) {
             case "chaos" -> chaos(repo, runs, seed, keep, System.out, only, false);
             case "all" -> chaos(repo, only.size(), seed, keep, System.out, only, true);
+            case "leader-loss" -> leaderLoss(repo, runs);
             default -> once(repo, scenario, 0, keep, System.out).ok();
         };
         System.exit(ok ? 0 : 1);
+    }
+
+    /** The leader-loss benchmark ({@link LeaderLossBenchmark}) in a fresh world. */
+    static boolean leaderLoss(Path repo, int runs) throws Exception {
+        Path dir = Files.createTempDirectory("baton-drill-leader-loss");
+        try (DrillWorld world = DrillWorld.start(repo, dir, System.out)) {
+            return LeaderLossBenchmark.run(world, runs, System.out);
+        }
     }
 
     /** One scenario in a fresh world; {@code delayMs} before the fault (chaos only). */

@@ -148,7 +148,6 @@ class ZooKeeperDeciderIT {
     void ensemble() throws Exception {
         world.reset();
         base = "/it-" + ++scenarios;
-        // ports, not positions: a rerun's logs must not mix with an earlier run's
         List<InstanceSpec> specs = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             specs.add(new InstanceSpec(null, -1, -1, -1, true, i, 250, -1,

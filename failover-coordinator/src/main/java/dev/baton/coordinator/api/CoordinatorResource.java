@@ -68,7 +68,17 @@ public class CoordinatorResource {
     @GET
     @Path("/status/detail")
     public StatusDetail detail() {
-        String stored = store.state().lastDecision();
+        CoordinatorStatus status = coordinator.status();
+        String stored;
+        try {
+            stored = status.decider().quorum() ? store.state().lastDecision() : null;
+        } catch (dev.baton.coordinator.store.StoreUnavailable e) {
+            stored = null;
+        }
+        if (stored == null && !status.decider().quorum()) {
+            // no quorum: the refusal as this instance last read it
+            stored = store.lastKnownState().map(dev.baton.coordinator.store.StateRow::lastDecision).orElse(null);
+        }
         Decision refusal = null;
         if (stored != null) {
             try {
@@ -77,7 +87,7 @@ public class CoordinatorResource {
                 refusal = null;
             }
         }
-        return new StatusDetail(coordinator.status(), coordinator.lease().id(), coordinator.lease().isLeader(),
+        return new StatusDetail(status, coordinator.lease().id(), coordinator.lease().isLeader(),
                 coordinator.lease().current().orElse(null), coordinator.lastDecision(), refusal);
     }
 
