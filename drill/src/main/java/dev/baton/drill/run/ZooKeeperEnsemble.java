@@ -54,6 +54,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         public synchronized void start() throws IOException {
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.admin.enableServer=false",
+                    "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                     "-cp", System.getProperty("java.class.path"), "org.apache.zookeeper.server.quorum.QuorumPeerMain", config.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             process = pb.start();
