@@ -33,7 +33,10 @@
     $('epoch').textContent = d.epoch;
     $('last24h').textContent = d.failoversLast24h;
     $('leader').textContent = d.leader ? 'this instance leads' : 'standby coordinator';
+    var dc = d.decider;
+    $('decider').textContent = 'decisions in ' + dc.store + (dc.quorum ? (dc.leader ? ', leader ' + dc.leader : '') + ', term ' + dc.term : '');
     var flags = '';
+    if (!dc.quorum) flags += '<span class="flag bad" id="no-quorum">' + esc(dc.problem) + ': nothing fails over, fails back or fences; shown as last read</span>';
     if (d.frozen) flags += '<span class="flag bad">FROZEN' + (d.frozenUntil ? ' until ' + time(d.frozenUntil) : '') + ': ' + esc(d.frozenReason) + '</span>';
     if (d.cooldownUntil) flags += '<span class="flag warn">cooldown until ' + time(d.cooldownUntil) + '</span>';
     $('flags').innerHTML = flags;

@@ -14,9 +14,7 @@ import dev.baton.drill.site.Link;
 import dev.baton.drill.site.SimulatedSite;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -881,9 +879,7 @@ public final class DrillWorld implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return dev.baton.drill.Ports.free();
     }
 
     @Override

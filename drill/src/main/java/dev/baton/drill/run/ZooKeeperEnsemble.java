@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,7 +98,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         ZooKeeperEnsemble e = new ZooKeeperEnsemble();
         List<int[]> ports = new ArrayList<>();
         for (int i = 0; i < places.size(); i++) {
-            ports.add(new int[] {freePort(), freePort(), freePort()});
+            ports.add(new int[] {DrillWorld.freePort(), DrillWorld.freePort(), DrillWorld.freePort()});
         }
         StringBuilder members = new StringBuilder();
         for (int i = 0; i < places.size(); i++) {
@@ -161,12 +160,6 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     public void close() throws InterruptedException {
         for (Server s : servers.values()) {
             s.kill();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

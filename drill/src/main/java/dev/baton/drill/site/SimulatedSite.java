@@ -3,8 +3,6 @@ package dev.baton.drill.site;
 import dev.baton.common.testing.CommandHandler;
 import dev.baton.drill.engine.FakeEngine;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -298,9 +296,7 @@ public final class SimulatedSite implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return dev.baton.drill.Ports.free();
     }
 
     @Override

@@ -124,9 +124,12 @@ public final class ConfigValidator {
     private static void decider(CoordinatorConfig c, List<String> problems) {
         c.initial().activeSite().ifPresent(site -> {
             if (!c.sites().containsKey(site)) {
-                problems.add(P + "initial.active-site: '" + site + "' is not one of " + P + "sites " + c.sites().keySet());
+                problems.add(P + "initial.active-site: '" + site + "' is not one of " + P + "sites " + new java.util.TreeSet<>(c.sites().keySet()));
             }
         });
+        if (!c.store().equals("zookeeper") && !c.store().equals("postgres")) {
+            problems.add(P + "store: must be postgres or zookeeper, was '" + c.store() + "'");
+        }
         if (!c.store().equals("zookeeper")) {
             return;
         }

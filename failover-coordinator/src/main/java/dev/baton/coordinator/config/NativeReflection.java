@@ -12,7 +12,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /** The records Jackson writes or reads reflectively (API answers, the stored decision): the one place they are registered for native images. */
 @RegisterForReflection(targets = {
         Decision.class, Condition.class, OperationView.class, OperationView.StepView.class, OperationView.SessionReleaseView.class, PlanView.class,
-        PlanView.PlannedStep.class, StatusDetail.class, dev.baton.coordinator.api.ResolveRequest.class, HistoryEntry.class, AuditEntry.class
+        PlanView.PlannedStep.class, StatusDetail.class, dev.baton.coordinator.api.ResolveRequest.class, HistoryEntry.class, AuditEntry.class,
+        // the ZooKeeper store's znodes (JSON), and the client socket ZooKeeper instantiates by name
+        dev.baton.coordinator.store.ZooKeeperStore.StateNode.class, dev.baton.coordinator.store.ZooKeeperStore.OperationNode.class,
+        dev.baton.coordinator.store.ZooKeeperStore.HistoryNode.class, dev.baton.coordinator.store.ZooKeeperLeadership.Term.class,
+        dev.baton.coordinator.store.StateRow.class, dev.baton.coordinator.store.OperationRow.class, dev.baton.coordinator.store.StepRow.class,
+        dev.baton.coordinator.store.SessionRelease.class, org.apache.zookeeper.ClientCnxnSocketNIO.class
 })
 public final class NativeReflection {
     private NativeReflection() {

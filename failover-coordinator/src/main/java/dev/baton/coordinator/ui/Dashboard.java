@@ -22,6 +22,7 @@ public record Dashboard(
         int failoversLast24h,
         String instance,
         boolean leader,
+        DeciderRow decider,
         List<ObserverRow> observers,
         List<CheckTable> checks,
         List<SyncRow> sync,
@@ -29,6 +30,15 @@ public record Dashboard(
         DecisionRow decision,
         Op current,
         List<Op> recent) {
+
+    /**
+     * The decision store as this instance sees it: {@code store} (postgres, zookeeper), the leader and term, and
+     * {@code problem} ("no quorum: 1 of 3 servers reachable (...)") when this instance cannot reach it; the rest of
+     * the page is then the state as last read, and operations are not shown.
+     */
+    @TemplateData
+    public record DeciderRow(String store, String leader, long term, boolean quorum, String problem) {
+    }
 
     /** One observer: when it last reported, whether it still counts, and its verdict on each site. */
     @TemplateData

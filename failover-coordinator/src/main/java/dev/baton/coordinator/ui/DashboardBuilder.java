@@ -12,6 +12,7 @@ import dev.baton.coordinator.runbook.Coordinator;
 import dev.baton.coordinator.store.CoordinatorStore;
 import dev.baton.coordinator.store.HistoryEntry;
 import dev.baton.coordinator.store.OperationRow;
+import dev.baton.coordinator.store.StoreUnavailable;
 import dev.baton.coordinator.store.StepRow;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -62,7 +63,13 @@ public class DashboardBuilder {
         Op ops = new Op(now);
         Dashboard.Op current = null;
         List<Dashboard.Op> recent = new ArrayList<>();
-        for (OperationRow row : store.operations(RECENT + 1)) {
+        List<OperationRow> rows;
+        try {
+            rows = s.decider().quorum() ? store.operations(RECENT + 1) : List.of();
+        } catch (StoreUnavailable e) {
+            rows = List.of();
+        }
+        for (OperationRow row : rows) {
             Dashboard.Op op = ops.of(row, store.steps(row.id()));
             if (row.id().toString().equals(s.currentOperation()) || (current == null && row.status() == OperationRow.Status.RUNNING)) {
                 current = op;
@@ -71,7 +78,8 @@ public class DashboardBuilder {
             }
         }
         return new Dashboard(now, s.state().name(), s.activeSite(), s.epoch(), s.frozen(), s.frozenReason(), s.frozenUntil(),
-                s.cooldownUntil(), s.failoversLast24h(), coordinator.lease().id(), coordinator.lease().isLeader(), observers,
+                s.cooldownUntil(), s.failoversLast24h(), coordinator.lease().id(), coordinator.lease().isLeader(),
+                new Dashboard.DeciderRow(s.decider().store(), s.decider().leader(), s.term(), s.decider().quorum(), s.decider().detail()), observers,
                 checks(observers.stream().map(Dashboard.ObserverRow::name).toList(), seen), syncLag.rows(now),
                 dns.row(s.activeSite(), now), decision(now), current, recent);
     }

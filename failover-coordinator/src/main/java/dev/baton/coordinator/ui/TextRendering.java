@@ -13,6 +13,10 @@ final class TextRendering {
         out.append(String.format("STATE     %s%n", d.state()));
         out.append(String.format("ACTIVE    %s%n", d.activeSite()));
         out.append(String.format("EPOCH     %d%n", d.epoch()));
+        Dashboard.DeciderRow decider = d.decider();
+        out.append(String.format("DECIDER   %s%n", decider.quorum()
+                ? decider.store() + (decider.leader() != null ? ", leader " + decider.leader() : ", no leader yet") + ", term " + decider.term()
+                : decider.store() + ": " + decider.problem() + " (nothing fails over, fails back or fences; state as last read)"));
         out.append(String.format("FROZEN    %s%n", d.frozen()
                 ? "yes" + (d.frozenUntil() != null ? " until " + Formats.time(d.frozenUntil()) : "") + ": " + d.frozenReason() : "no"));
         if (d.cooldownUntil() != null) {

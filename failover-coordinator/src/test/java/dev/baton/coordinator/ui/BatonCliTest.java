@@ -120,6 +120,7 @@ class BatonCliTest {
         Run status = baton(withUrl(), "status");
         assertThat(status.exit()).as(status.err()).isZero();
         assertThat(status.out()).contains("STATE     PRIMARY_ACTIVE", "ACTIVE    primary", "EPOCH     0", "FROZEN    no")
+                .containsPattern("DECIDER   postgres, leader \\S+, term \\d+")
                 .containsPattern("obs-a\\s+\\d+ s ago\\s+primary=UP \\(2 min \\d\\d s\\)  standby=DOWN")
                 // each check's latency per observer (obs-a and obs-c report no checks), and the switched record
                 .containsPattern("CHECK \\(primary\\)\\s+obs-a\\s+obs-b\\s+obs-c\\s*\\nengine-http\\s+-\\s+UP 12 ms\\s+-")

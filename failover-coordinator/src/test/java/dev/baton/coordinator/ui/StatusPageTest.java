@@ -91,6 +91,8 @@ class StatusPageTest {
         assertThat(page).contains("<div class=\"state\" id=\"state\">PRIMARY_ACTIVE</div>")
                 .contains("active site: <b id=\"active-site\">primary</b>")
                 .contains("epoch <b id=\"epoch\">0</b>")
+                .containsPattern("<span id=\"decider\">decisions in postgres, leader \\S+, term \\d+</span>")
+                .doesNotContain("no-quorum")
                 .contains("obs-a", "obs-b", "obs-c")
                 .contains("primary UP", "standby DOWN")
                 // the policy's answer with every condition, not just the verdict
