@@ -22,10 +22,10 @@ import dev.baton.coordinator.policy.PolicySettings;
 import dev.baton.coordinator.policy.VerdictBook;
 import dev.baton.coordinator.store.CoordinatorStore;
 import dev.baton.coordinator.store.Leadership;
-import dev.baton.coordinator.store.StoreUnavailable;
 import dev.baton.coordinator.store.OperationRow;
 import dev.baton.coordinator.store.StateRow;
 import dev.baton.coordinator.store.StepRow;
+import dev.baton.coordinator.store.StoreUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -133,11 +133,17 @@ public class Coordinator {
 
     /** Renews leadership; a coordinator that just became leader recovers what its predecessor left. */
     public void renewLease() {
-        watchQuorum();
-        if (!lease.connected()) {
+        String unreachable = null;
+        try {
+            initialise();
+        } catch (RuntimeException e) {
+            // no store yet: nothing to lead or decide; tried again next tick
+            unreachable = "decision store not reachable: " + e.getMessage();
+        }
+        watchQuorum(unreachable);
+        if (!initialised) {
             return;
         }
-        initialise();
         boolean became = lease.renew();
         if (became || lease.isLeader() && executor.takeNeedsRecovery()) {
             recover();
@@ -151,9 +157,9 @@ public class Coordinator {
      * Safety over liveness: without its store nobody acts (leadership is given up at once); once that has lasted a
      * tick, a critical alert goes out through the notifier (if it is reachable), and a resolved one when it is back.
      */
-    private void watchQuorum() {
+    private void watchQuorum(String unreachable) {
         Instant now = clock.instant();
-        if (lease.connected()) {
+        if (unreachable == null && lease.connected()) {
             if (quorumAlerted) {
                 notifier.trySend(Severity.INFO, "Baton: decision store back (" + config.store() + ")", lease.id() + " is connected again",
                         "baton-decider-" + config.store(), Map.of());
@@ -167,7 +173,7 @@ public class Coordinator {
             quorumLostAt = now;
         } else if (!quorumAlerted && now.isAfter(quorumLostAt.plus(config.tick()))) {
             quorumAlerted = true;
-            String why = lease.decider().detail();
+            String why = unreachable != null ? unreachable : lease.decider().detail();
             LOG.errorf("decision store unavailable to %s: %s; no failover, failback or fence until it is back", lease.id(), why);
             notifier.trySend(Severity.CRITICAL, "Baton: no quorum for decisions", why + "\nNo coordinator fails over, fails back or fences "
                     + "until the decision store is back (seen from " + lease.id() + ").", "baton-decider-" + config.store(), Map.of());

@@ -6,9 +6,9 @@ import dev.baton.coordinator.client.NotifierClient;
 import dev.baton.coordinator.store.CoordinatorStore;
 import dev.baton.coordinator.store.Leadership;
 import dev.baton.coordinator.store.NotLeader;
-import dev.baton.coordinator.store.StoreUnavailable;
 import dev.baton.coordinator.store.OperationRow;
 import dev.baton.coordinator.store.StepRow;
+import dev.baton.coordinator.store.StoreUnavailable;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -78,6 +78,7 @@ public class RunbookExecutor {
         OperationContext ctx = new OperationContext(op, leadership.actingTerm());
         running.put(op.id(), ctx);
         return worker.submit(() -> {
+            boolean leftForNextLeader = false;
             try {
                 execute(ctx, plan);
             } catch (LeftForRecovery e) {
@@ -86,13 +87,17 @@ public class RunbookExecutor {
                 // deposed, or cut off from the store: stop at once, write nothing more; the next leader (this one again
                 // once its store answers) resumes it from the journal
                 LOG.errorf("operation %s stopped: %s; left RUNNING in the journal for the next leader", op.id(), e.getMessage());
-                needsRecovery = true;
+                leftForNextLeader = true;
             } catch (RuntimeException e) {
                 LOG.errorf(e, "operation %s stopped by an unexpected failure", op.id());
                 conclude(ctx, OperationRow.Status.FAILED, FailoverState.DEGRADED, activeAfterFailure(op),
                         "internal failure: " + e.getClass().getSimpleName(), Severity.CRITICAL);
             } finally {
                 running.remove(op.id());
+                if (leftForNextLeader) {
+                    // only once it no longer counts as running, so that recover() picks it up
+                    needsRecovery = true;
+                }
             }
         });
     }
