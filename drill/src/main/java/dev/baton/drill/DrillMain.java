@@ -27,7 +27,7 @@ import java.util.Random;
  */
 public final class DrillMain {
     private static final String USAGE = "usage: drill [demo|" + String.join("|", FaultScenarios.NAMES)
-            + "|all|chaos|leader-loss] [--runs N] [--seed S] [--scenarios A,B] [--store zookeeper|postgres] [--repo DIR] [--keep]";
+            + "|all|chaos|leader-loss|netns-check] [--runs N] [--seed S] [--scenarios A,B] [--store zookeeper|postgres] [--repo DIR] [--keep]";
 
     private DrillMain() {
     }
@@ -48,7 +48,7 @@ public final class DrillMain {
                 case "--scenarios" -> only = List.of(args[++i].split(","));
                 case "--store" -> System.setProperty("baton.drill.store", args[++i]);
                 default -> {
-                    if (args[i].equals("demo") || args[i].equals("chaos") || args[i].equals("all") || args[i].equals("leader-loss")
+                    if (args[i].equals("demo") || args[i].equals("chaos") || args[i].equals("all") || args[i].equals("leader-loss") || args[i].equals("netns-check")
                             || FaultScenarios.NAMES.contains(args[i])) {
                         scenario = args[i];
                     } else {
@@ -66,9 +66,23 @@ public final class DrillMain {
             case "chaos" -> chaos(repo, runs, seed, keep, System.out, only, false);
             case "all" -> chaos(repo, only.size(), seed, keep, System.out, only, true);
             case "leader-loss" -> leaderLoss(repo, runs);
+            case "netns-check" -> netnsCheck();
             default -> once(repo, scenario, 0, keep, System.out).ok();
         };
         System.exit(ok ? 0 : 1);
+    }
+
+    /**
+     * The network-namespace world's own check ({@link dev.baton.drill.netns.NetnsCheck}); where it cannot run (not
+     * root, no iproute2) it says why in one line and exits 0: the loopback world stays the drill's default.
+     */
+    static boolean netnsCheck() throws Exception {
+        java.util.Optional<String> why = dev.baton.drill.netns.Netns.unavailable();
+        if (why.isPresent()) {
+            System.out.println("netns check not run: " + why.get() + " (the loopback world needs neither)");
+            return true;
+        }
+        return dev.baton.drill.netns.NetnsCheck.run("c" + Long.toString(ProcessHandle.current().pid() % 100000, 36), System.out);
     }
 
     /** The leader-loss benchmark ({@link LeaderLossBenchmark}) in a fresh world. */

@@ -1,0 +1,104 @@
+package dev.baton.drill.netns;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Proves the namespace world and its nemeses on this machine ({@code DrillMain netns-check}): builds a
+ * {@link Topology}, listens on every place's address, checks that every place reaches every other over TCP, then for
+ * each nemesis in the {@link Nemesis#catalogue}: injects it, checks exactly the expected connections fail (a TCP
+ * connection needs both directions), heals it and checks the full mesh again. Leftovers of an earlier run are removed
+ * first; everything is removed at the end, also on failure.
+ */
+public final class NetnsCheck {
+    private static final int PORT = 7799;
+    private static final String LISTENER = "import socket\n"
+            + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+            + "s.bind(('%s', %d)); s.listen(64)\n"
+            + "while True:\n    c, _ = s.accept(); c.close()\n";
+    private static final String PROBE = "import socket, sys\n"
+            + "try:\n    socket.create_connection(('%s', %d), timeout=1.5).close()\nexcept OSError:\n    sys.exit(1)\n";
+
+    private NetnsCheck() {
+    }
+
+    /** @return true when every connection behaved as each nemesis says it must */
+    public static boolean run(String world, PrintStream out) throws IOException {
+        List<String> leftovers = Netns.removeLeftovers();
+        if (!leftovers.isEmpty()) {
+            out.println("netns: removed leftovers of an earlier run: " + leftovers);
+        }
+        List<Process> listeners = new ArrayList<>();
+        try (Topology t = Topology.create(world)) {
+            for (String place : Topology.PLACES) {
+                listeners.add(new ProcessBuilder(Netns.in(t.ns(place), "python3", "-c", String.format(LISTENER, t.address(place), PORT)))
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            }
+            out.printf("netns world %s: %s%n", world, Topology.PLACES.stream().map(p -> p + "=" + t.address(p) + " (" + t.ns(p) + ")").toList());
+            boolean ok = expect(t, Set.of(), "baseline", out);
+            for (Nemesis n : Nemesis.catalogue()) {
+                n.inject(t);
+                ok &= expect(t, n.cuts(), n.name(), out);
+                n.heal(t);
+                ok &= expect(t, Set.of(), "healed " + n.name(), out);
+            }
+            out.println(ok ? "netns check: PASSED" : "netns check: FAILED");
+            return ok;
+        } finally {
+            for (Process p : listeners) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** Checks every ordered pair: a TCP connection from a to b succeeds exactly when neither a->b nor b->a is cut. */
+    private static boolean expect(Topology t, Set<String> cuts, String label, PrintStream out) throws IOException {
+        Map<String, Boolean> wrong = new LinkedHashMap<>();
+        StringBuilder seen = new StringBuilder();
+        for (String a : Topology.PLACES) {
+            for (String b : Topology.PLACES) {
+                if (a.equals(b)) {
+                    continue;
+                }
+                boolean expected = !cuts.contains(a + "->" + b) && !cuts.contains(b + "->" + a);
+                boolean got = connects(t, a, b);
+                seen.append(String.format(" %s->%s %s", a.charAt(0), b.charAt(0), got ? "ok" : "--"));
+                if (got != expected) {
+                    wrong.put(a + "->" + b, got);
+                }
+            }
+        }
+        out.printf("  %-44s%s%s%n", label, seen, wrong.isEmpty() ? "" : "   UNEXPECTED " + wrong);
+        return wrong.isEmpty();
+    }
+
+    private static boolean connects(Topology t, String from, String to) throws IOException {
+        // the listener may still be starting on a fresh world: a baseline failure is retried a few times
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Process p = new ProcessBuilder(Netns.in(t.ns(from), "python3", "-c", String.format(PROBE, t.address(to), PORT)))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            if (p.exitValue() == 0) {
+                return true;
+            }
+            if (attempt >= 2) {
+                return false;
+            }
+        }
+        return false;
+    }
+}
