@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * {@code java -cp ... dev.baton.drill.DrillMain [demo|<scenario>|all|chaos] [--runs N] [--seed S] [--scenarios A,B]
+ * {@code java -cp ... dev.baton.drill.DrillMain [demo|<scenario>|all|chaos] [--runs N] [--seed S] [--run K] [--jsonl FILE] [--scenarios A,B]
  * [--repo DIR] [--keep]}:
  * starts the whole suite against simulated sites on this machine, injects the scenario's fault, and prints
  * the timeline, the figures and the invariant checks. {@code demo} (the default) crashes the primary's engine,
@@ -27,7 +27,8 @@ import java.util.Random;
  */
 public final class DrillMain {
     private static final String USAGE = "usage: drill [demo|" + String.join("|", FaultScenarios.NAMES)
-            + "|all|chaos|leader-loss|netns-check] [--runs N] [--seed S] [--scenarios A,B] [--store zookeeper|postgres] [--repo DIR] [--keep]";
+            + "|all|chaos|leader-loss|netns-check] [--runs N] [--seed S] [--run K] [--jsonl FILE] [--scenarios A,B]"
+            + " [--store zookeeper|postgres] [--repo DIR] [--keep]";
 
     private DrillMain() {
     }
@@ -37,6 +38,8 @@ public final class DrillMain {
         boolean keep = false;
         String scenario = "demo";
         int runs = 5;
+        int only1 = 0;
+        Path jsonl = null;
         long seed = System.currentTimeMillis();
         List<String> only = FaultScenarios.NAMES;
         for (int i = 0; i < args.length; i++) {
@@ -44,6 +47,8 @@ public final class DrillMain {
                 case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--keep" -> keep = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--run" -> only1 = Integer.parseInt(args[++i]);
+                case "--jsonl" -> jsonl = Path.of(args[++i]).toAbsolutePath();
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--scenarios" -> only = List.of(args[++i].split(","));
                 case "--store" -> System.setProperty("baton.drill.store", args[++i]);
@@ -63,8 +68,8 @@ public final class DrillMain {
             System.exit(2);
         }
         boolean ok = switch (scenario) {
-            case "chaos" -> chaos(repo, runs, seed, keep, System.out, only, false);
-            case "all" -> chaos(repo, only.size(), seed, keep, System.out, only, true);
+            case "chaos" -> chaos(repo, Math.max(runs, only1), seed, keep, System.out, only, false, only1, jsonl);
+            case "all" -> chaos(repo, only.size(), seed, keep, System.out, only, true, only1, jsonl);
             case "leader-loss" -> leaderLoss(repo, runs);
             case "netns-check" -> netnsCheck();
             default -> once(repo, scenario, 0, keep, System.out).ok();
@@ -121,12 +126,13 @@ public final class DrillMain {
      * N seeded runs of {@code scenarios} (picked at random, or each once in order) and a summary table. One
      * world serves every run: between runs it is reset to its baseline through Baton's operator API
      * ({@link DrillWorld#reset}); a world that cannot be reset is replaced by a fresh one (counted as an error
-     * for that run).
+     * for that run). {@code onlyRun} K &gt; 0 reproduces run K of that seed alone (the same scenario, fault delay and
+     * seed as in the whole campaign); {@code jsonl} gets one JSON line per run (with the commit and the store).
      */
-    static boolean chaos(Path repo, int runs, long seed, boolean keep, PrintStream out, List<String> scenarios, boolean inOrder)
-            throws Exception {
+    static boolean chaos(Path repo, int runs, long seed, boolean keep, PrintStream out, List<String> scenarios, boolean inOrder, int onlyRun,
+            Path jsonl) throws Exception {
         Random random = new Random(seed);
-        ChaosSummary summary = new ChaosSummary();
+        ChaosSummary summary = new ChaosSummary(jsonl, ChaosSummary.commitOf(repo), DrillWorld.storeMode());
         Path dir = Files.createTempDirectory("baton-drill-chaos");
         out.println("Baton drill chaos: " + runs + " runs, seed " + seed + ", everything on 127.0.0.1; work directory " + dir);
         long started = System.nanoTime();
@@ -138,6 +144,9 @@ public final class DrillMain {
                 Random r = new Random(runSeed);
                 String scenario = inOrder ? scenarios.get(i) : scenarios.get(r.nextInt(scenarios.size()));
                 long delay = r.nextInt(3000);
+                if (onlyRun > 0 && i + 1 != onlyRun) {
+                    continue;
+                }
                 out.printf("%n== chaos run %d/%d: %s (seed %d, fault after %d ms)%n", i + 1, runs, scenario, runSeed, delay);
                 long runStart = System.nanoTime();
                 try {

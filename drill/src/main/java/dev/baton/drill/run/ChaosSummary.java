@@ -23,6 +23,65 @@ public final class ChaosSummary {
     }
 
     private final List<Run> runs = new ArrayList<>();
+    private final java.nio.file.Path jsonl;
+    private final String commit;
+    private final String store;
+
+    /** A summary that also appends one JSON line per run to {@code jsonl} (null: none), tagged with the code's commit and store. */
+    public ChaosSummary(java.nio.file.Path jsonl, String commit, String store) {
+        this.jsonl = jsonl;
+        this.commit = commit;
+        this.store = store;
+    }
+
+    public ChaosSummary() {
+        this(null, "unknown", "unknown");
+    }
+
+    /** The commit {@code repo} is at ({@code git rev-parse --short HEAD}), "unknown" outside a checkout. */
+    public static String commitOf(java.nio.file.Path repo) {
+        try {
+            Process p = new ProcessBuilder("git", "-C", repo.toString(), "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 && out.matches("[0-9a-f]{4,40}") ? out : "unknown";
+        } catch (java.io.IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    private void record(Run r) {
+        runs.add(r);
+        if (jsonl == null) {
+            return;
+        }
+        java.util.Map<String, Object> line = new java.util.LinkedHashMap<>();
+        line.put("at", java.time.Instant.now().toString());
+        line.put("commit", commit);
+        line.put("world", "loopback");
+        line.put("store", store);
+        line.put("run", r.index());
+        line.put("scenario", r.scenario());
+        line.put("seed", r.seed());
+        line.put("passed", r.passed());
+        line.put("error", r.error());
+        line.put("detectionSeconds", r.detection());
+        line.put("rtoSeconds", r.rto());
+        line.put("rpoRecords", r.rpo());
+        line.put("brokerViolations", r.violations());
+        line.put("falseFailovers", r.falseFailovers());
+        line.put("seconds", r.seconds());
+        line.put("note", r.note());
+        try {
+            java.nio.file.Files.createDirectories(jsonl.toAbsolutePath().getParent());
+            java.nio.file.Files.writeString(jsonl, dev.baton.drill.Json.MAPPER.writeValueAsString(line) + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot append to " + jsonl, e);
+        }
+    }
 
     public void add(int index, String scenario, long seed, DrillReport report, Duration took) {
         Map<String, String> f = report.figures();
@@ -33,12 +92,12 @@ public final class ChaosSummary {
         Long failovers = number(f.get("failover operations"));
         int falseFailovers = failovers == null ? 0
                 : NO_FAILOVER_EXPECTED.contains(scenario) ? failovers.intValue() : (int) Math.max(0, failovers - 1);
-        runs.add(new Run(index, scenario, seed, report.ok(), false, detection, rto, rpo, violations == null ? 0 : violations.intValue(),
+        record(new Run(index, scenario, seed, report.ok(), false, detection, rto, rpo, violations == null ? 0 : violations.intValue(),
                 falseFailovers, took.toMillis() / 1000.0, report.ok() ? "" : String.join("; ", report.violations())));
     }
 
     public void error(int index, String scenario, long seed, String message) {
-        runs.add(new Run(index, scenario, seed, false, true, null, null, null, 0, 0, 0, "ERROR " + message));
+        record(new Run(index, scenario, seed, false, true, null, null, null, 0, 0, 0, "ERROR " + message));
     }
 
     public boolean allPassed() {

@@ -46,6 +46,30 @@ class ChaosSummaryTest {
     }
 
     @Test
+    void eachRunIsOneJsonLineWithItsCommitStoreAndFigures(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("chaos/runs.jsonl");
+        ChaosSummary summary = new ChaosSummary(file, "20d9164", "zookeeper");
+        summary.add(1, "engine-crash", -42L, failover("3.00 s", "9.00 s", "0", "1", "0"), Duration.ofSeconds(20));
+        summary.error(2, "site-lost", 7L, "the world did not return to its baseline");
+
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        assertThat(lines).hasSize(2);
+        var first = dev.baton.drill.Json.MAPPER.readTree(lines.get(0));
+        assertThat(first.path("commit").asText()).isEqualTo("20d9164");
+        assertThat(first.path("store").asText()).isEqualTo("zookeeper");
+        assertThat(first.path("world").asText()).isEqualTo("loopback");
+        assertThat(first.path("run").asInt()).isEqualTo(1);
+        assertThat(first.path("seed").asLong()).isEqualTo(-42L);
+        assertThat(first.path("passed").asBoolean()).isTrue();
+        assertThat(first.path("rtoSeconds").asDouble()).isEqualTo(9.0);
+        assertThat(first.path("brokerViolations").asInt()).isZero();
+        var second = dev.baton.drill.Json.MAPPER.readTree(lines.get(1));
+        assertThat(second.path("error").asBoolean()).isTrue();
+        assertThat(second.path("note").asText()).isEqualTo("ERROR the world did not return to its baseline");
+        assertThat(second.path("rtoSeconds").isNull()).isTrue();
+    }
+
+    @Test
     void nearestRankPercentiles() {
         List<Double> hundred = java.util.stream.IntStream.rangeClosed(1, 100).mapToObj(i -> (double) i).toList();
         assertThat(ChaosSummary.pct(hundred, 50)).isEqualTo(50.0);
