@@ -162,15 +162,15 @@ class CoordinatorConfigTest {
         assertThat(ConfigValidator.problems(build(m))).containsExactly(
                 "baton.coordinator.zookeeper.connect: required with baton.coordinator.store=zookeeper (host:port,host:port,host:port)");
 
-        m.put("baton.coordinator.zookeeper.connect", "10.8.0.1:2181,10.8.0.2:2181/baton,10.8.0.3");
+        m.put("baton.coordinator.zookeeper.connect", "127.0.0.1:2181,127.0.0.2:2181/baton,127.0.0.3");
         m.put("baton.coordinator.zookeeper.session-timeout", "500ms");
         m.put("baton.coordinator.zookeeper.connection-timeout", "3s");
         m.put("baton.coordinator.zookeeper.base-path", "baton/");
         m.put("baton.coordinator.initial.active-site", "hel1");
         assertThat(ConfigValidator.problems(build(m))).containsExactlyInAnyOrder(
-                "baton.coordinator.zookeeper.connect: '10.8.0.2:2181/baton' is not host:port (a chroot is set with "
+                "baton.coordinator.zookeeper.connect: '127.0.0.2:2181/baton' is not host:port (a chroot is set with "
                         + "baton.coordinator.zookeeper.base-path)",
-                "baton.coordinator.zookeeper.connect: '10.8.0.3' is not host:port (a chroot is set with baton.coordinator.zookeeper.base-path)",
+                "baton.coordinator.zookeeper.connect: '127.0.0.3' is not host:port (a chroot is set with baton.coordinator.zookeeper.base-path)",
                 "baton.coordinator.zookeeper.session-timeout: must be between 1s and 2m, was PT0.5S",
                 "baton.coordinator.zookeeper.connection-timeout: must be positive and at most baton.coordinator.zookeeper.session-timeout",
                 "baton.coordinator.zookeeper.base-path: an absolute znode path such as /baton, was 'baton/'",
@@ -182,8 +182,8 @@ class CoordinatorConfigTest {
     void aGoodZooKeeperSetupNeedsNoLeaseAndHasTheDocumentedDefaults() {
         Map<String, String> m = valid();
         m.put("baton.coordinator.store", "zookeeper");
-        m.put("baton.coordinator.zookeeper.connect", "10.8.0.1:2181,10.8.0.2:2181,10.8.0.3:2181");
-        // a lease shorter than twice the tick is a PostgreSQL-store problem only
+        m.put("baton.coordinator.zookeeper.connect", "127.0.0.1:2181,127.0.0.2:2181,127.0.0.3:2181");
+        // parsed only, never contacted; a lease shorter than twice the tick is a PostgreSQL-store problem only
         m.put("baton.coordinator.leader.lease", "3s");
         CoordinatorConfig c = build(m);
         assertThat(ConfigValidator.problems(c)).isEmpty();
