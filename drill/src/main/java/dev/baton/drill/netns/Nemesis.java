@@ -117,6 +117,72 @@ public interface Nemesis {
         };
     }
 
+    /**
+     * A flapping link: {@code place}'s WAN port down for {@code down}, up for {@code up}, {@code times} times. Driven
+     * step by step ({@link Flap#flip}) by whoever schedules it (the check flips it itself, so that each state is
+     * checked); the heal leaves the link up.
+     */
+    static Flap flap(String place, java.time.Duration down, java.time.Duration up, int times) {
+        return new Flap(place, down, up, times);
+    }
+
+    /** See {@link #flap}. {@link #cuts} are those of the down half. */
+    final class Flap implements Nemesis {
+        private final Nemesis partition;
+        private final String place;
+        private final java.time.Duration down;
+        private final java.time.Duration up;
+        private final int times;
+        private volatile boolean isDown;
+
+        Flap(String place, java.time.Duration down, java.time.Duration up, int times) {
+            this.partition = partition(place);
+            this.place = place;
+            this.down = down;
+            this.up = up;
+            this.times = times;
+        }
+
+        @Override
+        public String name() {
+            return "flap(" + place + ", down " + down.toMillis() + " ms / up " + up.toMillis() + " ms x" + times + ")";
+        }
+
+        /** Takes the link down (the first half of the first flap). */
+        @Override
+        public void inject(Topology t) throws IOException {
+            partition.inject(t);
+            isDown = true;
+        }
+
+        /** Flips the link once: down to up or up to down. */
+        public synchronized void flip(Topology t) throws IOException {
+            if (isDown) {
+                partition.heal(t);
+            } else {
+                partition.inject(t);
+            }
+            isDown = !isDown;
+        }
+
+        public boolean isDown() {
+            return isDown;
+        }
+
+        @Override
+        public synchronized void heal(Topology t) throws IOException {
+            if (isDown) {
+                partition.heal(t);
+                isDown = false;
+            }
+        }
+
+        @Override
+        public Set<String> cuts() {
+            return partition.cuts();
+        }
+    }
+
     /** Every nemesis of the check, for every place and pair. */
     static List<Nemesis> catalogue() {
         return List.of(partition("primary"), partition("standby"), partition("witness"),

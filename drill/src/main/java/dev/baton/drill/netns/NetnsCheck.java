@@ -48,6 +48,16 @@ public final class NetnsCheck {
                 n.heal(t);
                 ok &= expect(t, Set.of(), "healed " + n.name(), out);
             }
+            // a flapping link, driven step by step (down, up, down) so that each state is checked, then healed down
+            Nemesis.Flap flap = Nemesis.flap("standby", java.time.Duration.ofMillis(1500), java.time.Duration.ofMillis(1500), 3);
+            flap.inject(t);
+            ok &= expect(t, flap.cuts(), flap.name() + ": down", out);
+            flap.flip(t);
+            ok &= expect(t, Set.of(), flap.name() + ": up", out);
+            flap.flip(t);
+            ok &= expect(t, flap.cuts(), flap.name() + ": down again", out);
+            flap.heal(t);
+            ok &= expect(t, Set.of(), "healed " + flap.name(), out);
             out.println(ok ? "netns check: PASSED" : "netns check: FAILED");
             return ok;
         } finally {

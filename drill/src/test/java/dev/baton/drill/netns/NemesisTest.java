@@ -35,6 +35,14 @@ class NemesisTest {
     }
 
     @Test
+    void aFlapNamesItsRhythmAndCutsWhatAPartitionOfThatPlaceCuts() {
+        Nemesis.Flap flap = Nemesis.flap("primary", java.time.Duration.ofMillis(1500), java.time.Duration.ofSeconds(2), 3);
+        assertThat(flap.name()).isEqualTo("flap(primary, down 1500 ms / up 2000 ms x3)");
+        assertThat(flap.cuts()).isEqualTo(Nemesis.partition("primary").cuts());
+        assertThat(flap.isDown()).as("nothing happens before it is injected").isFalse();
+    }
+
+    @Test
     void theCatalogueHasUniqueNamesCoveringEveryPlace() {
         Set<String> names = new HashSet<>();
         Set<String> places = new HashSet<>();
