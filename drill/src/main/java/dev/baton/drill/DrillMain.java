@@ -38,7 +38,7 @@ public final class DrillMain {
         boolean keep = false;
         String scenario = "demo";
         int runs = 5;
-        int only1 = 0;
+        int onlyRun = 0;
         Path jsonl = null;
         long seed = System.currentTimeMillis();
         List<String> only = FaultScenarios.NAMES;
@@ -47,13 +47,13 @@ public final class DrillMain {
                 case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--keep" -> keep = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
-                case "--run" -> only1 = Integer.parseInt(args[++i]);
+                case "--run" -> onlyRun = Integer.parseInt(args[++i]);
                 case "--jsonl" -> jsonl = Path.of(args[++i]).toAbsolutePath();
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--scenarios" -> only = List.of(args[++i].split(","));
                 case "--store" -> System.setProperty("baton.drill.store", args[++i]);
                 default -> {
-                    if (args[i].equals("demo") || args[i].equals("chaos") || args[i].equals("all") || args[i].equals("leader-loss") || args[i].equals("netns-check")
+                    if (List.of("demo", "chaos", "all", "leader-loss", "netns-check").contains(args[i])
                             || FaultScenarios.NAMES.contains(args[i])) {
                         scenario = args[i];
                     } else {
@@ -68,8 +68,8 @@ public final class DrillMain {
             System.exit(2);
         }
         boolean ok = switch (scenario) {
-            case "chaos" -> chaos(repo, Math.max(runs, only1), seed, keep, System.out, only, false, only1, jsonl);
-            case "all" -> chaos(repo, only.size(), seed, keep, System.out, only, true, only1, jsonl);
+            case "chaos" -> chaos(repo, Math.max(runs, onlyRun), seed, keep, System.out, only, false, onlyRun, jsonl);
+            case "all" -> chaos(repo, only.size(), seed, keep, System.out, only, true, onlyRun, jsonl);
             case "leader-loss" -> leaderLoss(repo, runs);
             case "netns-check" -> netnsCheck();
             default -> once(repo, scenario, 0, keep, System.out).ok();

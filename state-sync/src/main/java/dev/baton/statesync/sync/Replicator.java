@@ -103,7 +103,9 @@ public class Replicator {
                         + a.site() + " as its active site; a new active site needs a new epoch");
             }
         }
-        EpochGuard.Active next = new EpochGuard.Active(site, epoch, now.filter(a -> a.epoch() == epoch).map(a -> Math.max(a.term(), term)).orElse(term));
+        // within one epoch the highest term seen stays; a new epoch starts from its first leader's term
+        long seen = now.filter(a -> a.epoch() == epoch).map(a -> Math.max(a.term(), term)).orElse(term);
+        EpochGuard.Active next = new EpochGuard.Active(site, epoch, seen);
         active.set(Optional.of(next));
         LOG.infof("active site is now %s at epoch %d (term %d)", site, epoch, next.term());
         return next;
