@@ -283,10 +283,20 @@ public class ZooKeeperStore implements CoordinatorStore {
         return base + "/operations/" + String.format("%013d-%s", op.startedAt().toEpochMilli(), op.id());
     }
 
+    /** Where each operation's znode is: found once per operation, not listed again on every journal write. */
+    private final java.util.Map<UUID, String> operationPaths = new java.util.concurrent.ConcurrentHashMap<>();
+
     private String operationPath(UUID id) {
+        String known = operationPaths.get(id);
+        if (known != null) {
+            return known;
+        }
         String suffix = "-" + id;
         return children("operations").stream().filter(n -> n.endsWith(suffix)).findFirst()
-                .map(n -> base + "/operations/" + n).orElse(base + "/operations/unknown" + suffix);
+                .map(n -> {
+                    operationPaths.put(id, base + "/operations/" + n);
+                    return base + "/operations/" + n;
+                }).orElse(base + "/operations/unknown" + suffix);
     }
 
     @Override
