@@ -146,6 +146,9 @@ class RealPeersIT {
             c.put("baton.auth.tokens", TOKEN);
             c.put("baton.coordinator.observers.names", "obs-a,obs-b,obs-c");
             c.put("baton.coordinator.policy.cooldown", "0s");
+            // the operator starts both operations: with automatic failover on, the scheduler's tick (the packaged jar
+            // runs it) would start its own failover on the DOWN verdicts and answer the operator's request with 409
+            c.put("baton.coordinator.policy.automatic", "false");
             c.put("baton.coordinator.fence.session-linger", "2s");
             c.put("baton.coordinator.dns.zone", World.DNS_ZONE);
             c.put("baton.coordinator.dns.name", World.DNS_NAME);
