@@ -5,6 +5,8 @@ import dev.baton.drill.run.DrillReport;
 import dev.baton.drill.run.DrillWorld;
 import dev.baton.drill.run.FaultScenarios;
 import dev.baton.drill.run.LeaderLossBenchmark;
+import dev.baton.drill.run.NetnsChaos;
+import dev.baton.drill.run.Places;
 import dev.baton.drill.run.Scenarios;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,7 +30,7 @@ import java.util.Random;
 public final class DrillMain {
     private static final String USAGE = "usage: drill [demo|" + String.join("|", FaultScenarios.NAMES)
             + "|all|chaos|leader-loss|netns-check] [--runs N] [--seed S] [--run K] [--jsonl FILE] [--scenarios A,B]"
-            + " [--store zookeeper|postgres] [--repo DIR] [--keep]";
+            + " [--store zookeeper|postgres] [--world loopback|netns] [--repo DIR] [--keep]";
 
     private DrillMain() {
     }
@@ -42,8 +44,12 @@ public final class DrillMain {
         Path jsonl = null;
         long seed = System.currentTimeMillis();
         List<String> only = FaultScenarios.NAMES;
+        String world = "loopback";
+        String inNetns = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--world" -> world = args[++i];
+                case "--in-netns" -> inNetns = args[++i];
                 case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--keep" -> keep = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
@@ -63,16 +69,25 @@ public final class DrillMain {
                 }
             }
         }
+        if (!world.equals("loopback") && !world.equals("netns")) {
+            System.err.println("--world is loopback (the default) or netns, not " + world);
+            System.exit(2);
+        }
+        if (world.equals("netns") && inNetns == null) {
+            System.exit(NetnsWorld.reexecute(args, System.out));
+        }
+        Places places = inNetns == null ? Places.loopback() : Places.netns(dev.baton.drill.netns.Topology.attach(inNetns));
         if (!FaultScenarios.NAMES.containsAll(only)) {
             System.err.println("unknown scenario in --scenarios; known: " + FaultScenarios.NAMES);
             System.exit(2);
         }
         boolean ok = switch (scenario) {
-            case "chaos" -> chaos(repo, Math.max(runs, onlyRun), seed, keep, System.out, only, false, onlyRun, jsonl);
+            case "chaos" -> places.isNetns() ? NetnsChaos.campaign(repo, Math.max(runs, onlyRun), seed, keep, System.out, places, onlyRun, jsonl)
+                    : chaos(repo, Math.max(runs, onlyRun), seed, keep, System.out, only, false, onlyRun, jsonl);
             case "all" -> chaos(repo, only.size(), seed, keep, System.out, only, true, onlyRun, jsonl);
             case "leader-loss" -> leaderLoss(repo, runs);
             case "netns-check" -> netnsCheck();
-            default -> once(repo, scenario, 0, keep, System.out).ok();
+            default -> once(repo, scenario, 0, keep, System.out, places).ok();
         };
         System.exit(ok ? 0 : 1);
     }
@@ -100,10 +115,14 @@ public final class DrillMain {
 
     /** One scenario in a fresh world; {@code delayMs} before the fault (chaos only). */
     static DrillReport once(Path repo, String scenario, long delayMs, boolean keep, PrintStream out) throws Exception {
-        Path dir = Files.createTempDirectory("baton-drill");
-        out.println("Baton drill " + scenario + ": everything on 127.0.0.1; work directory " + dir);
+        return once(repo, scenario, delayMs, keep, out, Places.loopback());
+    }
+
+    static DrillReport once(Path repo, String scenario, long delayMs, boolean keep, PrintStream out, Places places) throws Exception {
+        Path dir = workDirectory("baton-drill", places);
+        out.println("Baton drill " + scenario + ": " + places.describe() + "; work directory " + dir);
         DrillReport report;
-        try (DrillWorld world = DrillWorld.start(repo, dir, out)) {
+        try (DrillWorld world = DrillWorld.start(repo, dir, out, places)) {
             if (delayMs > 0) {
                 world.timeline().record("chaos", "waits " + delayMs + " ms before the fault");
                 Thread.sleep(delayMs);
@@ -187,7 +206,19 @@ public final class DrillMain {
         return summary.allPassed();
     }
 
-    private static void delete(Path dir) throws IOException {
+    /**
+     * A new work directory; in the namespace world readable by the accounts the drill's servers run as (PostgreSQL's
+     * {@code postgres}), since the drill there runs as root.
+     */
+    public static Path workDirectory(String prefix, Places places) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        if (places.isNetns()) {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return dir;
+    }
+
+    public static void delete(Path dir) throws IOException {
         try (var walk = Files.walk(dir)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

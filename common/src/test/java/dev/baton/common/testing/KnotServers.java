@@ -25,7 +25,7 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
 /**
- * Real authoritative servers (Debian's {@code knotd}) on 127.0.0.1, unprivileged, each with its own config,
+ * Real authoritative servers (Debian's {@code knotd}) on 127.0.0.1 (or another address of the caller's namespace), unprivileged, each with its own config,
  * rundir and storage in a temp directory, serving the same zones:
  * <ul>
  * <li>"primary": where RFC 2136 updates go (TSIG key {@value #KEY_NAME});</li>
@@ -41,12 +41,14 @@ public final class KnotServers implements AutoCloseable {
     public static final String WWW_START = "192.0.2.10";
 
     private final Path dir;
+    private final String host;
     private final String secret;
     private final List<Process> processes = new ArrayList<>();
     private final List<InetSocketAddress> addresses = new ArrayList<>();
 
-    private KnotServers(Path dir, String secret) {
+    private KnotServers(Path dir, String host, String secret) {
         this.dir = dir;
+        this.host = host;
         this.secret = secret;
     }
 
@@ -56,19 +58,24 @@ public final class KnotServers implements AutoCloseable {
 
     /** Starts both servers, each serving {@code zones} with {@code www} A {@value #WWW_START}, TTL 300. */
     public static KnotServers start(List<String> zones) throws IOException {
+        return start(zones, "127.0.0.1");
+    }
+
+    /** As {@link #start(List)}, all three listening on {@code host} (an address of this machine or of its namespace). */
+    public static KnotServers start(List<String> zones, String host) throws IOException {
         Path dir = Files.createTempDirectory("baton-knot");
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
-        KnotServers knot = new KnotServers(dir, Base64.getEncoder().encodeToString(key));
+        KnotServers knot = new KnotServers(dir, host, Base64.getEncoder().encodeToString(key));
         try {
             java.util.Set<Integer> taken = new java.util.HashSet<>();
             int primary = freePort(taken);
             int lagging = freePort(taken);
             int secondary = freePort(taken);
-            String notify = "remote:\n  - id: secondary\n    address: 127.0.0.1@" + secondary + "\n";
+            String notify = "remote:\n  - id: secondary\n    address: " + host + "@" + secondary + "\n";
             knot.launch("primary", primary, zones, notify, "    acl: [update, transfer]\n    notify: secondary\n", true);
             knot.launch("lagging", lagging, zones, "", "    acl: update\n", true);
-            String fromPrimary = "remote:\n  - id: primary\n    address: 127.0.0.1@" + primary + "\n";
+            String fromPrimary = "remote:\n  - id: primary\n    address: " + host + "@" + primary + "\n";
             knot.launch("secondary", secondary, zones, fromPrimary, "    master: primary\n    acl: notify\n", false);
         } catch (IOException | RuntimeException e) {
             knot.close();
@@ -94,7 +101,7 @@ public final class KnotServers implements AutoCloseable {
     }
 
     public static String hostPort(InetSocketAddress a) {
-        return "127.0.0.1:" + a.getPort();
+        return (a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString()) + ":" + a.getPort();
     }
 
     /** Replaces the record set {@code fqdn type} on one server with {@code value} (a signed RFC 2136 update). */
@@ -116,13 +123,13 @@ public final class KnotServers implements AutoCloseable {
             throws IOException {
         Path home = Files.createDirectories(dir.resolve(label));
         StringBuilder conf = new StringBuilder()
-                .append("server:\n    rundir: \"").append(home).append("\"\n    listen: 127.0.0.1@").append(port).append('\n')
+                .append("server:\n    rundir: \"").append(home).append("\"\n    listen: ").append(host).append('@').append(port).append('\n')
                 .append("database:\n    storage: \"").append(home).append("\"\n")
                 .append("key:\n  - id: ").append(KEY_NAME).append("\n    algorithm: hmac-sha256\n    secret: ").append(secret).append('\n')
                 .append(remotes)
                 .append("acl:\n  - id: update\n    key: ").append(KEY_NAME).append("\n    action: update\n")
-                .append("  - id: transfer\n    address: 127.0.0.1\n    action: transfer\n")
-                .append("  - id: notify\n    address: 127.0.0.1\n    action: notify\n")
+                .append("  - id: transfer\n    address: ").append(host).append("\n    action: transfer\n")
+                .append("  - id: notify\n    address: ").append(host).append("\n    action: notify\n")
                 .append("log:\n  - target: stderr\n    any: info\n")
                 .append("template:\n  - id: default\n    storage: \"").append(home).append("\"\n    file: \"%s.zone\"\n")
                 .append("    zonefile-sync: -1\n").append(zoneOptions)
@@ -148,7 +155,7 @@ public final class KnotServers implements AutoCloseable {
                 .redirectOutput(home.resolve("knotd.log").toFile())
                 .start();
         processes.add(p);
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(host), port);
         addresses.add(address);
         Name apex = Name.fromString(zones.get(0) + ".");
         Awaitility.await("knotd " + label + " answering on port " + port)

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's OpenSSH server ({@code /usr/sbin/sshd -D -f <own config>}) on 127.0.0.1 and a free port, run as the
+ * Debian's OpenSSH server ({@code /usr/sbin/sshd -D -f <own config>}) on 127.0.0.1 (or a {@link Placement}'s address) and a free port, run as the
  * user running the tests and logged into as that user: the peer users actually run, not one built from the same
  * library as Baton's client. Host keys and user keys are made by OpenSSH's own {@code ssh-keygen}, and
  * {@code known_hosts} by {@code ssh-keyscan} (hashed with {@code ssh-keygen -H} when asked), as the docs tell users to.
@@ -33,8 +33,11 @@ public final class OpenSshServer implements AutoCloseable {
     private int port;
     private Process process;
 
-    private OpenSshServer(Path dir, List<String> hostKeyTypes) {
+    private final Placement placement;
+
+    private OpenSshServer(Path dir, Placement placement, List<String> hostKeyTypes) {
         this.dir = dir;
+        this.placement = placement;
         this.config = dir.resolve("sshd_config");
         this.hostKeyTypes = List.copyOf(hostKeyTypes);
         this.log = dir.resolve("sshd.log");
@@ -54,7 +57,12 @@ public final class OpenSshServer implements AutoCloseable {
      * {@code rsa}), offering them in that order. {@code extraConfig} lines are appended to its sshd_config.
      */
     public static OpenSshServer start(Path dir, List<String> hostKeyTypes, String... extraConfig) throws IOException {
-        OpenSshServer s = new OpenSshServer(dir, hostKeyTypes);
+        return start(dir, Placement.LOOPBACK, hostKeyTypes, extraConfig);
+    }
+
+    /** As {@link #start(Path, List, String...)}, listening on {@code placement}'s address and started through its launcher. */
+    public static OpenSshServer start(Path dir, Placement placement, List<String> hostKeyTypes, String... extraConfig) throws IOException {
+        OpenSshServer s = new OpenSshServer(dir, placement, hostKeyTypes);
         Files.createDirectories(dir);
         Files.writeString(s.authorizedKeys(), "");
         StringBuilder conf = new StringBuilder();
@@ -65,7 +73,7 @@ public final class OpenSshServer implements AutoCloseable {
             }
             conf.append("HostKey ").append(key).append('\n');
         }
-        conf.append("ListenAddress 127.0.0.1\n")
+        conf.append("ListenAddress ").append(placement.host()).append('\n')
                 .append("PidFile none\n")
                 .append("UsePAM no\n")
                 // the test's temporary files are not laid out as a home directory would be
@@ -91,14 +99,18 @@ public final class OpenSshServer implements AutoCloseable {
             port = freePort();
         }
         Files.writeString(config, "Port " + port + "\n" + configTail);
-        process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
+        if ("root".equals(System.getProperty("user.name"))) {
+            // run as root (the drill's namespace world), sshd separates privileges and needs its empty directory
+            Files.createDirectories(Path.of("/run/sshd"));
+        }
+        process = new ProcessBuilder(placement.command(List.of(SSHD.toString(), "-D", "-e", "-f", config.toString())))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         try {
-            org.awaitility.Awaitility.await("sshd's banner on 127.0.0.1:" + port).atMost(java.time.Duration.ofSeconds(20))
+            org.awaitility.Awaitility.await("sshd's banner on " + placement.host() + ":" + port).atMost(java.time.Duration.ofSeconds(20))
                     .pollInterval(java.time.Duration.ofMillis(50)).until(this::answers);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             close();
-            throw new IOException("sshd did not answer on 127.0.0.1:" + port + ": " + Files.readString(log), e);
+            throw new IOException("sshd did not answer on " + placement.host() + ":" + port + ": " + Files.readString(log), e);
         }
     }
 
@@ -108,7 +120,7 @@ public final class OpenSshServer implements AutoCloseable {
             throw new IOException("sshd exited with " + process.exitValue() + ": " + Files.readString(log));
         }
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            socket.connect(new InetSocketAddress(placement.host(), port), 500);
             socket.setSoTimeout(2000);
             InputStream in = socket.getInputStream();
             return new String(in.readNBytes(7), StandardCharsets.US_ASCII).startsWith("SSH-2.0");
@@ -135,10 +147,10 @@ public final class OpenSshServer implements AutoCloseable {
     public Path knownHosts(String name, boolean hashed, String... types) throws IOException {
         Path file = dir.resolve(name);
         List<String> cmd = new ArrayList<>(List.of(SSH_KEYSCAN.toString(), "-p", String.valueOf(port), "-t",
-                String.join(",", types.length == 0 ? hostKeyTypes.toArray(String[]::new) : types), "127.0.0.1"));
+                String.join(",", types.length == 0 ? hostKeyTypes.toArray(String[]::new) : types), placement.host()));
         String scanned = run(cmd, dir);
         if (scanned.isBlank()) {
-            throw new IOException("ssh-keyscan found no host key on 127.0.0.1:" + port);
+            throw new IOException("ssh-keyscan found no host key on " + placement.host() + ":" + port);
         }
         Files.writeString(file, "# from ssh-keyscan\n" + scanned);
         if (hashed) {
@@ -177,7 +189,7 @@ public final class OpenSshServer implements AutoCloseable {
     }
 
     public String host() {
-        return "127.0.0.1";
+        return placement.host();
     }
 
     public int port() {

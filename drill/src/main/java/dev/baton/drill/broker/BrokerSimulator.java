@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.baton.drill.Json;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,7 +58,7 @@ public final class BrokerSimulator implements AutoCloseable {
     public BrokerSimulator(Duration liveness, Clock clock) throws IOException {
         this.liveness = liveness;
         this.clock = clock;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress(dev.baton.drill.Ports.bindAddress(), 0), 0);
         server.createContext("/session/login", ex -> handle(ex, body -> login(body.path("account").asText(), body.path("engine").asText())));
         server.createContext("/session/heartbeat", ex -> handle(ex, body -> heartbeat(body.path("sessionId").asText())));
         server.createContext("/session/logout", ex -> handle(ex, body -> logout(body.path("sessionId").asText())));
@@ -74,7 +73,7 @@ public final class BrokerSimulator implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://" + dev.baton.drill.Ports.host() + ":" + server.getAddress().getPort();
     }
 
     /** Logs an engine in; kicks and records a violation if another engine is still alive on the account. */

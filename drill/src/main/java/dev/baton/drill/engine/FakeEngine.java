@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.drill.Json;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,7 +64,7 @@ public final class FakeEngine {
         // the drill reads this line to measure RPO: how many sequence numbers the handover lost
         System.out.println("started-from-seq " + seq);
         System.out.flush();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress(dev.baton.drill.Ports.bindAddress(), port), 0);
         server.createContext("/health", this::health);
         server.start();
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();

@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.drill.Json;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +60,7 @@ public final class CloudflareFront implements AutoCloseable {
         this.knot = knot;
         this.tsig = new TSIG(TSIG.HMAC_SHA256, Name.fromString(tsigKeyName.endsWith(".") ? tsigKeyName : tsigKeyName + "."),
                 Base64.getDecoder().decode(tsigSecret));
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress(dev.baton.drill.Ports.bindAddress(), 0), 0);
         server.createContext("/client/v4/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "cloudflare-front");
@@ -73,7 +72,7 @@ public final class CloudflareFront implements AutoCloseable {
 
     /** The API base URL, as configured in dns-manager ({@code base-url}). */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/client/v4";
+        return "http://" + dev.baton.drill.Ports.host() + ":" + server.getAddress().getPort() + "/client/v4";
     }
 
     /** The next record calls (list or update) answer these statuses in turn: 500 or 429 (Retry-After 1). Forgets earlier ones. */

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.drill.Json;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -29,7 +28,7 @@ public final class PowerApiFake implements AutoCloseable {
     public PowerApiFake(String token, Runnable powerOff) throws IOException {
         this.token = token;
         this.powerOff = powerOff;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress(dev.baton.drill.Ports.bindAddress(), 0), 0);
         server.createContext("/v1/servers/", this::handle);
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "power-api");
@@ -64,7 +63,7 @@ public final class PowerApiFake implements AutoCloseable {
     }
 
     private String base() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://" + dev.baton.drill.Ports.host() + ":" + server.getAddress().getPort();
     }
 
     private void handle(HttpExchange ex) throws IOException {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.drill.Json;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ public final class TelegramFake implements AutoCloseable {
 
     public TelegramFake(String token) throws IOException {
         this.token = token;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = HttpServer.create(new InetSocketAddress(dev.baton.drill.Ports.bindAddress(), 0), 0);
         server.createContext("/", ex -> {
             try (ex) {
                 String path = ex.getRequestURI().getPath();
@@ -51,7 +50,7 @@ public final class TelegramFake implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://" + dev.baton.drill.Ports.host() + ":" + server.getAddress().getPort();
     }
 
     public String token() {

@@ -183,6 +183,19 @@ public interface Nemesis {
         }
     }
 
+    /**
+     * Undoes every network fault there can be in {@code t}, whatever injected it (a run that failed half-way, a
+     * crashed drill): every WAN port up, every blackhole and prohibit route gone.
+     */
+    static void healAll(Topology t) throws IOException {
+        for (String place : Topology.all()) {
+            Netns.must(Netns.in(t.ns("net"), "ip", "link", "set", t.wanPort(place), "up"));
+            for (Drop drop : Drop.values()) {
+                Netns.must(Netns.in(t.ns(place), "ip", "route", "flush", "type", drop.route()));
+            }
+        }
+    }
+
     /** Every nemesis of the check, for every place and pair. */
     static List<Nemesis> catalogue() {
         return List.of(partition("primary"), partition("standby"), partition("witness"),

@@ -19,19 +19,26 @@ public final class ChaosSummary {
 
     /** One run. Durations in seconds, null when not measured; rpo in state records, null when not measured. */
     record Run(int index, String scenario, long seed, boolean passed, boolean error, Double detection, Double rto, Long rpo,
-            int violations, int falseFailovers, double seconds, String note) {
+            int violations, int falseFailovers, int epochRegressions, int stateRegressions, double seconds, String note) {
     }
 
     private final List<Run> runs = new ArrayList<>();
     private final java.nio.file.Path jsonl;
     private final String commit;
     private final String store;
+    private final String world;
 
     /** A summary that also appends one JSON line per run to {@code jsonl} (null: none), tagged with the code's commit and store. */
     public ChaosSummary(java.nio.file.Path jsonl, String commit, String store) {
+        this(jsonl, commit, store, "loopback");
+    }
+
+    /** As {@link #ChaosSummary(java.nio.file.Path, String, String)}, for the {@code loopback} or {@code netns} world. */
+    public ChaosSummary(java.nio.file.Path jsonl, String commit, String store, String world) {
         this.jsonl = jsonl;
         this.commit = commit;
         this.store = store;
+        this.world = world;
     }
 
     public ChaosSummary() {
@@ -60,7 +67,7 @@ public final class ChaosSummary {
         java.util.Map<String, Object> line = new java.util.LinkedHashMap<>();
         line.put("at", java.time.Instant.now().toString());
         line.put("commit", commit);
-        line.put("world", "loopback");
+        line.put("world", world);
         line.put("store", store);
         line.put("run", r.index());
         line.put("scenario", r.scenario());
@@ -72,6 +79,8 @@ public final class ChaosSummary {
         line.put("rpoRecords", r.rpo());
         line.put("brokerViolations", r.violations());
         line.put("falseFailovers", r.falseFailovers());
+        line.put("epochRegressions", r.epochRegressions());
+        line.put("stateRegressions", r.stateRegressions());
         line.put("seconds", r.seconds());
         line.put("note", r.note());
         try {
@@ -86,18 +95,23 @@ public final class ChaosSummary {
     public void add(int index, String scenario, long seed, DrillReport report, Duration took) {
         Map<String, String> f = report.figures();
         Double detection = seconds(f.getOrDefault("detection (fault -> decision)", f.get("detection (fault -> FAILING_OVER seen)")));
-        Double rto = seconds(f.get("RTO (fault -> engine + DNS)"));
+        Double rto = seconds(f.getOrDefault("RTO (fault -> engine + DNS)", f.get("RTO (fault -> standby trading)")));
         Long rpo = number(f.get("RPO (state records lost)"));
         Long violations = number(f.get("broker violations"));
         Long failovers = number(f.get("failover operations"));
-        int falseFailovers = failovers == null ? 0
+        // the namespace world's checker judges each failover itself; a loopback scenario knows whether one was expected
+        Long judged = number(f.get("false failovers"));
+        int falseFailovers = judged != null ? judged.intValue() : failovers == null ? 0
                 : NO_FAILOVER_EXPECTED.contains(scenario) ? failovers.intValue() : (int) Math.max(0, failovers - 1);
+        Long epochs = number(f.get("epoch/term regressions"));
+        Long states = number(f.get("state regressions"));
         record(new Run(index, scenario, seed, report.ok(), false, detection, rto, rpo, violations == null ? 0 : violations.intValue(),
-                falseFailovers, took.toMillis() / 1000.0, report.ok() ? "" : String.join("; ", report.violations())));
+                falseFailovers, epochs == null ? 0 : epochs.intValue(), states == null ? 0 : states.intValue(), took.toMillis() / 1000.0,
+                report.ok() ? "" : String.join("; ", report.violations())));
     }
 
     public void error(int index, String scenario, long seed, String message) {
-        record(new Run(index, scenario, seed, false, true, null, null, null, 0, 0, 0, "ERROR " + message));
+        record(new Run(index, scenario, seed, false, true, null, null, null, 0, 0, 0, 0, 0, "ERROR " + message));
     }
 
     public boolean allPassed() {
@@ -114,10 +128,15 @@ public final class ChaosSummary {
         }
         out.println();
         out.println("| scenario | runs | passed | failed | detection p50 / p99 / max (s) | RTO p50 / p99 / max (s) | RPO p50 / max (records) "
-                + "| broker violations | false failovers |");
-        out.println("|---|---|---|---|---|---|---|---|---|");
+                + "| broker violations | false failovers | epoch/term + state regressions |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|");
+        // a run of several faults (the namespace world's "a + b") counts under each of them
         Map<String, List<Run>> byScenario = new TreeMap<>();
-        runs.forEach(r -> byScenario.computeIfAbsent(r.scenario(), k -> new ArrayList<>()).add(r));
+        runs.forEach(r -> {
+            for (String part : r.scenario().split(" \\+ ")) {
+                byScenario.computeIfAbsent(part, k -> new ArrayList<>()).add(r);
+            }
+        });
         byScenario.forEach((name, rs) -> row(out, "`" + name + "`", rs));
         row(out, "**all**", runs);
     }
@@ -127,9 +146,10 @@ public final class ChaosSummary {
         List<Double> det = rs.stream().map(Run::detection).filter(d -> d != null).sorted().toList();
         List<Double> rto = rs.stream().map(Run::rto).filter(d -> d != null).sorted().toList();
         List<Double> rpo = rs.stream().map(Run::rpo).filter(d -> d != null).map(Long::doubleValue).sorted().toList();
-        out.printf("| %s | %d | %d | %d | %s | %s | %s | %d | %d |%n", name, rs.size(), passed, rs.size() - passed, dist(det),
+        out.printf("| %s | %d | %d | %d | %s | %s | %s | %d | %d | %d + %d |%n", name, rs.size(), passed, rs.size() - passed, dist(det),
                 dist(rto), rpo.isEmpty() ? "-" : String.format("%.0f / %.0f", pct(rpo, 50), rpo.get(rpo.size() - 1)),
-                rs.stream().mapToInt(Run::violations).sum(), rs.stream().mapToInt(Run::falseFailovers).sum());
+                rs.stream().mapToInt(Run::violations).sum(), rs.stream().mapToInt(Run::falseFailovers).sum(),
+                rs.stream().mapToInt(Run::epochRegressions).sum(), rs.stream().mapToInt(Run::stateRegressions).sum());
     }
 
     private static String dist(List<Double> sorted) {

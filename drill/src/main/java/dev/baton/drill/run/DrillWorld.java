@@ -11,6 +11,7 @@ import dev.baton.drill.fakes.CloudflareFront;
 import dev.baton.drill.fakes.PowerApiFake;
 import dev.baton.drill.fakes.TelegramFake;
 import dev.baton.drill.site.Link;
+import dev.baton.drill.netns.Topology;
 import dev.baton.drill.site.SimulatedSite;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,7 +46,8 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * Everything a drill runs against, on this machine and on 127.0.0.1 only: a broker simulator, two
+ * Everything a drill runs against, on this machine and on 127.0.0.1 only (or, in the namespace world, in network
+ * namespaces of its own, each place with its own address: {@link Places}): a broker simulator, two
  * simulated sites (engine + SSH), PostgreSQL, two authoritative Knot servers (primary and secondary),
  * GreenMail and a Telegram fake, and the five Baton services started from their built jars with a
  * generated configuration (three health-checker observers: primary-side, standby, witness).
@@ -76,6 +78,12 @@ public final class DrillWorld implements AutoCloseable {
     private SimulatedSite primary;
     private SimulatedSite standby;
     private EmbeddedPostgresServer pg;
+    /** The namespace world's database (Debian's server: the drill runs as root there, which zonky's cannot). */
+    private DebianPostgres debianPg;
+    private String pgHost;
+    private int pgPort;
+    /** Where each part runs: 127.0.0.1, or the namespaces of {@link dev.baton.drill.netns.Topology}. */
+    private final Places places;
     private KnotServers knot;
     private GreenMail mail;
     private TelegramFake telegram;
@@ -105,8 +113,9 @@ public final class DrillWorld implements AutoCloseable {
         return primary == null ? "not started" : primary.ssh().kind();
     }
 
-    private DrillWorld(Path repo, Path dir, Timeline timeline) {
+    private DrillWorld(Path repo, Path dir, Timeline timeline, Places places) {
         this.repo = repo;
+        this.places = places;
         this.dir = dir;
         this.timeline = timeline;
         this.store = storeMode();
@@ -141,16 +150,21 @@ public final class DrillWorld implements AutoCloseable {
     }
 
     private String coordinatorUrls() {
-        StringBuilder urls = new StringBuilder("http://127.0.0.1:" + coordinatorPort);
+        StringBuilder urls = new StringBuilder("http://" + places.address("standby") + ":" + coordinatorPort);
         if (zookeeper()) {
-            urls.append(",http://127.0.0.1:").append(witnessCoordinatorPort);
+            urls.append(",http://").append(places.address("witness")).append(':').append(witnessCoordinatorPort);
         }
         return urls.toString();
     }
 
     /** Starts the world: every part, then every service, and waits until the suite is in steady state. */
     public static DrillWorld start(Path repo, Path dir, PrintStream out) throws Exception {
-        DrillWorld w = new DrillWorld(repo, dir, new Timeline(out));
+        return start(repo, dir, out, Places.loopback());
+    }
+
+    /** As {@link #start(Path, Path, PrintStream)}, each part where {@code places} puts it. */
+    public static DrillWorld start(Path repo, Path dir, PrintStream out, Places places) throws Exception {
+        DrillWorld w = new DrillWorld(repo, dir, new Timeline(out), places);
         Runtime.getRuntime().addShutdownHook(w.shutdownHook);
         try {
             w.startParts();
@@ -167,36 +181,50 @@ public final class DrillWorld implements AutoCloseable {
     private void startParts() throws Exception {
         Files.createDirectories(dir);
         broker = keep(new BrokerSimulator(BROKER_LIVENESS, Clock.systemUTC()));
-        primary = keep(new SimulatedSite("primary", dir.resolve("sites/primary"), broker.url(), ACCOUNT));
-        standby = keep(new SimulatedSite("standby", dir.resolve("sites/standby"), broker.url(), ACCOUNT));
+        primary = keep(new SimulatedSite("primary", dir.resolve("sites/primary"), broker.url(), ACCOUNT, places.of("primary"), places.toOps()));
+        standby = keep(new SimulatedSite("standby", dir.resolve("sites/standby"), broker.url(), ACCOUNT, places.of("standby"), places.toOps()));
         // the primary's server power API (its fencing endpoint, when a scenario configures one): power-off kills its engine
         power = keep(new PowerApiFake(POWER_TOKEN, primary::crashEngine));
         Files.writeString(primary.root().resolve(".env"), "IB_ACCOUNT=" + ACCOUNT + "\nIB_PASSWORD=drill-not-a-secret\n");
         Files.setPosixFilePermissions(primary.root().resolve(".env"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         if (zookeeper()) {
-            ensemble = ZooKeeperEnsemble.start(dir.resolve("zookeeper"), PLACES, dir.resolve("logs"));
+            ensemble = ZooKeeperEnsemble.start(dir.resolve("zookeeper"), PLACES, dir.resolve("logs"), places::of);
             closeables.add(ensemble);
         }
-        pg = keep(EmbeddedPostgresServer.start());
-        pg.execute("CREATE DATABASE coordinator");
-        pg.execute("CREATE DATABASE notifier");
+        if (places.isNetns()) {
+            debianPg = keep(DebianPostgres.start(dir.resolve("postgres"), places.address(Topology.OPS), freePort(), Topology.SUBNET));
+            debianPg.execute("CREATE DATABASE coordinator");
+            debianPg.execute("CREATE DATABASE notifier");
+            pgHost = debianPg.host();
+            pgPort = debianPg.port();
+        } else {
+            pg = keep(EmbeddedPostgresServer.start());
+            pg.execute("CREATE DATABASE coordinator");
+            pg.execute("CREATE DATABASE notifier");
+            pgHost = "127.0.0.1";
+            pgPort = pg.port();
+        }
         if (!KnotServers.available()) {
             throw new IOException("knotd is not installed (Debian package knot); bash .ci/run installs it");
         }
-        knot = keep(KnotServers.start(List.of(ZONE)));
+        knot = keep(KnotServers.start(List.of(ZONE), dev.baton.drill.Ports.host()));
         cloudflare = keep(new CloudflareFront(CLOUDFLARE_TOKEN, ZONE, knot.primary(), KnotServers.KEY_NAME, knot.tsigSecret()));
         int smtp = freePort();
-        mail = new GreenMail(new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail = new GreenMail(new ServerSetup(smtp, dev.baton.drill.Ports.host(), ServerSetup.PROTOCOL_SMTP));
         mail.start();
         closeables.add(mail::stop);
         telegram = keep(new TelegramFake(TELEGRAM_TOKEN));
-        for (String observer : OBSERVERS) {
-            for (SimulatedSite site : List.of(primary, standby)) {
-                link(observer, site, "engine", site.enginePort());
-                link(observer, site, "host", site.ssh().port());
+        if (!places.isNetns()) {
+            // on one host, each observer reaches each site through a forwarder a scenario can cut; in namespaces
+            // the network itself is cut (dev.baton.drill.netns.Nemesis)
+            for (String observer : OBSERVERS) {
+                for (SimulatedSite site : List.of(primary, standby)) {
+                    link(observer, site, "engine", site.enginePort());
+                    link(observer, site, "host", site.ssh().port());
+                }
             }
         }
-        timeline.record("world", "broker, sites (SSH: " + sshKind() + "), PostgreSQL, Knot, GreenMail, Telegram fake up");
+        timeline.record("world", "broker, sites (SSH: " + sshKind() + "), PostgreSQL, Knot, GreenMail, Telegram fake up; " + places.describe());
         // every engine start on either site goes through the start gate a real site runs (deploy/site/baton-gate)
         coordinatorPort = freePort();
         witnessCoordinatorPort = freePort();
@@ -217,17 +245,19 @@ public final class DrillWorld implements AutoCloseable {
 
     private void startServices() throws Exception {
         String coordinatorUrl = coordinatorUrls();
-        add(new ServiceProcess("notifier", jar("notifier"), freePort(), notifierEnv(), dir.resolve("logs")));
-        add(new ServiceProcess("dns-manager", jar("dns-manager"), freePort(), dnsEnv(), dir.resolve("logs")));
-        add(new ServiceProcess("state-sync", jar("state-sync"), freePort(), syncEnv(), dir.resolve("logs")));
+        // the standby runs the services that act (as deploy/ lays them out); each observer runs at its own place
+        add(new ServiceProcess("notifier", jar("notifier"), places.of("standby"), freePort(), notifierEnv(), dir.resolve("logs")));
+        add(new ServiceProcess("dns-manager", jar("dns-manager"), places.of("standby"), freePort(), dnsEnv(), dir.resolve("logs")));
+        add(new ServiceProcess("state-sync", jar("state-sync"), places.of("standby"), freePort(), syncEnv(), dir.resolve("logs")));
         for (String observer : OBSERVERS) {
-            add(new ServiceProcess("health-checker-" + observer, jar("health-checker"), freePort(),
+            add(new ServiceProcess("health-checker-" + observer, jar("health-checker"), places.of(placeOf(observer)), freePort(),
                     checkerEnv(observer, coordinatorUrl), dir.resolve("logs")));
         }
-        add(new ServiceProcess(COORDINATOR, jar("failover-coordinator"), coordinatorPort, coordinatorEnv(COORDINATOR), dir.resolve("logs")));
+        add(new ServiceProcess(COORDINATOR, jar("failover-coordinator"), places.of("standby"), coordinatorPort, coordinatorEnv(COORDINATOR),
+                dir.resolve("logs")));
         if (zookeeper()) {
-            add(new ServiceProcess(WITNESS_COORDINATOR, jar("failover-coordinator"), witnessCoordinatorPort, coordinatorEnv(WITNESS_COORDINATOR),
-                    dir.resolve("logs")));
+            add(new ServiceProcess(WITNESS_COORDINATOR, jar("failover-coordinator"), places.of("witness"), witnessCoordinatorPort,
+                    coordinatorEnv(WITNESS_COORDINATOR), dir.resolve("logs")));
         }
         ExecutorService pool = Executors.newFixedThreadPool(services.size());
         try {
@@ -247,6 +277,22 @@ public final class DrillWorld implements AutoCloseable {
         }
         timeline.record("services", services.size() + " Baton processes ready (decisions in " + store + "): "
                 + String.join(", ", services.keySet()));
+    }
+
+    private void requireLinks() {
+        if (places.isNetns()) {
+            throw new IllegalStateException("the namespace world has no forwarders to cut: its faults are dev.baton.drill.netns.Nemesis");
+        }
+    }
+
+    /** The place an observer runs at: {@code primary-side} at the primary, the others at their namesakes. */
+    public static String placeOf(String observer) {
+        return observer.equals("primary-side") ? "primary" : observer;
+    }
+
+    /** Where the parts of this world run. */
+    public Places places() {
+        return places;
     }
 
     private void link(String observer, SimulatedSite site, String what, int port) throws IOException {
@@ -270,10 +316,10 @@ public final class DrillWorld implements AutoCloseable {
     }
 
     private Map<String, String> datasource(Map<String, String> env, String db) {
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + pg.port() + "/" + db);
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + db);
-        env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedPostgresServer.USER);
-        env.put("QUARKUS_DATASOURCE_PASSWORD", "trust");
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://" + pgHost + ":" + pgPort + "/" + db);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + db);
+        env.put("QUARKUS_DATASOURCE_USERNAME", places.isNetns() ? DebianPostgres.USER : EmbeddedPostgresServer.USER);
+        env.put("QUARKUS_DATASOURCE_PASSWORD", debianPg != null ? debianPg.password() : "trust");
         return env;
     }
 
@@ -288,7 +334,7 @@ public final class DrillWorld implements AutoCloseable {
         env.put("BATON_NOTIFIER_ROUTES_0__CHANNELS", "ops,desk");
         env.put("BATON_NOTIFIER_PIPELINE_GROUP_WAIT", "0s");
         env.put("BATON_NOTIFIER_OUTBOX_INITIAL_BACKOFF", "200ms");
-        env.put("QUARKUS_MAILER_HOST", "127.0.0.1");
+        env.put("QUARKUS_MAILER_HOST", dev.baton.drill.Ports.host());
         env.put("QUARKUS_MAILER_PORT", String.valueOf(mail.getSmtp().getPort()));
         env.put("QUARKUS_MAILER_START_TLS", "DISABLED");
         env.put("QUARKUS_MAILER_FROM", "baton@trading.example");
@@ -344,7 +390,7 @@ public final class DrillWorld implements AutoCloseable {
             env.put(p + "SITE", site.name());
             env.put(p + "TYPE", "http");
             // each observer reaches each site over its own path, which a scenario can cut
-            env.put(p + "TARGET", "http://127.0.0.1:" + links.get(observer + "->" + site.name() + ":engine").port() + "/health/detailed");
+            env.put(p + "TARGET", "http://" + target(observer, site, "engine", site.enginePort()) + "/health/detailed");
             env.put(p + "HTTP_JSON_EQUALS", "components.ib_gateway.connected == true");
             env.put(p + "INTERVAL", "500ms");
             env.put(p + "TIMEOUT", "400ms");
@@ -354,13 +400,18 @@ public final class DrillWorld implements AutoCloseable {
             env.put(p + "NAME", site.name() + "-host");
             env.put(p + "SITE", site.name());
             env.put(p + "TYPE", "tcp");
-            env.put(p + "TARGET", "127.0.0.1:" + links.get(observer + "->" + site.name() + ":host").port());
+            env.put(p + "TARGET", target(observer, site, "host", site.ssh().port()));
             env.put(p + "INTERVAL", "500ms");
             env.put(p + "TIMEOUT", "400ms");
             env.put(p + "FAILURE_THRESHOLD", "2");
             env.put(p + "SUCCESS_THRESHOLD", "1");
         }
         return env;
+    }
+
+    /** host:port of a site's {@code what} as {@code observer} reaches it: through its link, or straight across the namespaces. */
+    private String target(String observer, SimulatedSite site, String what, int port) {
+        return places.isNetns() ? site.address() + ":" + port : "127.0.0.1:" + links.get(observer + "->" + site.name() + ":" + what).port();
     }
 
     private Map<String, String> coordinatorEnv(String name) {
@@ -632,11 +683,13 @@ public final class DrillWorld implements AutoCloseable {
 
     /** Cuts the paths from {@code observer} to {@code site} (its engine and its host), as a partition would. */
     public void cutLinks(String observer, SimulatedSite site) {
+        requireLinks();
         links.get(observer + "->" + site.name() + ":engine").cut();
         links.get(observer + "->" + site.name() + ":host").cut();
     }
 
     public void restoreLinks(String observer, SimulatedSite site) {
+        requireLinks();
         links.get(observer + "->" + site.name() + ":engine").restore();
         links.get(observer + "->" + site.name() + ":host").restore();
     }
@@ -667,6 +720,9 @@ public final class DrillWorld implements AutoCloseable {
     public void reset(Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         links.values().forEach(Link::restore);
+        if (places.isNetns()) {
+            dev.baton.drill.netns.Nemesis.healAll(places.topology().orElseThrow());
+        }
         cloudflare.failNext(List.of());
         broker.failSessionApi(false);
         power.powerOn();
@@ -820,11 +876,18 @@ public final class DrillWorld implements AutoCloseable {
     public void losePlace(String place) throws Exception {
         SimulatedSite site = place.equals("primary") ? primary : place.equals("standby") ? standby : null;
         List<String> gone = new ArrayList<>();
+        if (places.isNetns()) {
+            // the place's port on the WAN goes down: nothing in or out, what runs there runs on unseen
+            dev.baton.drill.netns.Nemesis.partition(place).inject(places.topology().orElseThrow());
+            gone.add("every path to and from the " + place + " namespace");
+        }
         if (site != null) {
             site.crashEngine();
             site.cutSsh();
-            for (String observer : OBSERVERS) {
-                cutLinks(observer, site);
+            if (!places.isNetns()) {
+                for (String observer : OBSERVERS) {
+                    cutLinks(observer, site);
+                }
             }
             gone.add("engine, SSH server and every path to the " + place + " site");
         }

@@ -1,5 +1,6 @@
 package dev.baton.drill.run;
 
+import dev.baton.common.testing.Placement;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -25,15 +27,22 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Map<String, String> env;
     private final Path log;
+    private final Placement placement;
     private Process process;
 
     public ServiceProcess(String name, Path jar, int port, Map<String, String> env, Path logDir) {
+        this(name, jar, Placement.LOOPBACK, port, env, logDir);
+    }
+
+    /** A service of one place: started through {@code placement}'s launcher, listening on its address. */
+    public ServiceProcess(String name, Path jar, Placement placement, int port, Map<String, String> env, Path logDir) {
         this.name = name;
+        this.placement = placement;
         this.jar = jar;
         this.port = port;
         this.env = new LinkedHashMap<>(env);
         this.env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        this.env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        this.env.put("QUARKUS_HTTP_HOST", placement.host());
         this.log = logDir.resolve(name + ".log");
     }
 
@@ -46,7 +55,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return "http://" + placement.host() + ":" + port;
     }
 
     public Path log() {
@@ -58,8 +67,8 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IOException(jar + " is missing: build first (./mvnw -B package -DskipTests)");
         }
         Files.createDirectories(log.getParent());
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
+        ProcessBuilder pb = new ProcessBuilder(placement.command(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
@@ -106,6 +115,13 @@ public final class ServiceProcess implements AutoCloseable {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 kill();
             }
+        }
+    }
+
+    /** Sends {@code signal} ({@code STOP}, {@code CONT}) to the service: a hung process, then a resumed one. */
+    public synchronized void signal(String signal) throws IOException, InterruptedException {
+        if (isAlive()) {
+            new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
         }
     }
 

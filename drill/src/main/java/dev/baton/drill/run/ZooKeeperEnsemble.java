@@ -1,9 +1,9 @@
 package dev.baton.drill.run;
 
+import dev.baton.common.testing.Placement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The decider's ensemble as users run it: three ZooKeeper servers (ZooKeeper's own {@code QuorumPeerMain}, each its
- * own process with its own data directory), one per place, on 127.0.0.1. A killed server restarts on its data, so the
+ * own process with its own data directory), one per place, on 127.0.0.1 or in the place's namespace. A killed server restarts on its data, so the
  * ensemble loses nothing.
  */
 public final class ZooKeeperEnsemble implements AutoCloseable {
@@ -32,10 +33,12 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         final int clientPort;
         final Path config;
         final Path log;
+        final Placement placement;
         Process process;
 
-        Server(String place, int id, int clientPort, Path config, Path log) {
+        Server(String place, Placement placement, int id, int clientPort, Path config, Path log) {
             this.place = place;
+            this.placement = placement;
             this.id = id;
             this.clientPort = clientPort;
             this.config = config;
@@ -47,14 +50,14 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         }
 
         public String address() {
-            return "127.0.0.1:" + clientPort;
+            return placement.host() + ":" + clientPort;
         }
 
         public synchronized void start() throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.admin.enableServer=false",
+            ProcessBuilder pb = new ProcessBuilder(placement.command(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.admin.enableServer=false",
                     "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                    "-cp", System.getProperty("java.class.path"), "org.apache.zookeeper.server.quorum.QuorumPeerMain", config.toString())
+                    "-cp", System.getProperty("java.class.path"), "org.apache.zookeeper.server.quorum.QuorumPeerMain", config.toString())))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             process = pb.start();
         }
@@ -74,7 +77,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         /** Whether it serves clients: {@code srvr} answers with a mode (leader, follower) only inside a quorum. */
         public boolean serving() {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), clientPort), 500);
+                s.connect(new InetSocketAddress(placement.host(), clientPort), 500);
                 s.setSoTimeout(1000);
                 OutputStream out = s.getOutputStream();
                 out.write("srvr".getBytes(StandardCharsets.US_ASCII));
@@ -93,8 +96,11 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     private ZooKeeperEnsemble() {
     }
 
-    /** Writes each place's configuration and {@code myid} under {@code dir} and starts the three servers. */
-    public static ZooKeeperEnsemble start(Path dir, List<String> places, Path logs) throws IOException {
+    /**
+     * Writes each place's configuration and {@code myid} under {@code dir} and starts the three servers, each where
+     * {@code placeOf} puts its place (its address for clients and for the quorum's own traffic).
+     */
+    public static ZooKeeperEnsemble start(Path dir, List<String> places, Path logs, Function<String, Placement> placeOf) throws IOException {
         ZooKeeperEnsemble e = new ZooKeeperEnsemble();
         List<int[]> ports = new ArrayList<>();
         for (int i = 0; i < places.size(); i++) {
@@ -102,7 +108,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         }
         StringBuilder members = new StringBuilder();
         for (int i = 0; i < places.size(); i++) {
-            members.append("server.").append(i + 1).append("=127.0.0.1:").append(ports.get(i)[1]).append(':').append(ports.get(i)[2]).append('\n');
+            members.append("server.").append(i + 1).append('=').append(placeOf.apply(places.get(i)).host()).append(':').append(ports.get(i)[1]).append(':').append(ports.get(i)[2]).append('\n');
         }
         Files.createDirectories(logs);
         for (int i = 0; i < places.size(); i++) {
@@ -111,9 +117,9 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
             Files.writeString(data.resolve("myid"), (i + 1) + "\n");
             Path config = data.resolve("zoo.cfg");
             Files.writeString(config, "tickTime=" + TICK_MS + "\ninitLimit=40\nsyncLimit=10\ndataDir=" + data + "\nclientPort=" + ports.get(i)[0]
-                    + "\nclientPortAddress=127.0.0.1\nadmin.enableServer=false\n4lw.commands.whitelist=ruok,srvr\n"
+                    + "\nclientPortAddress=" + placeOf.apply(place).host() + "\nadmin.enableServer=false\n4lw.commands.whitelist=ruok,srvr\n"
                     + "autopurge.purgeInterval=1\n" + members);
-            Server s = e.new Server(place, i + 1, ports.get(i)[0], config, logs.resolve("zookeeper-" + place + ".log"));
+            Server s = e.new Server(place, placeOf.apply(place), i + 1, ports.get(i)[0], config, logs.resolve("zookeeper-" + place + ".log"));
             e.servers.put(place, s);
             s.start();
         }

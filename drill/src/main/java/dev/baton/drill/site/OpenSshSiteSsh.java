@@ -3,6 +3,7 @@ package dev.baton.drill.site;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.common.testing.CommandHandler;
 import dev.baton.common.testing.OpenSshServer;
+import dev.baton.common.testing.Placement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,7 +43,11 @@ final class OpenSshSiteSsh implements SiteSsh {
         return OpenSshServer.available() && Files.isExecutable(Path.of("/usr/bin/curl"));
     }
 
-    static OpenSshSiteSsh start(String name, Path root, CommandHandler handler) throws IOException {
+    /**
+     * sshd where {@code placement} says; its {@code docker} reaches the drill's loopback HTTP through {@code toOps}
+     * (empty on loopback; {@code ip netns exec <ops>} when the site is in a namespace of its own).
+     */
+    static OpenSshSiteSsh start(String name, Path root, CommandHandler handler, Placement placement, List<String> toOps) throws IOException {
         HttpServer control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         control.createContext("/docker", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
@@ -82,11 +87,11 @@ final class OpenSshSiteSsh implements SiteSsh {
             Path docker = bin.resolve("docker");
             Files.writeString(docker, "#!/bin/bash\n"
                     + "# docker on drill site " + name + ": the drill does what compose would (start gate included)\n"
-                    + "out=$(curl -sS --fail --max-time 300 -X POST -H \"X-Baton-Epoch: ${BATON_EPOCH:-}\" --data-binary \"$*\" "
+                    + "out=$(" + toOps.stream().map(w -> w + " ").collect(java.util.stream.Collectors.joining()) + "curl -sS --fail --max-time 300 -X POST -H \"X-Baton-Epoch: ${BATON_EPOCH:-}\" --data-binary \"$*\" "
                     + "http://127.0.0.1:" + control.getAddress().getPort() + "/docker) || { echo 'docker: the drill site is gone' >&2; exit 125; }\n"
                     + "eval \"$out\"\n");
             Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
-            server = OpenSshServer.start(dir, List.of("ed25519"), "SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin");
+            server = OpenSshServer.start(dir, placement, List.of("ed25519"), "SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin");
             Path key = server.userKey("id_ed25519", "ed25519", "");
             Path knownHosts = server.knownHosts("known_hosts", true);
             return new OpenSshSiteSsh(server, control, root, key, knownHosts);

@@ -1,6 +1,7 @@
 package dev.baton.drill.site;
 
 import dev.baton.common.testing.CommandHandler;
+import dev.baton.common.testing.Placement;
 import dev.baton.drill.engine.FakeEngine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,19 +48,34 @@ public final class SimulatedSite implements AutoCloseable {
     private final String account;
     private final List<EngineEvent> events = new CopyOnWriteArrayList<>();
     private final SiteSsh ssh;
+    private final Placement placement;
     private Process engine;
     private volatile StartGate gate;
     /** How much of engine.out earlier runs wrote (a world serves many runs): {@link #lastOutput} reads after it. */
     private volatile long outputMark;
 
     public SimulatedSite(String name, Path root, String brokerUrl, String account) throws IOException {
+        this(name, root, brokerUrl, account, Placement.LOOPBACK, List.of());
+    }
+
+    /**
+     * A site whose engine and sshd run where {@code placement} says (a namespace of the drill's namespace world) and
+     * whose {@code docker} reaches the drill through {@code toOps} ({@code ip netns exec} into the drill's namespace).
+     */
+    public SimulatedSite(String name, Path root, String brokerUrl, String account, Placement placement, List<String> toOps)
+            throws IOException {
         this.name = name;
+        this.placement = placement;
         this.root = Files.createDirectories(root);
         Files.createDirectories(root.resolve("state"));
         this.enginePort = freePort();
         this.brokerUrl = brokerUrl;
         this.account = account;
-        this.ssh = openSsh() ? OpenSshSiteSsh.start(name, this.root, this::handle) : new MinaSiteSsh(this.root, this::handle);
+        if (!placement.launcher().isEmpty() && !OpenSshSiteSsh.available()) {
+            throw new IOException("a site in a network namespace runs Debian's OpenSSH sshd: apt-get install openssh-server curl");
+        }
+        this.ssh = !placement.launcher().isEmpty() || openSsh() ? OpenSshSiteSsh.start(name, this.root, this::handle, placement, toOps)
+                : new MinaSiteSsh(this.root, this::handle);
     }
 
     /**
@@ -91,6 +107,11 @@ public final class SimulatedSite implements AutoCloseable {
 
     public int enginePort() {
         return enginePort;
+    }
+
+    /** The address the site's engine and sshd listen on. */
+    public String address() {
+        return placement.host();
     }
 
     public SiteSsh ssh() {
@@ -229,10 +250,10 @@ public final class SimulatedSite implements AutoCloseable {
             // the container's entrypoint: the gate execs the engine in its own process when allowed
             command.addAll(List.of("sh", g.script().toString(), "--"));
         }
-        command.addAll(List.of(javaBinary(), "-Xmx64m", "-XX:TieredStopAtLevel=1",
+        command.addAll(List.of(javaBinary(), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Dbaton.drill.host=" + placement.host(),
                 "-cp", System.getProperty("java.class.path"), FakeEngine.class.getName(),
                 name, root.toString(), String.valueOf(enginePort), brokerUrl, account));
-        ProcessBuilder pb = new ProcessBuilder(command)
+        ProcessBuilder pb = new ProcessBuilder(placement.command(command))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("engine.out").toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(root.resolve("engine.err").toFile()));
         if (g != null) {

@@ -27,9 +27,9 @@ class ChaosSummaryTest {
         String out = print(summary);
 
         assertThat(summary.allPassed()).isFalse();
-        assertThat(out).contains("| `engine-crash` | 2 | 2 | 0 | 3.00 / 4.00 / 4.00 | 9.00 / 12.00 / 12.00 | 0 / 2 | 0 | 1 |");
-        assertThat(out).contains("| `link-cut-witness-sees-primary` | 1 | 0 | 1 | - | - | - | 0 | 1 |");
-        assertThat(out).contains("| `site-lost` | 1 | 0 | 1 | - | - | - | 0 | 0 |");
+        assertThat(out).contains("| `engine-crash` | 2 | 2 | 0 | 3.00 / 4.00 / 4.00 | 9.00 / 12.00 / 12.00 | 0 / 2 | 0 | 1 | 0 + 0 |");
+        assertThat(out).contains("| `link-cut-witness-sees-primary` | 1 | 0 | 1 | - | - | - | 0 | 1 | 0 + 0 |");
+        assertThat(out).contains("| `site-lost` | 1 | 0 | 1 | - | - | - | 0 | 0 | 0 + 0 |");
         assertThat(out).contains("| **all** | 4 | 2 | 2 |");
         assertThat(out).contains("FAIL no false failover: 1 failover operation(s)");
         assertThat(out).contains("ERROR the world did not return to its baseline");
@@ -42,7 +42,7 @@ class ChaosSummaryTest {
         r.check("no double-active", false, "2 violations");
         summary.add(1, "recovered-primary", 1L, r, Duration.ofSeconds(10));
 
-        assertThat(print(summary)).contains("| `recovered-primary` | 1 | 0 | 1 | 3.00 / 3.00 / 3.00 | 9.00 / 9.00 / 9.00 | 0 / 0 | 2 | 0 |");
+        assertThat(print(summary)).contains("| `recovered-primary` | 1 | 0 | 1 | 3.00 / 3.00 / 3.00 | 9.00 / 9.00 / 9.00 | 0 / 0 | 2 | 0 | 0 + 0 |");
     }
 
     @Test
@@ -67,6 +67,39 @@ class ChaosSummaryTest {
         assertThat(second.path("error").asBoolean()).isTrue();
         assertThat(second.path("note").asText()).isEqualTo("ERROR the world did not return to its baseline");
         assertThat(second.path("rtoSeconds").isNull()).isTrue();
+    }
+
+    @Test
+    void aNamespaceRunOfSeveralFaultsCountsUnderEachWithTheCheckersOwnVerdicts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("netns.jsonl");
+        ChaosSummary summary = new ChaosSummary(file, "abc1234", "zookeeper", "netns");
+        DrillReport both = new DrillReport("partition(primary) + kill(state-sync)");
+        both.figure("RTO (fault -> standby trading)", "7.50 s");
+        both.figure("broker violations", "0");
+        // one failover, and it was due: the checker says none was false (a loopback scenario would count by name)
+        both.figure("failover operations", "1");
+        both.figure("false failovers", "0");
+        both.figure("epoch/term regressions", "0");
+        both.figure("state regressions", "1");
+        both.check("no site's state goes backwards within an epoch", false, "standby's state went back");
+        summary.add(1, "partition(primary) + kill(state-sync)", 5L, both, Duration.ofSeconds(40));
+        DrillReport alone = new DrillReport("kill(state-sync)");
+        alone.figure("broker violations", "0");
+        alone.figure("failover operations", "1");
+        alone.figure("false failovers", "1");
+        alone.check("no failover while a quorum could see the active site UP", false, "1 failover(s), 1 false");
+        summary.add(2, "kill(state-sync)", 6L, alone, Duration.ofSeconds(30));
+
+        String out = print(summary);
+
+        assertThat(out).contains("| `partition(primary)` | 1 | 0 | 1 | - | 7.50 / 7.50 / 7.50 | - | 0 | 0 | 0 + 1 |");
+        assertThat(out).contains("| `kill(state-sync)` | 2 | 0 | 2 | - | 7.50 / 7.50 / 7.50 | - | 0 | 1 | 0 + 1 |");
+        assertThat(out).contains("| **all** | 2 | 0 | 2 |");
+        var first = dev.baton.drill.Json.MAPPER.readTree(java.nio.file.Files.readAllLines(file).get(0));
+        assertThat(first.path("world").asText()).isEqualTo("netns");
+        assertThat(first.path("stateRegressions").asInt()).isEqualTo(1);
+        assertThat(first.path("rtoSeconds").asDouble()).isEqualTo(7.5);
     }
 
     @Test

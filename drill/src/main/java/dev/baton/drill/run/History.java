@@ -1,0 +1,132 @@
+package dev.baton.drill.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.drill.Json;
+import dev.baton.drill.site.SimulatedSite;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What the sites themselves hold, sampled every {@link #PERIOD_MS} ms independently of Baton's own view: the epoch
+ * and term each site accepted ({@code .baton/epoch} and {@code .baton/epoch.term}, written by the coordinator over
+ * SSH) and the sequence number of the state each site holds ({@code state/engine.json}: the engine's own on the
+ * active site, state-sync's copy on the other). From the samples, {@link #check} proves the history's invariants:
+ * a site's epoch never decreases, nor its term within an epoch; within one epoch of the world (the highest any site
+ * accepted) no site's state goes backwards. A drop in state across epochs is a failover's RPO, not a regression.
+ */
+public final class History implements AutoCloseable {
+    static final long PERIOD_MS = 100;
+
+    /**
+     * One look at one site. epoch/term -1 when the site holds none yet; seq -1 when it holds no state; writer: the
+     * site whose engine wrote the state the site holds (itself, or the other one when it is state-sync's copy).
+     */
+    record Sample(Instant at, String site, long epoch, long term, long seq, String writer) {
+    }
+
+    private final List<SimulatedSite> sites;
+    private final List<Sample> samples = new CopyOnWriteArrayList<>();
+    private final Thread sampler;
+    private volatile boolean running = true;
+
+    History(List<SimulatedSite> sites) {
+        this.sites = List.copyOf(sites);
+        this.sampler = new Thread(this::loop, "drill-history");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    private void loop() {
+        while (running) {
+            sampleOnce();
+            try {
+                Thread.sleep(PERIOD_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    void sampleOnce() {
+        Instant now = Instant.now();
+        for (SimulatedSite site : sites) {
+            JsonNode state = state(site.root().resolve("state/engine.json"));
+            samples.add(new Sample(now, site.name(), number(site.root().resolve(".baton/epoch")),
+                    number(site.root().resolve(".baton/epoch.term")), state.path("seq").asLong(-1), state.path("site").asText("")));
+        }
+    }
+
+    private static long number(Path file) {
+        try {
+            return Long.parseLong(Files.readString(file).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static JsonNode state(Path file) {
+        try {
+            return Json.MAPPER.readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+    }
+
+    /** The samples taken from {@code since} on. */
+    List<Sample> since(Instant since) {
+        return samples.stream().filter(s -> !s.at().isBefore(since)).toList();
+    }
+
+    /** What {@link #check} found: each regression in words. */
+    record Findings(List<String> epochRegressions, List<String> stateRegressions) {
+    }
+
+    /**
+     * The invariants over {@code history} (samples in time order): per site, epoch never lower than before, term never
+     * lower within one epoch; per site, writer and world epoch, state sequence never lower than before (what a site
+     * held before an epoch's first copy reached it is another writer's, or another epoch's: not compared). Unreadable
+     * values (-1: a file being replaced, or not there yet) are skipped.
+     */
+    static Findings check(List<Sample> history) {
+        List<String> epochs = new ArrayList<>();
+        List<String> states = new ArrayList<>();
+        java.util.Map<String, Sample> lastEpoch = new java.util.HashMap<>();
+        java.util.Map<String, Long> lastSeq = new java.util.HashMap<>();
+        long worldEpoch = -1;
+        for (Sample s : history) {
+            worldEpoch = Math.max(worldEpoch, s.epoch());
+            if (s.epoch() >= 0) {
+                Sample before = lastEpoch.get(s.site());
+                if (before != null && (s.epoch() < before.epoch() || s.epoch() == before.epoch() && s.term() >= 0 && s.term() < before.term())) {
+                    epochs.add(s.site() + " went from epoch " + before.epoch() + " term " + before.term() + " to epoch " + s.epoch() + " term "
+                            + s.term() + " at " + s.at());
+                }
+                if (before == null || s.epoch() > before.epoch() || s.epoch() == before.epoch() && s.term() >= before.term()) {
+                    lastEpoch.put(s.site(), s);
+                }
+            }
+            if (s.seq() >= 0 && worldEpoch >= 0) {
+                String key = s.site() + "/" + s.writer() + "/" + worldEpoch;
+                Long before = lastSeq.get(key);
+                if (before != null && s.seq() < before) {
+                    states.add(s.site() + "'s state (written by " + s.writer() + ") went back from seq " + before + " to " + s.seq()
+                            + " in epoch " + worldEpoch + " at " + s.at());
+                } else {
+                    lastSeq.put(key, s.seq());
+                }
+            }
+        }
+        return new Findings(epochs, states);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        sampler.interrupt();
+    }
+}

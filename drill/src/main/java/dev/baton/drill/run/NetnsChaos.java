@@ -1,0 +1,391 @@
+package dev.baton.drill.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.drill.broker.BrokerSimulator;
+import dev.baton.drill.netns.Nemesis;
+import dev.baton.drill.netns.Topology;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The chaos campaign of the namespace world: each run a schedule of 1-3 faults drawn from its seed (network nemeses
+ * between the places, SIGKILL and SIGSTOP of Baton's processes and of the engine, a ZooKeeper server's loss),
+ * applied and healed on time, then the world left to settle and {@link History}'s checker run over what the sites
+ * held; the broker's own record says whether two sessions were ever alive at once. Between runs the world goes back
+ * to its baseline through Baton's operator API ({@link DrillWorld#reset}).
+ *
+ * <p>A failover is false when, for the 5 s before it started, a quorum of observers (2 of 3) could see the active
+ * site UP: its engine alive and not stopped, and the paths between the observer's place and the active site's place
+ * uncut. It was due when a quorum could not see it UP for {@link #DUE_AFTER} in a row; the run then reports whether
+ * it happened and its RTO (due → the standby's engine logged in at the broker).
+ */
+public final class NetnsChaos {
+    /** How long a quorum must have been unable to see the active site before a failover counts as due. */
+    static final Duration DUE_AFTER = Duration.ofSeconds(8);
+    private static final Duration SETTLE = Duration.ofSeconds(120);
+
+    private NetnsChaos() {
+    }
+
+    /** One fault of a schedule: what, when (after the run starts), for how long. */
+    record Fault(String what, long atMs, long forMs) {
+        @Override
+        public String toString() {
+            return what + " at " + atMs + " ms for " + forMs + " ms";
+        }
+    }
+
+    /** The faults a schedule draws from; the names are the run's scenario in the summary. */
+    static final List<String> FAULTS = List.of("partition(primary)", "partition(standby)", "partition(witness)",
+            "bridge(primary<->standby)", "one-way(standby->primary)", "one-way(primary->standby)", "one-way(witness->primary)",
+            "flap(primary)", "kill(engine)", "stop(engine)", "kill(leader)", "stop(leader)", "kill(state-sync)",
+            "kill(zookeeper@witness)", "kill(zookeeper@standby)", "kill(health-checker-witness)");
+
+    /** 1-3 distinct faults from {@code seed}, each starting within 6 s and lasting 3-15 s. */
+    static List<Fault> schedule(long seed) {
+        Random r = new Random(seed);
+        int n = 1 + r.nextInt(3);
+        List<String> pool = new ArrayList<>(FAULTS);
+        List<Fault> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String what = pool.remove(r.nextInt(pool.size()));
+            out.add(new Fault(what, r.nextInt(6000), 3000 + r.nextInt(12000)));
+        }
+        out.sort(Comparator.comparingLong(Fault::atMs));
+        return out;
+    }
+
+    /** The runs of one campaign in one namespace world; see {@link dev.baton.drill.DrillMain}. */
+    public static boolean campaign(Path repo, int runs, long seed, boolean keep, PrintStream out, Places places, int onlyRun, Path jsonl)
+            throws Exception {
+        Random random = new Random(seed);
+        ChaosSummary summary = new ChaosSummary(jsonl, ChaosSummary.commitOf(repo), DrillWorld.storeMode(), "netns");
+        Path dir = dev.baton.drill.DrillMain.workDirectory("baton-drill-netns", places);
+        out.println("Baton drill chaos (namespace world): " + runs + " runs, seed " + seed + ", " + places.describe() + "; work directory " + dir);
+        long started = System.nanoTime();
+        DrillWorld world = null;
+        History history = null;
+        int worlds = 0;
+        try {
+            for (int i = 0; i < runs; i++) {
+                long runSeed = random.nextLong();
+                if (onlyRun > 0 && i + 1 != onlyRun) {
+                    continue;
+                }
+                List<Fault> faults = schedule(runSeed);
+                String name = String.join(" + ", faults.stream().map(Fault::what).toList());
+                out.printf("%n== chaos run %d/%d (seed %d): %s%n", i + 1, runs, runSeed, faults);
+                long runStart = System.nanoTime();
+                try {
+                    if (world == null) {
+                        world = DrillWorld.start(repo, dir.resolve("world-" + ++worlds), out, places);
+                        history = new History(List.of(world.primary(), world.standby()));
+                    } else {
+                        world.reset(Duration.ofSeconds(180));
+                    }
+                    DrillReport rep = run(world, history, faults, name);
+                    rep.print(out);
+                    summary.add(i + 1, name, runSeed, rep, Duration.ofNanos(System.nanoTime() - runStart));
+                } catch (Exception e) {
+                    out.println("   ERROR " + e);
+                    summary.error(i + 1, name, runSeed, String.valueOf(e.getMessage()));
+                    if (world != null) {
+                        out.println("   the world is replaced by a fresh one; the old one's logs stay in " + world.dir());
+                        history.close();
+                        world.close();
+                        world = null;
+                    }
+                }
+            }
+        } finally {
+            if (history != null) {
+                history.close();
+            }
+            if (world != null) {
+                world.close();
+            }
+        }
+        out.printf("%n== chaos summary (namespace world): %d runs, seed %d, %d world(s), %.1f min%n", runs, seed, worlds,
+                (System.nanoTime() - started) / 60e9);
+        summary.print(out);
+        if (!keep && summary.allPassed()) {
+            dev.baton.drill.DrillMain.delete(dir);
+        } else {
+            out.println("logs and site directories kept in " + dir);
+        }
+        return summary.allPassed();
+    }
+
+    /** What is in force at an instant: the faults injected and not yet healed. */
+    private static final class InForce {
+        final Set<String> faults = new HashSet<>();
+        /** Since when a quorum cannot see the active site UP; null while it can. */
+        Instant blindSince;
+    }
+
+    static DrillReport run(DrillWorld world, History history, List<Fault> faults, String name) throws Exception {
+        DrillReport rep = new DrillReport(name);
+        Topology t = world.places().topology().orElseThrow();
+        Instant start = Instant.now();
+        world.timeline().record("chaos", "schedule: " + faults);
+        record Event(long atMs, Fault fault, boolean inject) {
+        }
+        List<Event> events = new ArrayList<>();
+        for (Fault f : faults) {
+            events.add(new Event(f.atMs(), f, true));
+            events.add(new Event(f.atMs() + f.forMs(), f, false));
+        }
+        events.sort(Comparator.comparingLong(Event::atMs));
+        InForce now = new InForce();
+        List<Instant[]> blind = new ArrayList<>();
+        String[] leader = {null};
+        Nemesis.Flap flap = null;
+        long nextFlip = Long.MAX_VALUE;
+        int ev = 0;
+        while (ev < events.size()) {
+            long elapsed = Duration.between(start, Instant.now()).toMillis();
+            Event next = events.get(ev);
+            if (flap != null && nextFlip <= Math.min(next.atMs(), elapsed)) {
+                flap.flip(t);
+                world.timeline().record("fault", "flap(primary): the primary's WAN port " + (flap.isDown() ? "down" : "up"));
+                track(now, blind, world, flap.isDown() ? "partition(primary)" : null, flap.isDown() ? null : "partition(primary)");
+                nextFlip += 1500;
+                continue;
+            }
+            if (next.atMs() > elapsed) {
+                Thread.sleep(Math.min(next.atMs() - elapsed, flap != null ? Math.max(1, nextFlip - elapsed) : Long.MAX_VALUE));
+                continue;
+            }
+            ev++;
+            String what = next.fault().what();
+            if (next.inject()) {
+                world.timeline().record("fault", what + " for " + next.fault().forMs() + " ms");
+                if (what.equals("flap(primary)")) {
+                    flap = Nemesis.flap("primary", Duration.ofMillis(1500), Duration.ofMillis(1500), 100);
+                    flap.inject(t);
+                    nextFlip = next.atMs() + 1500;
+                    track(now, blind, world, "partition(primary)", null);
+                } else {
+                    inject(world, t, what, leader);
+                    track(now, blind, world, what, null);
+                }
+            } else {
+                world.timeline().record("heal", what);
+                if (what.equals("flap(primary)")) {
+                    flap.heal(t);
+                    flap = null;
+                    nextFlip = Long.MAX_VALUE;
+                    track(now, blind, world, null, "partition(primary)");
+                } else {
+                    heal(world, t, what, leader);
+                    track(now, blind, world, null, what);
+                }
+            }
+        }
+        Instant healed = Instant.now();
+        track(now, blind, world, null, null);
+        String state = settle(world, healed.plus(SETTLE));
+
+        // ---- the checks
+        int violations = world.violations().size();
+        rep.figure("broker violations", String.valueOf(violations));
+        rep.check("never two broker sessions at once", violations == 0, violations == 0 ? "the broker saw one session at a time"
+                : world.violations().toString());
+        History.Findings found = History.check(history.since(world.baseline().at()));
+        rep.figure("epoch/term regressions", String.valueOf(found.epochRegressions().size()));
+        rep.figure("state regressions", String.valueOf(found.stateRegressions().size()));
+        rep.check("epochs and terms accepted by each site never decrease", found.epochRegressions().isEmpty(),
+                found.epochRegressions().isEmpty() ? "monotonic at both sites" : String.join("; ", found.epochRegressions()));
+        rep.check("no site's state goes backwards within an epoch", found.stateRegressions().isEmpty(),
+                found.stateRegressions().isEmpty() ? "monotonic" : String.join("; ", found.stateRegressions()));
+
+        List<Instant> failovers = failoverStarts(world, start);
+        int falseFailovers = 0;
+        for (Instant f : failovers) {
+            if (!blindNear(blind, f.minusSeconds(5), f)) {
+                falseFailovers++;
+            }
+        }
+        rep.figure("failover operations", String.valueOf(failovers.size()));
+        rep.figure("false failovers", String.valueOf(falseFailovers));
+        rep.check("no failover while a quorum could see the active site UP", falseFailovers == 0,
+                failovers.isEmpty() ? "no failover" : failovers.size() + " failover(s), " + falseFailovers + " false");
+
+        boolean active = state.equals("PRIMARY_ACTIVE") || state.equals("STANDBY_ACTIVE");
+        boolean degradedAlerted = state.equals("DEGRADED") && world.telegramSinceBaseline() + world.mailsSinceBaseline() > 0;
+        rep.check("no operation left half-done without DEGRADED and an alert", active || degradedAlerted,
+                active ? "settled in " + state + ", one site trading" : degradedAlerted ? "DEGRADED, and the operators were alerted"
+                        : "state " + state + " " + SETTLE.toSeconds() + " s after the last heal" + (state.equals("DEGRADED") ? " with no alert" : ""));
+
+        Optional<Instant> due = firstDue(blind);
+        rep.figure("failover due", due.map(d -> "yes, from " + Duration.between(start, d).toMillis() + " ms").orElse("no"));
+        if (due.isPresent()) {
+            Optional<BrokerSimulator.Login> takeover = world.logins().stream()
+                    .filter(l -> l.engine().contains("standby") && !l.at().isBefore(due.get().minus(DUE_AFTER))).findFirst();
+            rep.figure("RTO (fault -> standby trading)", takeover.map(l -> Duration.between(due.get().minus(DUE_AFTER), l.at())).orElse(null));
+            rep.figure("failover when due", takeover.isPresent() ? "happened" : "missed");
+        }
+        return rep;
+    }
+
+    private static void inject(DrillWorld world, Topology t, String what, String[] leader) throws Exception {
+        switch (what) {
+            case "kill(engine)" -> world.primary().crashEngine();
+            case "stop(engine)" -> world.primary().hangEngine();
+            case "kill(leader)" -> {
+                leader[0] = world.leader().orElse(DrillWorld.COORDINATOR);
+                world.crashService(leader[0]);
+            }
+            case "stop(leader)" -> {
+                leader[0] = world.leader().orElse(DrillWorld.COORDINATOR);
+                world.service(leader[0]).signal("STOP");
+            }
+            case "kill(state-sync)", "kill(health-checker-witness)" -> world.crashService(inside(what));
+            case "kill(zookeeper@witness)", "kill(zookeeper@standby)" -> {
+                if (world.ensemble() != null) {
+                    world.ensemble().server(inside(what).substring("zookeeper@".length())).kill();
+                }
+            }
+            default -> nemesis(what).inject(t);
+        }
+    }
+
+    private static void heal(DrillWorld world, Topology t, String what, String[] leader) throws Exception {
+        switch (what) {
+            // the restart policy brings the engine back; its start gate decides whether it may trade
+            case "kill(engine)" -> world.primary().bringBackEngine();
+            case "stop(engine)" -> world.primary().resumeEngine();
+            case "kill(leader)" -> world.restartService(leader[0]);
+            case "stop(leader)" -> world.service(leader[0]).signal("CONT");
+            case "kill(state-sync)", "kill(health-checker-witness)" -> world.restartService(inside(what));
+            case "kill(zookeeper@witness)", "kill(zookeeper@standby)" -> {
+                if (world.ensemble() != null) {
+                    world.ensemble().restartDead();
+                }
+            }
+            default -> nemesis(what).heal(t);
+        }
+    }
+
+    private static String inside(String what) {
+        return what.substring(what.indexOf('(') + 1, what.length() - 1);
+    }
+
+    static Nemesis nemesis(String what) {
+        return switch (what) {
+            case "partition(primary)" -> Nemesis.partition("primary");
+            case "partition(standby)" -> Nemesis.partition("standby");
+            case "partition(witness)" -> Nemesis.partition("witness");
+            case "bridge(primary<->standby)" -> Nemesis.bridge("primary", "standby", Nemesis.Drop.BLACKHOLE);
+            case "one-way(standby->primary)" -> Nemesis.oneWay("standby", "primary", Nemesis.Drop.BLACKHOLE);
+            case "one-way(primary->standby)" -> Nemesis.oneWay("primary", "standby", Nemesis.Drop.PROHIBIT);
+            case "one-way(witness->primary)" -> Nemesis.oneWay("witness", "primary", Nemesis.Drop.BLACKHOLE);
+            default -> throw new IllegalArgumentException("no such fault: " + what);
+        };
+    }
+
+    /**
+     * Updates what is in force and whether a quorum can see the active site (the primary: every run starts there).
+     * Observer O sees it when the primary's engine runs and neither direction between O's place and the primary's is
+     * cut; the primary-side observer shares the primary's place.
+     */
+    private static void track(InForce now, List<Instant[]> blind, DrillWorld world, String injected, String healed) {
+        if (injected != null) {
+            now.faults.add(injected);
+        }
+        if (healed != null) {
+            now.faults.remove(healed);
+        }
+        Set<String> cuts = new HashSet<>();
+        for (String f : now.faults) {
+            if (f.startsWith("partition(") || f.startsWith("bridge(") || f.startsWith("one-way(")) {
+                cuts.addAll(nemesis(f).cuts());
+            }
+        }
+        boolean engineUp = !now.faults.contains("kill(engine)") && !now.faults.contains("stop(engine)");
+        int seeing = 0;
+        for (String observer : DrillWorld.OBSERVERS) {
+            String place = DrillWorld.placeOf(observer);
+            boolean path = place.equals("primary") || !cuts.contains(place + "->primary") && !cuts.contains("primary->" + place);
+            boolean alive = !(observer.equals("witness") && now.faults.contains("kill(health-checker-witness)"));
+            if (engineUp && path && alive) {
+                seeing++;
+            }
+        }
+        boolean quorumSees = seeing >= 2;
+        Instant at = Instant.now();
+        if (!quorumSees && now.blindSince == null) {
+            now.blindSince = at;
+            blind.add(new Instant[] {at, null});
+        } else if (quorumSees && now.blindSince != null) {
+            now.blindSince = null;
+            blind.get(blind.size() - 1)[1] = at;
+        }
+    }
+
+    /** Whether a quorum was unable to see the active site at some instant of [from, to]. */
+    private static boolean blindNear(List<Instant[]> blind, Instant from, Instant to) {
+        for (Instant[] b : blind) {
+            Instant end = b[1] == null ? Instant.MAX : b[1];
+            if (!b[0].isAfter(to) && !end.isBefore(from)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** When a quorum had been unable to see the active site for {@link #DUE_AFTER} in a row, if ever. */
+    private static Optional<Instant> firstDue(List<Instant[]> blind) {
+        for (Instant[] b : blind) {
+            Instant end = b[1] == null ? Instant.now() : b[1];
+            if (Duration.between(b[0], end).compareTo(DUE_AFTER) >= 0) {
+                return Optional.of(b[0].plus(DUE_AFTER));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Automatic failovers the coordinators started since {@code since}, by their start time. */
+    private static List<Instant> failoverStarts(DrillWorld world, Instant since) {
+        List<Instant> out = new ArrayList<>();
+        JsonNode ops = world.get(world.leaderUrl() + "/api/v1/operations");
+        if (ops != null) {
+            for (JsonNode op : ops.isArray() ? ops : ops.path("operations")) {
+                Instant at = Instant.parse(op.path("startedAt").asText("1970-01-01T00:00:00Z"));
+                if ("FAILOVER".equals(op.path("kind").asText()) && !at.isBefore(since)) {
+                    out.add(at);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Waits until no operation runs and one site trades (or the state is DEGRADED: the operator's turn), at most until
+     * {@code until}; the coordinators' state then.
+     */
+    private static String settle(DrillWorld world, Instant until) throws InterruptedException {
+        String state = "?";
+        while (Instant.now().isBefore(until)) {
+            JsonNode s = world.coordinatorStatus();
+            state = s == null ? "?" : s.path("state").asText();
+            boolean idle = s != null && (s.path("currentOperation").isNull() || s.path("currentOperation").isMissingNode());
+            if ((state.equals("PRIMARY_ACTIVE") || state.equals("STANDBY_ACTIVE")) && idle
+                    && world.broker().activeEngine(DrillWorld.ACCOUNT) != null || state.equals("DEGRADED")) {
+                return state;
+            }
+            Thread.sleep(250);
+        }
+        return state.equals("PRIMARY_ACTIVE") || state.equals("STANDBY_ACTIVE") ? state + " (no engine trading)" : state;
+    }
+}

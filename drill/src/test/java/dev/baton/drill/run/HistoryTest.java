@@ -1,0 +1,59 @@
+package dev.baton.drill.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The history checker over what the sites held: epochs and terms, and the state's sequence numbers. */
+class HistoryTest {
+    private static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
+
+    private static History.Sample at(int second, String site, long epoch, long term, long seq, String writer) {
+        return new History.Sample(T0.plusSeconds(second), site, epoch, term, seq, writer);
+    }
+
+    @Test
+    void aFailoverAndAFailbackAsTheyShouldBeAreClean() {
+        List<History.Sample> h = List.of(
+                at(0, "primary", 0, 1, 100, "primary"), at(0, "standby", 0, 1, 98, "primary"),
+                at(1, "primary", 0, 1, 105, "primary"), at(1, "standby", 0, 1, 104, "primary"),
+                // failover: the standby takes epoch 1 under term 2 and trades on from what it held
+                at(2, "primary", 0, 1, 110, "primary"), at(2, "standby", 1, 2, 105, "standby"),
+                // the old primary still holds its own last write in epoch 1, then state-sync's first copy (RPO: lower)
+                at(3, "primary", 1, 2, 110, "primary"), at(3, "standby", 1, 2, 112, "standby"),
+                at(4, "primary", 1, 2, 111, "standby"), at(4, "standby", 1, 2, 118, "standby"),
+                // failback at epoch 2
+                at(5, "primary", 2, 3, 119, "primary"), at(5, "standby", 2, 3, 118, "standby"),
+                at(6, "primary", 2, 3, 125, "primary"), at(6, "standby", 2, 3, 120, "primary"));
+
+        History.Findings f = History.check(h);
+
+        assertThat(f.epochRegressions()).isEmpty();
+        assertThat(f.stateRegressions()).isEmpty();
+    }
+
+    @Test
+    void aLowerEpochOrALowerTermWithinAnEpochIsARegression() {
+        History.Findings f = History.check(List.of(
+                at(0, "standby", 3, 5, -1, ""), at(1, "standby", 2, 9, -1, ""),
+                at(2, "primary", 3, 5, -1, ""), at(3, "primary", 3, 4, -1, ""),
+                // a file being replaced reads as -1: skipped, not a regression
+                at(4, "primary", -1, -1, -1, "")));
+
+        assertThat(f.epochRegressions()).hasSize(2);
+        assertThat(f.epochRegressions().get(0)).contains("standby went from epoch 3 term 5 to epoch 2 term 9");
+        assertThat(f.epochRegressions().get(1)).contains("primary went from epoch 3 term 5 to epoch 3 term 4");
+    }
+
+    @Test
+    void aCopyOlderThanOneAlreadyHeldInTheSameEpochIsAStateRegression() {
+        History.Findings f = History.check(List.of(
+                at(0, "primary", 0, 1, 200, "primary"), at(0, "standby", 0, 1, 190, "primary"),
+                at(1, "standby", 0, 1, 150, "primary")));
+
+        assertThat(f.stateRegressions()).singleElement().asString()
+                .contains("standby's state (written by primary) went back from seq 190 to 150 in epoch 0");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.baton.drill.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The namespace campaign's schedules: reproducible from a seed, within their bounds, every fault one the runner knows. */
+class NetnsChaosTest {
+
+    @Test
+    void aSeedAlwaysGivesTheSameScheduleSoThatARunReproducesAlone() {
+        assertThat(NetnsChaos.schedule(20261206L)).isEqualTo(NetnsChaos.schedule(20261206L));
+        assertThat(NetnsChaos.schedule(1L)).isNotEqualTo(NetnsChaos.schedule(2L));
+    }
+
+    @Test
+    void schedulesHoldOneToThreeDistinctFaultsInTimeOrderWithinTheirBounds() {
+        Set<String> seen = new HashSet<>();
+        for (long seed = 0; seed < 500; seed++) {
+            List<NetnsChaos.Fault> s = NetnsChaos.schedule(seed);
+            assertThat(s).hasSizeBetween(1, 3);
+            assertThat(s.stream().map(NetnsChaos.Fault::what).distinct().count()).isEqualTo(s.size());
+            assertThat(s).isSortedAccordingTo(java.util.Comparator.comparingLong(NetnsChaos.Fault::atMs));
+            for (NetnsChaos.Fault f : s) {
+                assertThat(f.atMs()).isBetween(0L, 5999L);
+                assertThat(f.forMs()).isBetween(3000L, 14999L);
+                seen.add(f.what());
+            }
+        }
+        assertThat(seen).as("500 seeds draw every fault").containsExactlyInAnyOrderElementsOf(NetnsChaos.FAULTS);
+    }
+
+    @Test
+    void everyNetworkFaultIsANemesisWhoseCutsTheCheckerCanReadOn() {
+        for (String what : NetnsChaos.FAULTS) {
+            if (what.startsWith("partition(") || what.startsWith("bridge(") || what.startsWith("one-way(")) {
+                assertThat(NetnsChaos.nemesis(what).cuts()).as(what).isNotEmpty();
+            }
+        }
+        assertThat(NetnsChaos.nemesis("bridge(primary<->standby)").cuts()).containsExactlyInAnyOrder("primary->standby", "standby->primary");
+    }
+}
