@@ -102,7 +102,7 @@ public final class DrillMain {
             System.out.println("netns check not run: " + why.get() + " (the loopback world needs neither)");
             return true;
         }
-        return dev.baton.drill.netns.NetnsCheck.run("c" + Long.toString(ProcessHandle.current().pid() % 100000, 36), System.out);
+        return dev.baton.drill.netns.NetnsCheck.run(dev.baton.drill.netns.Netns.worldName('c'), System.out);
     }
 
     /** The leader-loss benchmark ({@link LeaderLossBenchmark}) in a fresh world. */

@@ -31,7 +31,7 @@ final class NetnsWorld {
         if (!leftovers.isEmpty()) {
             out.println("removed namespaces an earlier drill left behind: " + String.join(", ", leftovers));
         }
-        String name = "d" + Long.toString(ProcessHandle.current().pid() % 1_000_000, 36);
+        String name = Netns.worldName('d');
         Topology topology = Topology.create(name);
         Process child = null;
         Thread cleanup = new Thread(() -> {
@@ -58,7 +58,11 @@ final class NetnsWorld {
                 child.waitFor();
             }
             topology.close();
-            Runtime.getRuntime().removeShutdownHook(cleanup);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook runs anyway, and finds the namespaces gone
+            }
         }
     }
 }

@@ -59,13 +59,35 @@ public final class Netns {
         run(List.of("ip", "netns", "delete", ns));
     }
 
-    /** Removes every drill namespace left by an earlier run (a crash, Ctrl-C, kill -9 of the drill). */
+    /**
+     * Removes every drill namespace left by an earlier run (a crash, Ctrl-C, kill -9 of the drill), and only those: a
+     * world's name carries the process id of the drill that built it ({@link #worldName}), and a world whose drill
+     * still runs (a campaign next to a check, say) is left alone.
+     */
     public static List<String> removeLeftovers() throws IOException {
-        List<String> removed = existing();
-        for (String ns : removed) {
-            remove(ns);
+        List<String> removed = new ArrayList<>();
+        for (String ns : existing()) {
+            if (!ownerAlive(ns)) {
+                remove(ns);
+                removed.add(ns);
+            }
         }
         return removed;
+    }
+
+    /** A world name for this process: a letter for what built it, then its process id in base 36 (at most 6 characters). */
+    public static String worldName(char kind) {
+        return kind + Long.toString(ProcessHandle.current().pid(), 36);
+    }
+
+    private static boolean ownerAlive(String ns) {
+        String world = ns.substring(PREFIX.length()).split("-")[0];
+        try {
+            long pid = Long.parseLong(world.substring(1), 36);
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            return false;
+        }
     }
 
     /** {@code ip netns exec ns cmd...}. */

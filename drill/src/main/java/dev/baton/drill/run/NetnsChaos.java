@@ -26,8 +26,8 @@ import java.util.Set;
  *
  * <p>A failover is false when, for the 5 s before it started, a quorum of observers (2 of 3) could see the active
  * site UP: its engine alive and not stopped, and the paths between the observer's place and the active site's place
- * uncut. It was due when a quorum could not see it UP for {@link #DUE_AFTER} in a row; the run then reports whether
- * it happened and its RTO (due → the standby's engine logged in at the broker).
+ * uncut. It was due when a quorum of live observers saw it DOWN for {@link #DUE_AFTER} in a row; the run then
+ * reports whether it happened and its RTO (the first DOWN → the standby's engine logged in at the broker).
  */
 public final class NetnsChaos {
     /** How long a quorum must have been unable to see the active site before a failover counts as due. */
@@ -51,7 +51,17 @@ public final class NetnsChaos {
             "flap(primary)", "kill(engine)", "stop(engine)", "kill(leader)", "stop(leader)", "kill(state-sync)",
             "kill(zookeeper@witness)", "kill(zookeeper@standby)", "kill(health-checker-witness)");
 
-    /** 1-3 distinct faults from {@code seed}, each starting within 6 s and lasting 3-15 s. */
+    /**
+     * Faults that act on the same thing and so cannot overlap: routes for the same address in the same place (a
+     * second {@code ip route add} fails, and one heal would undo the other), the primary's port on the bridge, the
+     * one leader a fault remembers. At most one of each group in a schedule.
+     */
+    static final List<Set<String>> CONFLICTS = List.of(
+            Set.of("bridge(primary<->standby)", "one-way(standby->primary)", "one-way(primary->standby)"),
+            Set.of("partition(primary)", "flap(primary)"),
+            Set.of("kill(leader)", "stop(leader)"));
+
+    /** 1-3 distinct faults from {@code seed}, none two of one {@link #CONFLICTS} group, each starting within 6 s and lasting 3-15 s. */
     static List<Fault> schedule(long seed) {
         Random r = new Random(seed);
         int n = 1 + r.nextInt(3);
@@ -59,6 +69,11 @@ public final class NetnsChaos {
         List<Fault> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String what = pool.remove(r.nextInt(pool.size()));
+            for (Set<String> group : CONFLICTS) {
+                if (group.contains(what)) {
+                    pool.removeAll(group);
+                }
+            }
             out.add(new Fault(what, r.nextInt(6000), 3000 + r.nextInt(12000)));
         }
         out.sort(Comparator.comparingLong(Fault::atMs));
@@ -129,8 +144,10 @@ public final class NetnsChaos {
     /** What is in force at an instant: the faults injected and not yet healed. */
     private static final class InForce {
         final Set<String> faults = new HashSet<>();
-        /** Since when a quorum cannot see the active site UP; null while it can. */
-        Instant blindSince;
+        /** Intervals [from, to) in which a quorum could not see the active site UP (to null: still so). */
+        final List<Instant[]> blind = new ArrayList<>();
+        /** Intervals in which a quorum of live observers saw it DOWN: a failover is due once this lasts {@link #DUE_AFTER}. */
+        final List<Instant[]> down = new ArrayList<>();
     }
 
     static DrillReport run(DrillWorld world, History history, List<Fault> faults, String name) throws Exception {
@@ -147,7 +164,6 @@ public final class NetnsChaos {
         }
         events.sort(Comparator.comparingLong(Event::atMs));
         InForce now = new InForce();
-        List<Instant[]> blind = new ArrayList<>();
         String[] leader = {null};
         Nemesis.Flap flap = null;
         long nextFlip = Long.MAX_VALUE;
@@ -158,7 +174,7 @@ public final class NetnsChaos {
             if (flap != null && nextFlip <= Math.min(next.atMs(), elapsed)) {
                 flap.flip(t);
                 world.timeline().record("fault", "flap(primary): the primary's WAN port " + (flap.isDown() ? "down" : "up"));
-                track(now, blind, world, flap.isDown() ? "partition(primary)" : null, flap.isDown() ? null : "partition(primary)");
+                track(now, flap.isDown() ? "partition(primary)" : null, flap.isDown() ? null : "partition(primary)");
                 nextFlip += 1500;
                 continue;
             }
@@ -174,10 +190,10 @@ public final class NetnsChaos {
                     flap = Nemesis.flap("primary", Duration.ofMillis(1500), Duration.ofMillis(1500), 100);
                     flap.inject(t);
                     nextFlip = next.atMs() + 1500;
-                    track(now, blind, world, "partition(primary)", null);
+                    track(now, "partition(primary)", null);
                 } else {
                     inject(world, t, what, leader);
-                    track(now, blind, world, what, null);
+                    track(now, what, null);
                 }
             } else {
                 world.timeline().record("heal", what);
@@ -185,15 +201,15 @@ public final class NetnsChaos {
                     flap.heal(t);
                     flap = null;
                     nextFlip = Long.MAX_VALUE;
-                    track(now, blind, world, null, "partition(primary)");
+                    track(now, null, "partition(primary)");
                 } else {
                     heal(world, t, what, leader);
-                    track(now, blind, world, null, what);
+                    track(now, null, what);
                 }
             }
         }
         Instant healed = Instant.now();
-        track(now, blind, world, null, null);
+        track(now, null, null);
         String state = settle(world, healed.plus(SETTLE));
 
         // ---- the checks
@@ -212,7 +228,7 @@ public final class NetnsChaos {
         List<Instant> failovers = failoverStarts(world, start);
         int falseFailovers = 0;
         for (Instant f : failovers) {
-            if (!blindNear(blind, f.minusSeconds(5), f)) {
+            if (!near(now.blind, f.minusSeconds(5), f)) {
                 falseFailovers++;
             }
         }
@@ -227,7 +243,7 @@ public final class NetnsChaos {
                 active ? "settled in " + state + ", one site trading" : degradedAlerted ? "DEGRADED, and the operators were alerted"
                         : "state " + state + " " + SETTLE.toSeconds() + " s after the last heal" + (state.equals("DEGRADED") ? " with no alert" : ""));
 
-        Optional<Instant> due = firstDue(blind);
+        Optional<Instant> due = firstDue(now.down);
         rep.figure("failover due", due.map(d -> "yes, from " + Duration.between(start, d).toMillis() + " ms").orElse("no"));
         if (due.isPresent()) {
             Optional<BrokerSimulator.Login> takeover = world.logins().stream()
@@ -295,11 +311,12 @@ public final class NetnsChaos {
     }
 
     /**
-     * Updates what is in force and whether a quorum can see the active site (the primary: every run starts there).
-     * Observer O sees it when the primary's engine runs and neither direction between O's place and the primary's is
-     * cut; the primary-side observer shares the primary's place.
+     * Updates what is in force, whether a quorum can see the active site UP (the primary: every run starts there) and
+     * whether a quorum of live observers sees it DOWN. Observer O sees it UP when the primary's engine runs unstopped
+     * and neither direction between O's place and the primary's is cut (the primary-side observer shares the
+     * primary's place); a killed observer sees nothing and votes nothing.
      */
-    private static void track(InForce now, List<Instant[]> blind, DrillWorld world, String injected, String healed) {
+    private static void track(InForce now, String injected, String healed) {
         if (injected != null) {
             now.faults.add(injected);
         }
@@ -314,28 +331,35 @@ public final class NetnsChaos {
         }
         boolean engineUp = !now.faults.contains("kill(engine)") && !now.faults.contains("stop(engine)");
         int seeing = 0;
+        int seeingDown = 0;
         for (String observer : DrillWorld.OBSERVERS) {
             String place = DrillWorld.placeOf(observer);
             boolean path = place.equals("primary") || !cuts.contains(place + "->primary") && !cuts.contains("primary->" + place);
             boolean alive = !(observer.equals("witness") && now.faults.contains("kill(health-checker-witness)"));
-            if (engineUp && path && alive) {
+            if (alive && engineUp && path) {
                 seeing++;
+            } else if (alive) {
+                seeingDown++;
             }
         }
-        boolean quorumSees = seeing >= 2;
         Instant at = Instant.now();
-        if (!quorumSees && now.blindSince == null) {
-            now.blindSince = at;
-            blind.add(new Instant[] {at, null});
-        } else if (quorumSees && now.blindSince != null) {
-            now.blindSince = null;
-            blind.get(blind.size() - 1)[1] = at;
+        interval(now.blind, seeing < 2, at);
+        interval(now.down, seeingDown >= 2, at);
+    }
+
+    /** Opens an interval in {@code intervals} when {@code holds} starts, closes it when it stops. */
+    private static void interval(List<Instant[]> intervals, boolean holds, Instant at) {
+        boolean open = !intervals.isEmpty() && intervals.get(intervals.size() - 1)[1] == null;
+        if (holds && !open) {
+            intervals.add(new Instant[] {at, null});
+        } else if (!holds && open) {
+            intervals.get(intervals.size() - 1)[1] = at;
         }
     }
 
-    /** Whether a quorum was unable to see the active site at some instant of [from, to]. */
-    private static boolean blindNear(List<Instant[]> blind, Instant from, Instant to) {
-        for (Instant[] b : blind) {
+    /** Whether one of {@code intervals} covers some instant of [from, to]. */
+    private static boolean near(List<Instant[]> intervals, Instant from, Instant to) {
+        for (Instant[] b : intervals) {
             Instant end = b[1] == null ? Instant.MAX : b[1];
             if (!b[0].isAfter(to) && !end.isBefore(from)) {
                 return true;
@@ -344,9 +368,9 @@ public final class NetnsChaos {
         return false;
     }
 
-    /** When a quorum had been unable to see the active site for {@link #DUE_AFTER} in a row, if ever. */
-    private static Optional<Instant> firstDue(List<Instant[]> blind) {
-        for (Instant[] b : blind) {
+    /** When a quorum of live observers had seen the active site DOWN for {@link #DUE_AFTER} in a row, if ever. */
+    private static Optional<Instant> firstDue(List<Instant[]> down) {
+        for (Instant[] b : down) {
             Instant end = b[1] == null ? Instant.now() : b[1];
             if (Duration.between(b[0], end).compareTo(DUE_AFTER) >= 0) {
                 return Optional.of(b[0].plus(DUE_AFTER));

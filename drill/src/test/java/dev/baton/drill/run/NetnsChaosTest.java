@@ -17,12 +17,15 @@ class NetnsChaosTest {
     }
 
     @Test
-    void schedulesHoldOneToThreeDistinctFaultsInTimeOrderWithinTheirBounds() {
+    void schedulesHoldOneToThreeDistinctNonConflictingFaultsInTimeOrderWithinTheirBounds() {
         Set<String> seen = new HashSet<>();
         for (long seed = 0; seed < 500; seed++) {
             List<NetnsChaos.Fault> s = NetnsChaos.schedule(seed);
             assertThat(s).hasSizeBetween(1, 3);
             assertThat(s.stream().map(NetnsChaos.Fault::what).distinct().count()).isEqualTo(s.size());
+            for (Set<String> group : NetnsChaos.CONFLICTS) {
+                assertThat(s.stream().filter(f -> group.contains(f.what())).count()).as("at most one of " + group).isLessThanOrEqualTo(1);
+            }
             assertThat(s).isSortedAccordingTo(java.util.Comparator.comparingLong(NetnsChaos.Fault::atMs));
             for (NetnsChaos.Fault f : s) {
                 assertThat(f.atMs()).isBetween(0L, 5999L);
