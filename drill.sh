@@ -7,6 +7,9 @@
 #   ./drill.sh <scenario> | all | chaos --runs N --seed S
 #                         one fault scenario, every scenario once, or N seeded random ones in one world
 #                         (docs/DRILL.md)
+#   ./drill.sh chaos --world netns --runs N --seed S
+#                         as root: every place (primary, standby, witness) in a network namespace of its own,
+#                         real partitions between them, seeded fault schedules and a history checker
 # Needs Knot DNS (knotd) for the authoritative nameservers and curl (or wget) for the engines' start gate;
 # the sites run Debian's OpenSSH sshd (openssh-server) when it is installed, else an embedded SSH server
 # (BATON_DRILL_SSH=openssh|mina chooses); all installed here with apt-get when run as root.
@@ -49,7 +52,25 @@ run() {
   fi
 }
 
+# --world netns: every place in a network namespace of its own; it needs root (ip netns) and runs as root, so its
+# database is Debian's PostgreSQL server run as the postgres account (PostgreSQL refuses root)
+netns=false
+prev=""
+for a in "$@"; do
+  [ "$prev" = --world ] && [ "$a" = netns ] && netns=true
+  prev=$a
+done
+if $netns && [ "$(id -u)" = 0 ] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  echo "drill: installing postgresql (the namespace world's database)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+fi
+
 echo "drill: building Baton (first run downloads Maven and dependencies; a few minutes)"
 run "$root_dir/mvnw" -B -q package -DskipTests
-run java -Xmx512m -cp "$root_dir/drill/target/classes:$(cat "$root_dir/drill/target/drill.classpath")" \
-  dev.baton.drill.DrillMain --repo "$root_dir" "$@"
+classpath="$root_dir/drill/target/classes:$(cat "$root_dir/drill/target/drill.classpath")"
+if $netns; then
+  # as root when we are (not root: the drill says in one line why the namespace world cannot run, and exits 2)
+  java -Xmx512m -cp "$classpath" dev.baton.drill.DrillMain --repo "$root_dir" "$@"
+else
+  run java -Xmx512m -cp "$classpath" dev.baton.drill.DrillMain --repo "$root_dir" "$@"
+fi

@@ -29,13 +29,23 @@ import java.util.Random;
  */
 public final class DrillMain {
     private static final String USAGE = "usage: drill [demo|" + String.join("|", FaultScenarios.NAMES)
-            + "|all|chaos|leader-loss|netns-check] [--runs N] [--seed S] [--run K] [--jsonl FILE] [--scenarios A,B]"
+            + "|all|chaos|leader-loss|netns-check|summary FILE...] [--runs N] [--seed S] [--run K] [--jsonl FILE] [--scenarios A,B]"
             + " [--store zookeeper|postgres] [--world loopback|netns] [--repo DIR] [--keep]";
 
     private DrillMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("summary")) {
+            // the table of one or more campaigns' JSON lines (several sittings)
+            List<Path> files = java.util.Arrays.stream(args).skip(1).map(Path::of).toList();
+            if (files.isEmpty()) {
+                System.err.println("usage: drill summary FILE.jsonl...");
+                System.exit(2);
+            }
+            ChaosSummary.of(files).print(System.out);
+            System.exit(0);
+        }
         Path repo = Path.of(".").toAbsolutePath().normalize();
         boolean keep = false;
         String scenario = "demo";

@@ -114,6 +114,32 @@ public final class ChaosSummary {
         record(new Run(index, scenario, seed, false, true, null, null, null, 0, 0, 0, 0, 0, "ERROR " + message));
     }
 
+    /**
+     * The runs of earlier campaigns, from their JSON lines (several sittings, one table): each file's runs are
+     * numbered on from the runs already here.
+     */
+    public static ChaosSummary of(List<java.nio.file.Path> files) throws java.io.IOException {
+        ChaosSummary summary = new ChaosSummary();
+        for (java.nio.file.Path file : files) {
+            for (String line : java.nio.file.Files.readAllLines(file)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                com.fasterxml.jackson.databind.JsonNode j = dev.baton.drill.Json.MAPPER.readTree(line);
+                summary.runs.add(new Run(summary.runs.size() + 1, j.path("scenario").asText(), j.path("seed").asLong(),
+                        j.path("passed").asBoolean(), j.path("error").asBoolean(), decimal(j, "detectionSeconds"), decimal(j, "rtoSeconds"),
+                        j.path("rpoRecords").isNumber() ? j.path("rpoRecords").asLong() : null, j.path("brokerViolations").asInt(),
+                        j.path("falseFailovers").asInt(), j.path("epochRegressions").asInt(), j.path("stateRegressions").asInt(),
+                        j.path("seconds").asDouble(), j.path("note").asText()));
+            }
+        }
+        return summary;
+    }
+
+    private static Double decimal(com.fasterxml.jackson.databind.JsonNode j, String field) {
+        return j.path(field).isNumber() ? j.path(field).asDouble() : null;
+    }
+
     public boolean allPassed() {
         return runs.stream().allMatch(Run::passed);
     }

@@ -180,6 +180,10 @@ public final class DrillWorld implements AutoCloseable {
 
     private void startParts() throws Exception {
         Files.createDirectories(dir);
+        if (places.isNetns()) {
+            // a world replacing one whose run failed half-way starts on a whole network
+            dev.baton.drill.netns.Nemesis.healAll(places.topology().orElseThrow());
+        }
         broker = keep(new BrokerSimulator(BROKER_LIVENESS, Clock.systemUTC()));
         primary = keep(new SimulatedSite("primary", dir.resolve("sites/primary"), broker.url(), ACCOUNT, places.of("primary"), places.toOps()));
         standby = keep(new SimulatedSite("standby", dir.resolve("sites/standby"), broker.url(), ACCOUNT, places.of("standby"), places.toOps()));
@@ -673,6 +677,15 @@ public final class DrillWorld implements AutoCloseable {
         timeline.record("fault", name + " killed (SIGKILL)");
     }
 
+    /**
+     * Starts a crashed service again as its restart policy would, without waiting for it: from the drill's place a
+     * service behind a partition cannot be seen becoming ready.
+     */
+    public void startService(String name) throws IOException {
+        services.get(name).start();
+        timeline.record("services", name + " started again (restart policy)");
+    }
+
     /** Starts a crashed service again with its configuration and port and waits until it is ready. */
     public void restartService(String name) throws Exception {
         ServiceProcess s = services.get(name);
@@ -850,6 +863,12 @@ public final class DrillWorld implements AutoCloseable {
         return all.subList(Math.min(baseline.logins(), all.size()), all.size());
     }
 
+    /** The Telegram messages the notifier delivered since the current run began. */
+    public List<String> telegramMessagesSinceBaseline() {
+        List<String> all = telegram.messages();
+        return all.subList(Math.min(baseline.telegram(), all.size()), all.size());
+    }
+
     public int telegramSinceBaseline() {
         return telegram.messages().size() - baseline.telegram();
     }
@@ -907,6 +926,42 @@ public final class DrillWorld implements AutoCloseable {
     }
 
     /** Kills one observer's health-checker (its site lost); {@link #reset} starts it again. */
+    /**
+     * The place comes back after {@link #losePlace}: its network, then its processes as their restart policies
+     * would start them (the site's engine through its start gate, which decides whether it may trade).
+     */
+    public void restorePlace(String place) throws Exception {
+        if (places.isNetns()) {
+            dev.baton.drill.netns.Nemesis.partition(place).heal(places.topology().orElseThrow());
+        }
+        SimulatedSite site = place.equals("primary") ? primary : place.equals("standby") ? standby : null;
+        if (site != null) {
+            if (!places.isNetns()) {
+                for (String observer : OBSERVERS) {
+                    restoreLinks(observer, site);
+                }
+            }
+            if (!site.ssh().isRunning()) {
+                site.restoreSsh();
+            }
+        }
+        if (ensemble != null) {
+            ensemble.restartDead();
+        }
+        String observer = place.equals("primary") ? "primary-side" : place;
+        String coordinator = place.equals("standby") ? COORDINATOR : place.equals("witness") ? WITNESS_COORDINATOR : null;
+        for (String name : java.util.Arrays.asList("health-checker-" + observer, coordinator)) {
+            ServiceProcess s = name == null ? null : services.get(name);
+            if (s != null && !s.isAlive()) {
+                restartService(name);
+            }
+        }
+        if (site != null) {
+            site.bringBackEngine();
+        }
+        timeline.record("heal", "place " + place + " back: network, SSH, its processes restarted (the engine through its gate)");
+    }
+
     public void killObserver(String observer) throws InterruptedException {
         services.get("health-checker-" + observer).kill();
         timeline.record("fault", "observer " + observer + " gone (SIGKILL)");

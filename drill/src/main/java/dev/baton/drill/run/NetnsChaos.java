@@ -48,18 +48,28 @@ public final class NetnsChaos {
     /** The faults a schedule draws from; the names are the run's scenario in the summary. */
     static final List<String> FAULTS = List.of("partition(primary)", "partition(standby)", "partition(witness)",
             "bridge(primary<->standby)", "one-way(standby->primary)", "one-way(primary->standby)", "one-way(witness->primary)",
-            "flap(primary)", "kill(engine)", "stop(engine)", "kill(leader)", "stop(leader)", "kill(state-sync)",
-            "kill(zookeeper@witness)", "kill(zookeeper@standby)", "kill(health-checker-witness)");
+            "flap(primary)", "kill(engine)", "stop(engine)", "kill(leader)", "stop(leader)", "kill(state-sync)", "stop(state-sync)",
+            "kill(notifier)", "kill(dns-manager)", "kill(zookeeper@witness)", "kill(zookeeper@standby)", "kill(health-checker-witness)",
+            "kill(health-checker-standby)", "lose(primary)", "lose(witness)", "dns-errors");
 
     /**
      * Faults that act on the same thing and so cannot overlap: routes for the same address in the same place (a
-     * second {@code ip route add} fails, and one heal would undo the other), the primary's port on the bridge, the
-     * one leader a fault remembers. At most one of each group in a schedule.
+     * second {@code ip route add} fails, and one heal would undo the other), a place's port on the bridge, a process
+     * that two heals would both start again (a lost place's, the one leader a fault remembers). At most one of each
+     * group in a schedule.
      */
     static final List<Set<String>> CONFLICTS = List.of(
             Set.of("bridge(primary<->standby)", "one-way(standby->primary)", "one-way(primary->standby)"),
-            Set.of("partition(primary)", "flap(primary)"),
-            Set.of("kill(leader)", "stop(leader)"));
+            Set.of("partition(primary)", "flap(primary)", "lose(primary)"),
+            Set.of("lose(primary)", "kill(engine)"),
+            Set.of("lose(primary)", "stop(engine)"),
+            Set.of("partition(witness)", "lose(witness)"),
+            Set.of("lose(witness)", "kill(health-checker-witness)"),
+            Set.of("lose(witness)", "kill(zookeeper@witness)"),
+            Set.of("kill(leader)", "stop(leader)"),
+            Set.of("lose(witness)", "kill(leader)"),
+            Set.of("lose(witness)", "stop(leader)"),
+            Set.of("kill(state-sync)", "stop(state-sync)"));
 
     /** 1-3 distinct faults from {@code seed}, none two of one {@link #CONFLICTS} group, each starting within 6 s and lasting 3-15 s. */
     static List<Fault> schedule(long seed) {
@@ -238,7 +248,8 @@ public final class NetnsChaos {
                 failovers.isEmpty() ? "no failover" : failovers.size() + " failover(s), " + falseFailovers + " false");
 
         boolean active = state.equals("PRIMARY_ACTIVE") || state.equals("STANDBY_ACTIVE");
-        boolean degradedAlerted = state.equals("DEGRADED") && world.telegramSinceBaseline() + world.mailsSinceBaseline() > 0;
+        // the outcome alert of an operation that ended DEGRADED says so ("State: DEGRADED")
+        boolean degradedAlerted = state.equals("DEGRADED") && world.telegramMessagesSinceBaseline().stream().anyMatch(m -> m.contains("DEGRADED"));
         rep.check("no operation left half-done without DEGRADED and an alert", active || degradedAlerted,
                 active ? "settled in " + state + ", one site trading" : degradedAlerted ? "DEGRADED, and the operators were alerted"
                         : "state " + state + " " + SETTLE.toSeconds() + " s after the last heal" + (state.equals("DEGRADED") ? " with no alert" : ""));
@@ -266,7 +277,12 @@ public final class NetnsChaos {
                 leader[0] = world.leader().orElse(DrillWorld.COORDINATOR);
                 world.service(leader[0]).signal("STOP");
             }
-            case "kill(state-sync)", "kill(health-checker-witness)" -> world.crashService(inside(what));
+            case "kill(state-sync)", "kill(notifier)", "kill(dns-manager)", "kill(health-checker-witness)", "kill(health-checker-standby)" ->
+                    world.crashService(inside(what));
+            case "stop(state-sync)" -> world.service("state-sync").signal("STOP");
+            case "lose(primary)", "lose(witness)" -> world.losePlace(inside(what));
+            // the DNS provider's API answers 500, 500, 429, 500 to the next four calls
+            case "dns-errors" -> world.cloudflare().failNext(List.of(500, 500, 429, 500));
             case "kill(zookeeper@witness)", "kill(zookeeper@standby)" -> {
                 if (world.ensemble() != null) {
                     world.ensemble().server(inside(what).substring("zookeeper@".length())).kill();
@@ -281,9 +297,13 @@ public final class NetnsChaos {
             // the restart policy brings the engine back; its start gate decides whether it may trade
             case "kill(engine)" -> world.primary().bringBackEngine();
             case "stop(engine)" -> world.primary().resumeEngine();
-            case "kill(leader)" -> world.restartService(leader[0]);
+            case "kill(leader)" -> world.startService(leader[0]);
             case "stop(leader)" -> world.service(leader[0]).signal("CONT");
-            case "kill(state-sync)", "kill(health-checker-witness)" -> world.restartService(inside(what));
+            case "kill(state-sync)", "kill(notifier)", "kill(dns-manager)", "kill(health-checker-witness)", "kill(health-checker-standby)" ->
+                    world.startService(inside(what));
+            case "stop(state-sync)" -> world.service("state-sync").signal("CONT");
+            case "lose(primary)", "lose(witness)" -> world.restorePlace(inside(what));
+            case "dns-errors" -> world.cloudflare().failNext(List.of());
             case "kill(zookeeper@witness)", "kill(zookeeper@standby)" -> {
                 if (world.ensemble() != null) {
                     world.ensemble().restartDead();
@@ -327,15 +347,17 @@ public final class NetnsChaos {
         for (String f : now.faults) {
             if (f.startsWith("partition(") || f.startsWith("bridge(") || f.startsWith("one-way(")) {
                 cuts.addAll(nemesis(f).cuts());
+            } else if (f.startsWith("lose(")) {
+                cuts.addAll(Nemesis.partition(inside(f)).cuts());
             }
         }
-        boolean engineUp = !now.faults.contains("kill(engine)") && !now.faults.contains("stop(engine)");
+        boolean engineUp = !now.faults.contains("kill(engine)") && !now.faults.contains("stop(engine)") && !now.faults.contains("lose(primary)");
         int seeing = 0;
         int seeingDown = 0;
         for (String observer : DrillWorld.OBSERVERS) {
             String place = DrillWorld.placeOf(observer);
             boolean path = place.equals("primary") || !cuts.contains(place + "->primary") && !cuts.contains("primary->" + place);
-            boolean alive = !(observer.equals("witness") && now.faults.contains("kill(health-checker-witness)"));
+            boolean alive = !now.faults.contains("kill(health-checker-" + observer + ")") && !now.faults.contains("lose(" + place + ")");
             if (alive && engineUp && path) {
                 seeing++;
             } else if (alive) {

@@ -103,6 +103,24 @@ class ChaosSummaryTest {
     }
 
     @Test
+    void campaignsOfSeveralSittingsMakeOneTable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path first = dir.resolve("a.jsonl");
+        java.nio.file.Path second = dir.resolve("b.jsonl");
+        ChaosSummary a = new ChaosSummary(first, "abc1234", "zookeeper", "netns");
+        a.add(1, "kill(engine)", 1L, failover("3.00 s", "7.00 s", "0", "1", "0"), Duration.ofSeconds(20));
+        ChaosSummary b = new ChaosSummary(second, "abc1234", "zookeeper", "netns");
+        b.add(1, "kill(engine) + partition(witness)", 2L, failover("4.00 s", "9.00 s", "0", "1", "0"), Duration.ofSeconds(30));
+        b.error(2, "partition(witness)", 3L, "the world did not return to its baseline");
+
+        String out = print(ChaosSummary.of(List.of(first, second)));
+
+        assertThat(out).contains("| `kill(engine)` | 2 | 2 | 0 | 3.00 / 4.00 / 4.00 | 7.00 / 9.00 / 9.00 | 0 / 0 | 0 | 0 | 0 + 0 |");
+        assertThat(out).contains("| `partition(witness)` | 2 | 1 | 1 |");
+        assertThat(out).contains("| **all** | 3 | 2 | 1 |");
+        assertThat(out).contains("ERROR the world did not return to its baseline");
+    }
+
+    @Test
     void nearestRankPercentiles() {
         List<Double> hundred = java.util.stream.IntStream.rangeClosed(1, 100).mapToObj(i -> (double) i).toList();
         assertThat(ChaosSummary.pct(hundred, 50)).isEqualTo(50.0);
