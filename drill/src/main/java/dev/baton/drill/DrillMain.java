@@ -1,5 +1,6 @@
 package dev.baton.drill;
 
+import dev.baton.drill.run.Campaign;
 import dev.baton.drill.run.ChaosSummary;
 import dev.baton.drill.run.DrillReport;
 import dev.baton.drill.run.DrillWorld;
@@ -160,51 +161,24 @@ public final class DrillMain {
      */
     static boolean chaos(Path repo, int runs, long seed, boolean keep, PrintStream out, List<String> scenarios, boolean inOrder, int onlyRun,
             Path jsonl) throws Exception {
-        Random random = new Random(seed);
         ChaosSummary summary = new ChaosSummary(jsonl, ChaosSummary.commitOf(repo), DrillWorld.storeMode());
         Path dir = Files.createTempDirectory("baton-drill-chaos");
         out.println("Baton drill chaos: " + runs + " runs, seed " + seed + ", everything on 127.0.0.1; work directory " + dir);
         long started = System.nanoTime();
-        DrillWorld world = null;
-        int worlds = 0;
-        try {
-            for (int i = 0; i < runs; i++) {
-                long runSeed = random.nextLong();
-                Random r = new Random(runSeed);
-                String scenario = inOrder ? scenarios.get(i) : scenarios.get(r.nextInt(scenarios.size()));
-                long delay = r.nextInt(3000);
-                if (onlyRun > 0 && i + 1 != onlyRun) {
-                    continue;
-                }
-                out.printf("%n== chaos run %d/%d: %s (seed %d, fault after %d ms)%n", i + 1, runs, scenario, runSeed, delay);
-                long runStart = System.nanoTime();
-                try {
-                    if (world == null) {
-                        world = DrillWorld.start(repo, dir.resolve("world-" + ++worlds), out);
-                    } else {
-                        world.reset(Duration.ofSeconds(180));
-                    }
-                    world.timeline().record("chaos", "waits " + delay + " ms before the fault");
-                    Thread.sleep(delay);
-                    DrillReport rep = FaultScenarios.run(scenario, world, Duration.ofSeconds(90));
-                    rep.figure("sites' SSH server", world.sshKind());
-                    rep.print(out);
-                    summary.add(i + 1, scenario, runSeed, rep, Duration.ofNanos(System.nanoTime() - runStart));
-                } catch (Exception e) {
-                    out.println("   ERROR " + e);
-                    summary.error(i + 1, scenario, runSeed, String.valueOf(e.getMessage()));
-                    if (world != null) {
-                        out.println("   the world is replaced by a fresh one; the old one's logs stay in " + world.dir());
-                        world.close();
-                        world = null;
-                    }
-                }
-            }
-        } finally {
-            if (world != null) {
-                world.close();
-            }
-        }
+        Campaign<AutoCloseable> campaign = new Campaign<>(repo, dir, out, Places.loopback(), w -> () -> { });
+        campaign.run(runs, seed, onlyRun, summary, (i, runSeed) -> {
+            Random r = new Random(runSeed);
+            String scenario = inOrder ? scenarios.get(i) : scenarios.get(r.nextInt(scenarios.size()));
+            long delay = r.nextInt(3000);
+            return new Campaign.Plan<>(scenario, scenario + " (seed " + runSeed + ", fault after " + delay + " ms)", (world, none) -> {
+                world.timeline().record("chaos", "waits " + delay + " ms before the fault");
+                Thread.sleep(delay);
+                DrillReport rep = FaultScenarios.run(scenario, world, Duration.ofSeconds(90));
+                rep.figure("sites' SSH server", world.sshKind());
+                return rep;
+            });
+        });
+        int worlds = campaign.worlds();
         out.printf("%n== chaos summary: %d runs, seed %d, %d world(s), %.1f min%n", runs, seed, worlds,
                 (System.nanoTime() - started) / 60e9);
         summary.print(out);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.drill.broker.BrokerSimulator;
 import dev.baton.drill.netns.Nemesis;
 import dev.baton.drill.netns.Topology;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,53 +92,17 @@ public final class NetnsChaos {
     /** The runs of one campaign in one namespace world; see {@link dev.baton.drill.DrillMain}. */
     public static boolean campaign(Path repo, int runs, long seed, boolean keep, PrintStream out, Places places, int onlyRun, Path jsonl)
             throws Exception {
-        Random random = new Random(seed);
         ChaosSummary summary = new ChaosSummary(jsonl, ChaosSummary.commitOf(repo), DrillWorld.storeMode(), "netns");
         Path dir = dev.baton.drill.DrillMain.workDirectory("baton-drill-netns", places);
         out.println("Baton drill chaos (namespace world): " + runs + " runs, seed " + seed + ", " + places.describe() + "; work directory " + dir);
         long started = System.nanoTime();
-        DrillWorld world = null;
-        History history = null;
-        int worlds = 0;
-        try {
-            for (int i = 0; i < runs; i++) {
-                long runSeed = random.nextLong();
-                if (onlyRun > 0 && i + 1 != onlyRun) {
-                    continue;
-                }
-                List<Fault> faults = schedule(runSeed);
-                String name = String.join(" + ", faults.stream().map(Fault::what).toList());
-                out.printf("%n== chaos run %d/%d (seed %d): %s%n", i + 1, runs, runSeed, faults);
-                long runStart = System.nanoTime();
-                try {
-                    if (world == null) {
-                        world = DrillWorld.start(repo, dir.resolve("world-" + ++worlds), out, places);
-                        history = new History(List.of(world.primary(), world.standby()));
-                    } else {
-                        world.reset(Duration.ofSeconds(180));
-                    }
-                    DrillReport rep = run(world, history, faults, name);
-                    rep.print(out);
-                    summary.add(i + 1, name, runSeed, rep, Duration.ofNanos(System.nanoTime() - runStart));
-                } catch (Exception e) {
-                    out.println("   ERROR " + e);
-                    summary.error(i + 1, name, runSeed, String.valueOf(e.getMessage()));
-                    if (world != null) {
-                        out.println("   the world is replaced by a fresh one; the old one's logs stay in " + world.dir());
-                        history.close();
-                        world.close();
-                        world = null;
-                    }
-                }
-            }
-        } finally {
-            if (history != null) {
-                history.close();
-            }
-            if (world != null) {
-                world.close();
-            }
-        }
+        Campaign<History> campaign = new Campaign<>(repo, dir, out, places, w -> new History(List.of(w.primary(), w.standby())));
+        campaign.run(runs, seed, onlyRun, summary, (i, runSeed) -> {
+            List<Fault> faults = schedule(runSeed);
+            String name = String.join(" + ", faults.stream().map(Fault::what).toList());
+            return new Campaign.Plan<>(name, "seed " + runSeed + ": " + faults, (world, history) -> run(world, history, faults, name));
+        });
+        int worlds = campaign.worlds();
         out.printf("%n== chaos summary (namespace world): %d runs, seed %d, %d world(s), %.1f min%n", runs, seed, worlds,
                 (System.nanoTime() - started) / 60e9);
         summary.print(out);
