@@ -52,11 +52,16 @@ public final class History implements AutoCloseable {
         }
     }
 
+    /** Records one sample (the sampler's, or a test's). */
+    void add(Sample sample) {
+        samples.add(sample);
+    }
+
     void sampleOnce() {
         Instant now = Instant.now();
         for (SimulatedSite site : sites) {
             JsonNode state = state(site.root().resolve("state/engine.json"));
-            samples.add(new Sample(now, site.name(), number(site.root().resolve(".baton/epoch")),
+            add(new Sample(now, site.name(), number(site.root().resolve(".baton/epoch")),
                     number(site.root().resolve(".baton/epoch.term")), state.path("seq").asLong(-1), state.path("site").asText("")));
         }
     }
@@ -77,9 +82,23 @@ public final class History implements AutoCloseable {
         }
     }
 
-    /** The samples taken from {@code since} on. */
+    /**
+     * The samples taken from {@code since} on, after each site's last one before it: what a site held when a run began
+     * is where its history in that run starts (a reset between runs that lowered an epoch would show in the next run).
+     */
     List<Sample> since(Instant since) {
-        return samples.stream().filter(s -> !s.at().isBefore(since)).toList();
+        java.util.Map<String, Sample> before = new java.util.LinkedHashMap<>();
+        List<Sample> after = new ArrayList<>();
+        for (Sample s : samples) {
+            if (s.at().isBefore(since)) {
+                before.put(s.site(), s);
+            } else {
+                after.add(s);
+            }
+        }
+        List<Sample> out = new ArrayList<>(before.values());
+        out.addAll(after);
+        return out;
     }
 
     /** What {@link #check} found: each regression in words. */

@@ -48,6 +48,22 @@ class HistoryTest {
     }
 
     @Test
+    void aRunsHistoryStartsFromWhatEachSiteHeldWhenItBegan() {
+        History history = new History(List.of());
+        history.add(at(0, "primary", 4, 7, 10, "primary"));
+        history.add(at(1, "primary", 4, 7, 11, "primary"));
+        history.add(at(2, "standby", 4, 7, 9, "primary"));
+        // the run begins at second 3; a reset had lowered the primary's epoch at second 4
+        history.add(at(4, "primary", 3, 7, 12, "primary"));
+        history.close();
+
+        List<History.Sample> run = history.since(T0.plusSeconds(3));
+
+        assertThat(run).extracting(History.Sample::at).containsExactly(T0.plusSeconds(1), T0.plusSeconds(2), T0.plusSeconds(4));
+        assertThat(History.check(run).epochRegressions()).singleElement().asString().contains("primary went from epoch 4");
+    }
+
+    @Test
     void aCopyOlderThanOneAlreadyHeldInTheSameEpochIsAStateRegression() {
         History.Findings f = History.check(List.of(
                 at(0, "primary", 0, 1, 200, "primary"), at(0, "standby", 0, 1, 190, "primary"),
