@@ -62,7 +62,8 @@ public final class DebianPostgres implements AutoCloseable {
                 "--auth-host=scram-sha-256", "--no-sync", "-E", "UTF8"));
         Files.writeString(data.resolve("pg_hba.conf"), "host all all " + clients + " scram-sha-256\n", java.nio.file.StandardOpenOption.APPEND);
         pg.launch();
-        pg.execute("ALTER USER " + USER + " PASSWORD '" + pg.password + "'");
+        // on psql's standard input: the password is on no command line and in no error message
+        pg.psql("ALTER USER " + USER + " PASSWORD '" + pg.password + "'", "-f", "-");
         return pg;
     }
 
@@ -111,8 +112,31 @@ public final class DebianPostgres implements AutoCloseable {
 
     /** Runs one SQL statement with {@code psql} as the superuser, over the cluster's own socket. */
     public void execute(String sql) throws IOException {
-        Netns.must(asUser(bin.resolve("psql").toString(), "-h", data.toString(), "-p", String.valueOf(port), "-U", USER, "-d", "postgres",
-                "-v", "ON_ERROR_STOP=1", "-q", "-c", sql));
+        psql(null, "-c", sql);
+    }
+
+    /** psql with {@code args}, {@code input} (if any) on its standard input; fails with psql's own words, never the input. */
+    private void psql(String input, String... args) throws IOException {
+        List<String> command = asUser(bin.resolve("psql").toString(), "-h", data.toString(), "-p", String.valueOf(port), "-U", USER, "-d",
+                "postgres", "-v", "ON_ERROR_STOP=1", "-q");
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            if (input != null) {
+                in.write(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        try {
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IOException("psql " + (input != null ? "(statement on its input)" : String.join(" ", args)) + " failed: " + output.trim());
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while psql ran", e);
+        }
     }
 
     @Override
