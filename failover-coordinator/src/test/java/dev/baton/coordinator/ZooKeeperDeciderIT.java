@@ -148,12 +148,7 @@ class ZooKeeperDeciderIT {
     void ensemble() throws Exception {
         world.reset();
         base = "/it-" + ++scenarios;
-        List<InstanceSpec> specs = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, i, 250, -1,
-                    Map.of("clientPortAddress", "127.0.0.1", "admin.enableServer", "false"), "127.0.0.1"));
-        }
-        cluster = new TestingCluster(specs);
+        cluster = new TestingCluster(dev.baton.coordinator.store.Ensemble.specs());
         cluster.start();
         zk = CuratorFrameworkFactory.newClient(cluster.getConnectString(), 5000, 3000, new RetryOneTime(200));
         zk.start();

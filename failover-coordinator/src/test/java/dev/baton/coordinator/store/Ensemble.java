@@ -11,9 +11,11 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
+import org.apache.zookeeper.util.ServiceUtils;
+import dev.baton.common.testing.LocalPorts;
 
 /** Three real ZooKeeper servers in the test JVM, on 127.0.0.1, with a short tick so sessions expire in seconds. */
-final class Ensemble {
+public final class Ensemble {
     /** The servers' tick: sessions may be 2..20 ticks. */
     static final int TICK_MS = 250;
     /** The session timeout the tests' clients ask for. */
@@ -23,15 +25,25 @@ final class Ensemble {
     }
 
     static TestingCluster start() throws Exception {
-        List<InstanceSpec> specs = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            // data directories survive a server's restart (deleted when the cluster closes); loopback only, no admin server
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, i, TICK_MS, -1,
-                    java.util.Map.of("clientPortAddress", "127.0.0.1", "admin.enableServer", "false"), "127.0.0.1"));
-        }
-        TestingCluster cluster = new TestingCluster(specs);
+        TestingCluster cluster = new TestingCluster(specs());
         cluster.start();
         return cluster;
+    }
+
+    /**
+     * The three servers: data directories that survive a server's restart (deleted when the cluster closes), loopback
+     * only, no admin server, and ports below the ephemeral range ({@link LocalPorts}): with random ephemeral ports an
+     * outgoing connection once held an election port, the server could not bind it and ZooKeeper exited the test JVM.
+     * A server that fails now only logs: ZooKeeper's exit procedure is set to log in the test JVM.
+     */
+    public static List<InstanceSpec> specs() throws java.io.IOException {
+        ServiceUtils.setSystemExitProcedure(ServiceUtils.LOG_ONLY);
+        List<InstanceSpec> specs = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            specs.add(new InstanceSpec(null, LocalPorts.free(), LocalPorts.free(), LocalPorts.free(), true, i, TICK_MS, -1,
+                    java.util.Map.of("clientPortAddress", "127.0.0.1", "admin.enableServer", "false"), "127.0.0.1"));
+        }
+        return specs;
     }
 
     static CuratorFramework client(String connect) {
