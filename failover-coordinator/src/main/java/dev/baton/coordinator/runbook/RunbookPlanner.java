@@ -75,8 +75,7 @@ public class RunbookPlanner {
             case "fence" -> {
                 CoordinatorConfig.Site site = config.sites().get(from);
                 String fallback = site != null && site.fencingEndpoint().url().isPresent() ? "power it off via its fencing endpoint and confirm"
-                        : config.fence().allowWait() ? "presume it fenced once the broker released its session if a quorum of observers sees its "
-                        + "host down (else keep trying SSH until the step's deadline)"
+                        : config.fence().allowWait() ? "presume it fenced once the broker released its session"
                         : "stop and page (waiting is not allowed)";
                 yield "write the new epoch to " + from + ", stop " + (site == null ? "the engine" : String.join(", ", site.engineServices()))
                         + " there over SSH and confirm with compose ps; if SSH cannot reach it, " + fallback + "; "

@@ -13,7 +13,6 @@ import dev.baton.coordinator.client.ActiveSite;
 import dev.baton.coordinator.client.StateSyncClient;
 import dev.baton.coordinator.config.CoordinatorConfig;
 import dev.baton.coordinator.policy.ObserverView;
-import dev.baton.coordinator.policy.PolicySettings;
 import dev.baton.coordinator.policy.VerdictBook;
 import dev.baton.coordinator.store.CoordinatorStore;
 import dev.baton.coordinator.store.SessionRelease;
@@ -164,8 +163,7 @@ public class StepRunner {
      * ({@link BrokerSession}): the fence ends only then, so {@code start} cannot begin earlier. The engine is
      * stopped over SSH and confirmed by compose ps; if SSH cannot reach the site, it is powered off through its
      * fencing endpoint and confirmed off; if there is none, it is presumed fenced (allow-wait) and the release
-     * alone decides, but only when a quorum of observers sees its host down: unreachable from this coordinator
-     * alone, the host may live on and its engine reach the broker again, so SSH is tried again until the deadline. Anything else (reachable but the engine will not stop, a wrong host key, a failed
+     * alone decides. Anything else (reachable but the engine will not stop, a wrong host key, a failed
      * power-off, a session still held at the deadline) is an unconfirmed fence: the step fails and the new
      * site is never started.
      */
@@ -204,22 +202,8 @@ public class StepRunner {
     }
 
     private Fenced stopOrPowerOff(OperationContext ctx, Instant deadline) throws StepFailed, InterruptedException {
-        refuseIfAhead(ctx.to(), ctx.epoch());
-        while (true) {
-            Optional<Fenced> fenced = tryFence(ctx, deadline);
-            if (fenced.isPresent()) {
-                return fenced.get();
-            }
-            sleepUntil(min(clock.instant().plus(Duration.ofSeconds(1)), deadline), ctx);
-        }
-    }
-
-    /**
-     * One attempt: stop over SSH, else power off, else presume. Empty when the site is unreachable from here but not
-     * seen down by a quorum of observers and the deadline is not reached: the caller tries again.
-     */
-    private Optional<Fenced> tryFence(OperationContext ctx, Instant deadline) throws StepFailed, InterruptedException {
         String site = ctx.from();
+        refuseIfAhead(ctx.to(), ctx.epoch());
         SshFailure sshFailure;
         try {
             try {
@@ -243,58 +227,22 @@ public class StepRunner {
             }
             Instant stopped = clock.instant();
             ctx.fromReachable = true;
-            return Optional.of(new Fenced("engine stopped on " + site + " over SSH and confirmed by compose ps", stopped,
-                    broker.logout(site, stopStarted, ctx.epoch())));
+            return new Fenced("engine stopped on " + site + " over SSH and confirmed by compose ps", stopped,
+                    broker.logout(site, stopStarted, ctx.epoch()));
         } catch (SshFailure e) {
             sshFailure = e;
         }
         ctx.fromReachable = false;
         CoordinatorConfig.FencingEndpoint endpoint = sites.site(site).fencingEndpoint();
         if (endpoint.url().isPresent()) {
-            return Optional.of(powerOff(site, endpoint, deadline, ctx, sshFailure));
+            return powerOff(site, endpoint, deadline, ctx, sshFailure);
         }
         if (unreachable(sshFailure) && config.fence().allowWait()) {
-            HostDown down = hostDown(site);
-            if (down.quorum()) {
-                return Optional.of(new Fenced(site + " unreachable (" + sshFailure.getMessage() + "), no fencing endpoint, " + down.detail()
-                        + ": presumed fenced once the broker released its session", clock.instant(), BrokerSession.Logout.NOT_CHECKED));
-            }
-            // unreachable from here only: the host may live on, and its engine with it (cut off from this coordinator,
-            // or frozen), free to reach the broker again once we presume; keep trying to stop it instead
-            String waiting = site + " unreachable from this coordinator (" + sshFailure.getMessage() + ") but not down for a quorum ("
-                    + down.detail() + "): not presumed fenced";
-            if (!clock.instant().plus(Duration.ofSeconds(1)).isBefore(deadline)) {
-                throw new StepFailed("UNCONFIRMED: " + waiting + "; still so at the step's deadline");
-            }
-            store.stepProgress(ctx.op.id(), ctx.stepIndex, waiting + "; trying SSH again");
-            return Optional.empty();
+            return new Fenced(site + " unreachable (" + sshFailure.getMessage() + "), no fencing endpoint: presumed fenced once the broker "
+                    + "released its session", clock.instant(), BrokerSession.Logout.NOT_CHECKED);
         }
         throw new StepFailed("UNCONFIRMED: cannot fence " + site + ": " + sshFailure.getMessage()
                 + (unreachable(sshFailure) ? "; no fencing endpoint and waiting is not allowed" : "; no fencing endpoint"));
-    }
-
-    /** Whether a quorum of fresh observers sees {@code site}'s host down, and in words. */
-    private record HostDown(boolean quorum, String detail) {
-    }
-
-    /**
-     * The observers' view of a site the leader cannot reach: a site counts as down for an observer when its checks,
-     * those matching {@code policy.target-ready-ignores} (the engine's) aside, include a DOWN, i.e. its host does not
-     * answer; with no such setting, when the observer sees the site DOWN at all. Stale observers abstain.
-     */
-    private HostDown hostDown(String site) {
-        PolicySettings settings = Coordinator.settings(config);
-        Instant now = clock.instant();
-        int down = 0;
-        for (Map.Entry<String, ObserverView> e : verdicts.snapshot().entrySet()) {
-            ObserverView v = e.getValue();
-            if (settings.observers().contains(e.getKey()) && Duration.between(v.observedAt(), now).compareTo(settings.staleness()) <= 0
-                    && v.readinessOf(site, settings.targetReadyIgnores()) == HealthStatus.DOWN) {
-                down++;
-            }
-        }
-        return new HostDown(down >= settings.quorum(), down + " of " + settings.observers().size() + " observers see its host down (quorum "
-                + settings.quorum() + ")");
     }
 
     private Fenced powerOff(String site, CoordinatorConfig.FencingEndpoint endpoint, Instant deadline, OperationContext ctx,
