@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What the sites themselves hold, sampled every {@link #PERIOD_MS} ms independently of Baton's own view: the epoch
@@ -30,7 +29,8 @@ public final class History implements AutoCloseable {
     }
 
     private final List<SimulatedSite> sites;
-    private final List<Sample> samples = new CopyOnWriteArrayList<>();
+    /** Guarded by itself; a run's {@link #since} drops what no later run needs (a copy-on-write list was O(n) per sample). */
+    private final List<Sample> samples = new ArrayList<>();
     private final Thread sampler;
     private volatile boolean running = true;
 
@@ -54,7 +54,9 @@ public final class History implements AutoCloseable {
 
     /** Records one sample (the sampler's, or a test's). */
     void add(Sample sample) {
-        samples.add(sample);
+        synchronized (samples) {
+            samples.add(sample);
+        }
     }
 
     void sampleOnce() {
@@ -88,16 +90,20 @@ public final class History implements AutoCloseable {
      */
     List<Sample> since(Instant since) {
         java.util.Map<String, Sample> before = new java.util.LinkedHashMap<>();
-        List<Sample> after = new ArrayList<>();
-        for (Sample s : samples) {
-            if (s.at().isBefore(since)) {
-                before.put(s.site(), s);
-            } else {
-                after.add(s);
+        List<Sample> out = new ArrayList<>();
+        synchronized (samples) {
+            for (Sample s : samples) {
+                if (s.at().isBefore(since)) {
+                    before.put(s.site(), s);
+                } else {
+                    out.add(s);
+                }
             }
+            out.addAll(0, before.values());
+            // runs only move forward: older samples than each site's last before this run are never read again
+            samples.clear();
+            samples.addAll(out);
         }
-        List<Sample> out = new ArrayList<>(before.values());
-        out.addAll(after);
         return out;
     }
 

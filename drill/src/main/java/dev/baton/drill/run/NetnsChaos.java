@@ -306,30 +306,44 @@ public final class NetnsChaos {
         if (healed != null) {
             now.faults.remove(healed);
         }
+        Sight sight = sight(now.faults);
+        Instant at = Instant.now();
+        interval(now.blind, sight.up() < 2, at);
+        interval(now.down, sight.down() >= 2, at);
+    }
+
+    /** How many observers see the primary UP, and how many live ones see it DOWN. */
+    record Sight(int up, int down) {
+    }
+
+    /**
+     * What the observers can see of the primary while {@code faults} are in force: observer O sees it UP when the
+     * engine runs unstopped and neither direction between O's place and the primary's is cut (the primary-side
+     * observer shares the primary's place); a killed observer, or one of a lost place, sees nothing and votes nothing.
+     */
+    static Sight sight(Set<String> faults) {
         Set<String> cuts = new HashSet<>();
-        for (String f : now.faults) {
+        for (String f : faults) {
             if (f.startsWith("partition(") || f.startsWith("bridge(") || f.startsWith("one-way(")) {
                 cuts.addAll(nemesis(f).cuts());
             } else if (f.startsWith("lose(")) {
                 cuts.addAll(Nemesis.partition(inside(f)).cuts());
             }
         }
-        boolean engineUp = !now.faults.contains("kill(engine)") && !now.faults.contains("stop(engine)") && !now.faults.contains("lose(primary)");
-        int seeing = 0;
-        int seeingDown = 0;
+        boolean engineUp = !faults.contains("kill(engine)") && !faults.contains("stop(engine)") && !faults.contains("lose(primary)");
+        int up = 0;
+        int down = 0;
         for (String observer : DrillWorld.OBSERVERS) {
             String place = DrillWorld.placeOf(observer);
             boolean path = place.equals("primary") || !cuts.contains(place + "->primary") && !cuts.contains("primary->" + place);
-            boolean alive = !now.faults.contains("kill(health-checker-" + observer + ")") && !now.faults.contains("lose(" + place + ")");
+            boolean alive = !faults.contains("kill(health-checker-" + observer + ")") && !faults.contains("lose(" + place + ")");
             if (alive && engineUp && path) {
-                seeing++;
+                up++;
             } else if (alive) {
-                seeingDown++;
+                down++;
             }
         }
-        Instant at = Instant.now();
-        interval(now.blind, seeing < 2, at);
-        interval(now.down, seeingDown >= 2, at);
+        return new Sight(up, down);
     }
 
     /** Opens an interval in {@code intervals} when {@code holds} starts, closes it when it stops. */

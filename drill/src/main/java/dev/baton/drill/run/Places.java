@@ -60,10 +60,6 @@ public final class Places {
         if (topology == null) {
             return "everything on 127.0.0.1";
         }
-        StringBuilder s = new StringBuilder("network namespaces");
-        for (String place : Topology.all()) {
-            s.append(s.length() > 18 ? ", " : " ").append(place).append(' ').append(topology.address(place));
-        }
-        return s.toString();
+        return "network namespaces " + String.join(", ", Topology.all().stream().map(p -> p + " " + topology.address(p)).toList());
     }
 }

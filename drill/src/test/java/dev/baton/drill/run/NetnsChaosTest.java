@@ -45,4 +45,22 @@ class NetnsChaosTest {
         }
         assertThat(NetnsChaos.nemesis("bridge(primary<->standby)").cuts()).containsExactlyInAnyOrder("primary->standby", "standby->primary");
     }
+
+    @Test
+    void whatTheObserversCanSeeOfThePrimaryDecidesFalseAndDueFailovers() {
+        assertThat(NetnsChaos.sight(Set.of())).isEqualTo(new NetnsChaos.Sight(3, 0));
+        // the primary's place cut off: only its own observer still sees it (its verdicts cannot leave, but it sees)
+        assertThat(NetnsChaos.sight(Set.of("partition(primary)"))).isEqualTo(new NetnsChaos.Sight(1, 2));
+        // one path cut in one direction is a cut TCP connection: the standby's observer sees it down
+        assertThat(NetnsChaos.sight(Set.of("one-way(primary->standby)"))).isEqualTo(new NetnsChaos.Sight(2, 1));
+        // a killed observer votes nothing: with the standby's cut, no quorum either way (no failover due, none right)
+        assertThat(NetnsChaos.sight(Set.of("one-way(primary->standby)", "kill(health-checker-witness)")))
+                .isEqualTo(new NetnsChaos.Sight(1, 1));
+        // the engine dead or frozen: every live observer sees the site down
+        assertThat(NetnsChaos.sight(Set.of("stop(engine)"))).isEqualTo(new NetnsChaos.Sight(0, 3));
+        // a lost primary place: its observer is gone too
+        assertThat(NetnsChaos.sight(Set.of("lose(primary)"))).isEqualTo(new NetnsChaos.Sight(0, 2));
+        // faults away from the primary change nothing
+        assertThat(NetnsChaos.sight(Set.of("partition(witness)", "kill(state-sync)"))).isEqualTo(new NetnsChaos.Sight(2, 1));
+    }
 }
