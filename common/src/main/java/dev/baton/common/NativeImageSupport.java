@@ -8,6 +8,7 @@ import dev.baton.common.wire.FailoverRequest;
 import dev.baton.common.wire.FreezeRequest;
 import dev.baton.common.wire.ObserverSummary;
 import dev.baton.common.wire.Problem;
+import dev.baton.common.wire.SiteLease;
 import dev.baton.common.wire.SiteVerdict;
 import dev.baton.common.wire.SwitchRequest;
 import dev.baton.common.wire.SyncRequest;
@@ -29,7 +30,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection(targets = {
         AlertRequest.class, CheckResult.class, CoordinatorStatus.class, FailbackRequest.class,
         FailoverRequest.class, FreezeRequest.class, ObserverSummary.class, Problem.class, Problem.Violation.class,
-        SiteVerdict.class, SwitchRequest.class, SyncRequest.class, SyncTargetStatus.class, VerdictReport.class,
+        SiteLease.class, SiteVerdict.class, SwitchRequest.class, SyncRequest.class, SyncTargetStatus.class, VerdictReport.class,
         org.apache.sshd.common.util.security.SunJCESecurityProviderRegistrar.class,
         org.apache.sshd.common.util.security.bouncycastle.BouncyCastleSecurityProviderRegistrar.class,
         org.apache.sshd.common.util.security.eddsa.EdDSASecurityProviderRegistrar.class,

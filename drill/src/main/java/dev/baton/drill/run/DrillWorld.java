@@ -64,6 +64,11 @@ public final class DrillWorld implements AutoCloseable {
     public static final Duration BROKER_LIVENESS = Duration.ofMillis(1500);
     /** The coordinator's session linger in the drill: twice the broker's liveness window. */
     public static final Duration SESSION_LINGER = BROKER_LIVENESS.multipliedBy(2);
+    /**
+     * The lease the sites' start gates run their engines under ({@code BATON_GATE_LEASE}), and the coordinator's
+     * {@code fence.site-lease}: an unreachable site is presumed fenced only this long after its fence began.
+     */
+    public static final Duration SITE_LEASE = Duration.ofSeconds(6);
     private static final String CLOUDFLARE_TOKEN = "drill-cloudflare-token-0123456789abcdef";
     public static final String POWER_TOKEN = "drill-power-api-token-0123456789";
     private static final String TELEGRAM_TOKEN = "123456789:drill-telegram-secret";
@@ -241,7 +246,7 @@ public final class DrillWorld implements AutoCloseable {
             throw new IOException(gate + " is missing: the drill runs the real start gate");
         }
         for (SimulatedSite site : List.of(primary, standby)) {
-            site.useGate(new SimulatedSite.StartGate(gate, coordinatorUrls(), 60));
+            site.useGate(new SimulatedSite.StartGate(gate, coordinatorUrls(), 60, (int) SITE_LEASE.toSeconds()));
         }
         // the primary is the active site when the drill begins: its first start precedes Baton, as at installation
         primary.bootstrapEngine("drill: the primary's first start, before Baton runs");
@@ -452,6 +457,9 @@ public final class DrillWorld implements AutoCloseable {
         // the broker lets a silent session go after 1.5 s: Baton asks its session API, and waits twice that long
         // when the API cannot tell
         env.put(c + "FENCE_SESSION_LINGER", SESSION_LINGER.toMillis() + "ms");
+        // the sites' gates supervise their engines under a lease: an unreachable site may be presumed fenced after it
+        env.put(c + "FENCE_ALLOW_WAIT", "true");
+        env.put(c + "FENCE_SITE_LEASE", SITE_LEASE.toMillis() + "ms");
         env.put(c + "FENCE_SESSION_CHECK_URL", broker.url() + "/sessions/" + ACCOUNT);
         env.put(c + "FENCE_SESSION_CHECK_JSON_EQUALS", "live == false");
         env.put(c + "FENCE_SESSION_CHECK_INTERVAL", "200ms");

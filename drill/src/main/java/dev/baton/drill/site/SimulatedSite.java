@@ -32,9 +32,13 @@ public final class SimulatedSite implements AutoCloseable {
 
     /**
      * The engine's start gate: {@code script} ({@code deploy/site/baton-gate}) asks {@code coordinators}
-     * (comma separated base URLs), keeps asking for at most {@code waitSeconds} while the answer is "not yet".
+     * (comma separated base URLs), keeps asking for at most {@code waitSeconds} while the answer is "not yet"; with
+     * {@code leaseSeconds} above 0 it then runs the engine as its child under that lease ({@code BATON_GATE_LEASE}).
      */
-    public record StartGate(Path script, String coordinators, int waitSeconds) {
+    public record StartGate(Path script, String coordinators, int waitSeconds, int leaseSeconds) {
+        public StartGate(Path script, String coordinators, int waitSeconds) {
+            this(script, coordinators, waitSeconds, 0);
+        }
     }
 
     /** The gate's exit codes for "refused" and "cannot tell" (see deploy/site/baton-gate). */
@@ -50,6 +54,8 @@ public final class SimulatedSite implements AutoCloseable {
     private final SiteSsh ssh;
     private final Placement placement;
     private Process engine;
+    /** The engine process the drill itself stopped or crashed last (its exit is recorded by whoever stopped it). */
+    private volatile Process ended;
     private volatile StartGate gate;
     /** How much of engine.out earlier runs wrote (a world serves many runs): {@link #lastOutput} reads after it. */
     private volatile long outputMark;
@@ -150,22 +156,39 @@ public final class SimulatedSite implements AutoCloseable {
         startEngine("bootstrap", reason);
     }
 
-    /** The engine dies (SIGKILL): no logout, the broker session goes silent. */
+    /** The engine dies (SIGKILL), with its container (the gate and what it runs): no logout, the broker session goes silent. */
     public synchronized void crashEngine() {
         if (engineRunning()) {
+            List<ProcessHandle> inside = engine.descendants().toList();
+            ended = engine;
             engine.destroyForcibly();
+            inside.forEach(ProcessHandle::destroyForcibly);
             waitFor(engine);
             events.add(new EngineEvent(Instant.now(), name, false, "crash"));
         }
     }
 
-    /** The engine hangs (SIGSTOP): the process lives but answers nothing. */
+    /**
+     * The engine hangs (SIGSTOP): the process lives but answers nothing. Only the engine: a gate supervising it under
+     * a lease goes on (a frozen container, gate included, is what a fencing endpoint is for).
+     */
     public synchronized void hangEngine() throws IOException {
-        signal("STOP");
+        signal("STOP", engineProcesses());
     }
 
     public synchronized void resumeEngine() throws IOException {
-        signal("CONT");
+        signal("CONT", engineProcesses());
+    }
+
+    /** The engine's own process: the gate's child running java under a lease, else the container's process itself. */
+    private List<Long> engineProcesses() {
+        if (!engineRunning()) {
+            return List.of();
+        }
+        List<Long> java = engine.descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .map(ProcessHandle::pid).toList();
+        return java.isEmpty() ? List.of(engine.pid()) : java;
     }
 
     /** An operator stops the engine by hand ({@code docker compose stop} on the host), e.g. before resolving DEGRADED. */
@@ -263,7 +286,11 @@ public final class SimulatedSite implements AutoCloseable {
             env.put("BATON_GATE_EPOCH_FILE", root.resolve(".baton/epoch").toString());
             env.put("BATON_GATE_WAIT", String.valueOf(g.waitSeconds()));
             env.put("BATON_GATE_INTERVAL", "0.2");
-            env.put("BATON_GATE_TIMEOUT", "2");
+            env.put("BATON_GATE_TIMEOUT", g.leaseSeconds() > 0 ? "1" : "2");
+            if (g.leaseSeconds() > 0) {
+                env.put("BATON_GATE_LEASE", String.valueOf(g.leaseSeconds()));
+                env.put("BATON_GATE_RENEW", "0.5");
+            }
             if (override != null) {
                 env.put("BATON_GATE_OVERRIDE", override);
             }
@@ -276,6 +303,10 @@ public final class SimulatedSite implements AutoCloseable {
             if (code == GATE_REFUSED || code == GATE_CANNOT_TELL) {
                 events.add(new EngineEvent(Instant.now(), name, false, "start gate " + (code == GATE_REFUSED ? "refused" : "could not tell")
                         + " (" + cause + ")"));
+            } else if (p != ended) {
+                // not stopped by compose or a crash: by itself, or by its gate when the lease was refused or ran out
+                events.add(new EngineEvent(Instant.now(), name, false, "exited by itself (" + code + (g != null && g.leaseSeconds() > 0
+                        ? ", see the gate's lease in engine.err)" : ")")));
             }
         });
     }
@@ -284,22 +315,28 @@ public final class SimulatedSite implements AutoCloseable {
         if (!engineRunning()) {
             return;
         }
-        signal("CONT"); // a stopped process would ignore SIGTERM until resumed
+        signal("CONT", engineProcesses()); // a stopped process would ignore SIGTERM until resumed
+        List<ProcessHandle> inside = engine.descendants().toList();
+        ended = engine;
         engine.destroy();
         if (!waitFor(engine)) {
             engine.destroyForcibly();
             waitFor(engine);
         }
+        inside.forEach(ProcessHandle::destroyForcibly); // what outlived its gate, as a container's end takes all
         events.add(new EngineEvent(Instant.now(), name, false, cause));
     }
 
-    private void signal(String sig) throws IOException {
-        if (engineRunning()) {
-            try {
-                new ProcessBuilder("kill", "-" + sig, String.valueOf(engine.pid())).start().waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    private static void signal(String sig, List<Long> pids) throws IOException {
+        if (pids.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-" + sig));
+        pids.forEach(p -> command.add(String.valueOf(p)));
+        try {
+            new ProcessBuilder(command).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.common.wire.CoordinatorStatus;
 import dev.baton.common.wire.FailoverState;
+import dev.baton.common.wire.SiteLease;
 import dev.baton.drill.Json;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +42,9 @@ class StartGateTest {
     private final AtomicReference<CoordinatorStatus> status = new AtomicReference<>();
     private final AtomicReference<String> operationTo = new AtomicReference<>("standby");
     private final List<String> statusAfterFirstAsk = new ArrayList<>();
+    /** What {@code GET /api/v1/sites/{site}/lease} answers: a {@link SiteLease}, or anything else for 503 (no quorum). */
+    private final AtomicReference<Object> lease = new AtomicReference<>();
+    private final AtomicInteger leaseAsks = new AtomicInteger();
     /** Something that happens on the site between the gate's first and second ask. */
     private final AtomicReference<java.util.concurrent.Callable<?>> onFirstAsk = new AtomicReference<>();
 
@@ -84,11 +89,27 @@ class StartGateTest {
             ex.getResponseBody().write(body);
             ex.close();
         });
+        coordinator.createContext("/api/v1/sites/", ex -> {
+            Object answer = lease.get();
+            byte[] body = answer instanceof SiteLease l ? Json.MAPPER.writeValueAsBytes(l)
+                    : "{\"status\":503,\"title\":\"No quorum\"}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", answer instanceof SiteLease ? "application/json" : "application/problem+json");
+            ex.sendResponseHeaders(answer instanceof SiteLease ? 200 : 503, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+            leaseAsks.incrementAndGet();
+        });
         coordinator.start();
     }
 
+    private final List<Process> processes = new ArrayList<>();
+
     @AfterEach
     void stop() {
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
         coordinator.stop(0);
     }
 
@@ -219,6 +240,135 @@ class StartGateTest {
         Result r = gate("", url(), Map.of());
         assertThat(r.exit).isEqualTo(2);
         assertThat(r.stderr).contains("BATON_SITE is not set");
+    }
+
+    // ---- under a lease (BATON_GATE_LEASE): the gate stays, runs the engine as its child and renews
+
+    @Test
+    void underALeaseTheEngineRunsWhileGrantedAndTheGatePassesSigtermOn() throws Exception {
+        status.set(active("primary", 3, null));
+        lease.set(granted(3));
+        Process gate = leased("primary", Map.of());
+        awaitRenewals(5);
+        assertThat(gate.isAlive()).as("still running after five renewals").isTrue();
+        assertThat(read("out")).isEqualTo("engine started\n");
+
+        gate.destroy(); // docker stop: SIGTERM to the container's first process
+        assertThat(gate.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(read("out")).isEqualTo("engine started\nengine got TERM\n");
+        assertThat(gate.exitValue()).as("the engine's own exit code").isEqualTo(7);
+        assertThat(read("err")).contains("allowed: primary is the active site at epoch 3").contains("engine exited (7)");
+    }
+
+    @Test
+    void aRefusedLeaseStopsTheEngineAtOnce() throws Exception {
+        status.set(active("primary", 4, null));
+        lease.set(granted(4));
+        Process gate = leased("primary", Map.of());
+        awaitRenewals(2);
+        lease.set(new SiteLease("primary", false, 4, 2, "failover " + OP + " (primary -> standby) is fencing primary at epoch 4"));
+        assertThat(gate.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(read("out")).endsWith("engine got TERM\n");
+        assertThat(read("err")).contains("STOPPING the engine (SIGTERM), the lease is refused: failover " + OP);
+    }
+
+    @Test
+    void aFrozenEngineIsKilledWhenTheLeaseRunsOut() throws Exception {
+        // the one-way cut of the namespace campaign: the coordinator cannot reach this site, the engine is frozen,
+        // a coordinator this site can still reach says the fence has begun
+        status.set(active("primary", 4, null));
+        lease.set(granted(4));
+        Process gate = leased("primary", Map.of());
+        awaitRenewals(2);
+        long engine = Long.parseLong(read("engine.pid").trim());
+        new ProcessBuilder("kill", "-STOP", String.valueOf(engine)).start().waitFor();
+        lease.set(new SiteLease("primary", false, 4, 2, "failover " + OP + " (primary -> standby) is fencing primary at epoch 4"));
+        assertThat(gate.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(gate.exitValue()).as("SIGKILL: a frozen engine never handles the SIGTERM").isEqualTo(128 + 9);
+        assertThat(read("err")).contains("SIGTERM").contains("STOPPING the engine (SIGKILL): no coordinator granted the lease");
+        assertThat(ProcessHandle.of(engine).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    @Test
+    void withoutAGrantForTheLeaseTheEngineIsKilled() throws Exception {
+        // a partition: no coordinator (with a quorum) answers any more
+        status.set(active("primary", 4, null));
+        lease.set(granted(4));
+        Process gate = leased("primary", Map.of());
+        awaitRenewals(2);
+        lease.set("no quorum");
+        assertThat(gate.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(gate.exitValue()).isEqualTo(128 + 9);
+        assertThat(read("out")).isEqualTo("engine started\n");
+        assertThat(read("err")).contains("STOPPING the engine (SIGKILL): no coordinator granted the lease for 1.80s")
+                .contains("unreachable or without quorum");
+    }
+
+    @Test
+    void aStaleCoordinatorsGrantDoesNotCount() throws Exception {
+        Path epoch = dir.resolve("epoch");
+        Files.writeString(epoch, "4\n");
+        status.set(active("primary", 4, null));
+        lease.set(granted(4));
+        Process gate = leased("primary", Map.of("BATON_GATE_EPOCH_FILE", epoch.toString()));
+        awaitRenewals(2);
+        Files.writeString(epoch, "5\n"); // a newer coordinator wrote this site's epoch: the one answering is behind
+        assertThat(gate.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(gate.exitValue()).isEqualTo(128 + 9);
+        assertThat(read("err")).contains("is stale: epoch 4 term 2, this site was written epoch 5");
+    }
+
+    @Test
+    void noEngineStartsWithoutTheLease() throws Exception {
+        status.set(active("primary", 4, null));
+        lease.set(new SiteLease("primary", false, 4, 2, "standby is the active site at epoch 4, not primary"));
+        Process gate = leased("primary", Map.of());
+        assertThat(gate.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(gate.exitValue()).isEqualTo(3);
+        assertThat(read("out")).isEmpty();
+        assertThat(read("err")).contains("REFUSED: lease: standby is the active site at epoch 4, not primary");
+    }
+
+    @Test
+    void aLeaseTooShortForItsOwnTimeoutsIsAUsageError() throws Exception {
+        status.set(active("primary", 4, null));
+        Result r = gate("primary", url(), Map.of("BATON_GATE_LEASE", "2", "BATON_GATE_TIMEOUT", "1", "BATON_GATE_RENEW", "1"));
+        assertThat(r.exit).isEqualTo(2);
+        assertThat(r.stderr).contains("BATON_GATE_LEASE=2 leaves no time: it must exceed BATON_GATE_TIMEOUT + BATON_GATE_RENEW + 2");
+        assertThat(gate("primary", url(), Map.of("BATON_GATE_LEASE", "ten")).stderr).contains("BATON_GATE_LEASE must be whole seconds");
+    }
+
+    private static SiteLease granted(long epoch) {
+        return new SiteLease("primary", true, epoch, 2, "primary is the active site at epoch " + epoch);
+    }
+
+    /** The gate with a 4 s lease (1 s timeout, renewing every 0.2 s: the engine dies 1.8 s after the last grant). */
+    private Process leased(String site, Map<String, String> env) throws IOException {
+        String engine = "echo $$ > " + dir.resolve("engine.pid") + "; trap 'echo engine got TERM; exit 7' TERM; echo engine started; "
+                + "while :; do sleep 0.1; done";
+        ProcessBuilder pb = new ProcessBuilder("sh", GATE.toString(), "--", "sh", "-c", engine)
+                .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+        pb.environment().put("BATON_SITE", site);
+        pb.environment().put("BATON_GATE_COORDINATORS", url());
+        pb.environment().put("BATON_GATE_EPOCH_FILE", dir.resolve("no-epoch-file").toString());
+        pb.environment().put("BATON_GATE_INTERVAL", "0.2");
+        pb.environment().put("BATON_GATE_TIMEOUT", "1");
+        pb.environment().put("BATON_GATE_LEASE", "4");
+        pb.environment().put("BATON_GATE_RENEW", "0.2");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private void awaitRenewals(int more) {
+        int target = leaseAsks.get() + more;
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> leaseAsks.get() >= target);
+    }
+
+    private String read(String file) throws IOException {
+        Path p = dir.resolve(file);
+        return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
     }
 
     private static CoordinatorStatus active(String site, long epoch, String operation) {

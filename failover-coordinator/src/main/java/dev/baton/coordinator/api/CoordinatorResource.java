@@ -14,6 +14,7 @@ import dev.baton.coordinator.runbook.Coordinator;
 import dev.baton.coordinator.runbook.Refusal;
 import dev.baton.coordinator.runbook.RunbookPlanner;
 import dev.baton.coordinator.runbook.RunbookStep;
+import dev.baton.common.wire.SiteLease;
 import dev.baton.coordinator.store.AuditEntry;
 import dev.baton.coordinator.store.CoordinatorStore;
 import dev.baton.coordinator.store.HistoryEntry;
@@ -89,6 +90,16 @@ public class CoordinatorResource {
         }
         return new StatusDetail(status, coordinator.lease().id(), coordinator.lease().isLeader(),
                 coordinator.lease().current().orElse(null), coordinator.lastDecision(), refusal);
+    }
+
+    /**
+     * Whether {@code site} may keep running its engine: its start gate asks this while the engine runs
+     * ({@code BATON_GATE_LEASE}). 200 with {@code granted}; 503 when this coordinator cannot read the decision store.
+     */
+    @GET
+    @Path("/sites/{site}/lease")
+    public SiteLease siteLease(@PathParam("site") String site) {
+        return coordinator.siteLease(site);
     }
 
     @GET

@@ -172,6 +172,15 @@ public final class ConfigValidator {
             problems.add(lingerKey + ": 0 lets the standby log in while the fenced engine's session may still be alive; set "
                     + P + "fence.takeover-allowed=true only if the broker takes a dead session over cleanly");
         }
+        f.siteLease().ifPresent(lease -> {
+            if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
+                problems.add(P + "fence.site-lease: " + lease + " is too short for a gate that asks every second (at least 3s)");
+            }
+        });
+        if (f.allowWait() && f.siteLease().isEmpty()) {
+            problems.add(P + "fence.allow-wait: presuming an unreachable site fenced needs " + P + "fence.site-lease (and every "
+                    + "site's start gate run with BATON_GATE_LEASE): without it an engine the coordinator cannot reach may trade again");
+        }
         CoordinatorConfig.SessionCheck sc = f.sessionCheck();
         String key = P + "fence.session-check.";
         if (sc.url().isPresent() && sc.command().isPresent()) {

@@ -296,12 +296,23 @@ public interface CoordinatorConfig {
         SessionCheck sessionCheck();
 
         /**
-         * Whether an unreachable site with no fencing endpoint may be presumed fenced once the broker released
-         * its session (session check, or the session linger). Default true.
+         * Whether an unreachable site with no fencing endpoint may be presumed fenced: only once its start gate's
+         * lease has run out ({@code site-lease}, which this needs) and the broker released its session (session
+         * check, or the session linger). Default false: such a fence fails and pages.
          */
         @WithName("allow-wait")
-        @WithDefault("true")
+        @WithDefault("false")
         boolean allowWait();
+
+        /**
+         * The lease every site's start gate runs its engine under ({@code BATON_GATE_LEASE}, the same value): the
+         * gate stops the engine when no coordinator with a quorum has confirmed this site for that long, or at once
+         * when one says it may not run. A site is granted the lease while it is the active site and no operation
+         * has begun fencing it. An unreachable site is presumed fenced only this long after its fence began.
+         * Unset = the sites' gates do not supervise their engines, and an unreachable site is never presumed fenced.
+         */
+        @WithName("site-lease")
+        Optional<Duration> siteLease();
 
         /** SSH connect timeout. Default 10s. */
         @WithName("connect-timeout")

@@ -8,6 +8,7 @@ import dev.baton.common.wire.FailoverState;
 import dev.baton.common.wire.FreezeRequest;
 import dev.baton.common.wire.ObserverSummary;
 import dev.baton.common.wire.Severity;
+import dev.baton.common.wire.SiteLease;
 import dev.baton.common.wire.VerdictReport;
 import dev.baton.coordinator.client.NotifierClient;
 import dev.baton.coordinator.client.ActiveSite;
@@ -512,6 +513,34 @@ public class Coordinator {
                 frozen ? s.frozenUntil() : null, cooldownUntil != null && cooldownUntil.isAfter(now) ? cooldownUntil : null, last24h,
                 s.lastFailover(), s.lastFailback(), s.currentOperation() == null ? null : s.currentOperation().toString(), observers,
                 shell.links().view(), decider);
+    }
+
+    /**
+     * Whether {@code site} may keep running its engine ({@link SiteLease}), from a read of the decision store that
+     * sees every write committed before it began (ZooKeeper: a sync first). No quorum, or a store that cannot be read:
+     * 503, and the gate asks another coordinator or lets the lease run out.
+     */
+    public SiteLease siteLease(String site) {
+        if (!sites.names().contains(site)) {
+            throw new Refusal(404, "Not Found", "no site '" + site + "'; sites are " + String.join(", ", sites.names()), null);
+        }
+        CoordinatorStatus.Decider decider = lease.decider();
+        if (!decider.quorum()) {
+            throw new Refusal(503, "No quorum", "this coordinator cannot read the decision store: " + decider.detail(), null);
+        }
+        try {
+            StateRow s = store.syncedState();
+            OperationRow op = null;
+            List<StepRow> steps = List.of();
+            if (s.currentOperation() != null) {
+                op = store.operation(s.currentOperation()).orElseThrow(
+                        () -> new StoreUnavailable("operation " + s.currentOperation() + " is current but not journaled", null));
+                steps = store.steps(op.id());
+            }
+            return SiteLeases.judge(site, s, op, steps, lease.term());
+        } catch (StoreUnavailable e) {
+            throw new Refusal(503, "No quorum", "this coordinator cannot read the decision store: " + e.getMessage(), null);
+        }
     }
 
     /** The last automatic decision this instance made (null before the first tick). */

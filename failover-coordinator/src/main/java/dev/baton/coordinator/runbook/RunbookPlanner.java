@@ -75,7 +75,9 @@ public class RunbookPlanner {
             case "fence" -> {
                 CoordinatorConfig.Site site = config.sites().get(from);
                 String fallback = site != null && site.fencingEndpoint().url().isPresent() ? "power it off via its fencing endpoint and confirm"
-                        : config.fence().allowWait() ? "presume it fenced once the broker released its session"
+                        : config.fence().allowWait() ? "presume it fenced once its start gate's lease ("
+                                + config.fence().siteLease().map(l -> l.toMillis() / 1000.0 + "s").orElse("unset")
+                                + ") has run out since the fence began and the broker released its session"
                         : "stop and page (waiting is not allowed)";
                 yield "write the new epoch to " + from + ", stop " + (site == null ? "the engine" : String.join(", ", site.engineServices()))
                         + " there over SSH and confirm with compose ps; if SSH cannot reach it, " + fallback + "; "

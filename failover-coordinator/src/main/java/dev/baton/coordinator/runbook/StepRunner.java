@@ -37,6 +37,8 @@ import org.jboss.logging.Logger;
 public class StepRunner {
     private static final Logger LOG = Logger.getLogger(StepRunner.class);
     private static final Duration POLL = Duration.ofMillis(250);
+    /** What a presumption waits beyond the site lease: the two clocks' rates, and the gate's own kill. */
+    private static final Duration LEASE_MARGIN = Duration.ofSeconds(1);
 
     private final SiteShell shell;
     private final BrokerSession broker;
@@ -203,6 +205,8 @@ public class StepRunner {
 
     private Fenced stopOrPowerOff(OperationContext ctx, Instant deadline) throws StepFailed, InterruptedException {
         String site = ctx.from();
+        // the fence step is journaled as begun before this runs: from here on no coordinator grants site a lease
+        Instant began = clock.instant();
         refuseIfAhead(ctx.to(), ctx.epoch());
         SshFailure sshFailure;
         try {
@@ -237,12 +241,32 @@ public class StepRunner {
         if (endpoint.url().isPresent()) {
             return powerOff(site, endpoint, deadline, ctx, sshFailure);
         }
-        if (unreachable(sshFailure) && config.fence().allowWait()) {
-            return new Fenced(site + " unreachable (" + sshFailure.getMessage() + "), no fencing endpoint: presumed fenced once the broker "
-                    + "released its session", clock.instant(), BrokerSession.Logout.NOT_CHECKED);
+        if (unreachable(sshFailure) && config.fence().allowWait() && config.fence().siteLease().isPresent()) {
+            return presume(site, sshFailure, began, config.fence().siteLease().get(), deadline, ctx);
         }
         throw new StepFailed("UNCONFIRMED: cannot fence " + site + ": " + sshFailure.getMessage()
                 + (unreachable(sshFailure) ? "; no fencing endpoint and waiting is not allowed" : "; no fencing endpoint"));
+    }
+
+    /**
+     * An unreachable site with no fencing endpoint: its start gate stops the engine once no coordinator has granted
+     * its lease for {@code lease} (and at once when one refuses), and none has granted it since this fence began
+     * (a grant read before that was asked for before it, so it runs out at most {@code lease} after {@code began}).
+     * Presumed fenced only after that, plus a margin for the two clocks' rates; the broker's release is waited next.
+     */
+    private Fenced presume(String site, SshFailure cause, Instant began, Duration lease, Instant deadline, OperationContext ctx)
+            throws StepFailed, InterruptedException {
+        Instant expired = began.plus(lease).plus(LEASE_MARGIN);
+        if (expired.isAfter(deadline)) {
+            throw new StepFailed("UNCONFIRMED: " + site + " unreachable (" + cause.getMessage() + ") and its start gate's lease (" + lease
+                    + ") would not run out before the step's deadline; no fencing endpoint");
+        }
+        store.stepProgress(ctx.op.id(), ctx.stepIndex, site + " unreachable, no fencing endpoint: waiting until its start gate's lease has run out at "
+                + expired);
+        sleepUntil(expired, ctx);
+        return new Fenced(site + " unreachable (" + cause.getMessage() + "), no fencing endpoint: presumed fenced, its start gate's lease ("
+                + lease.toMillis() / 1000.0 + "s) ran out at " + expired + ", once the broker released its session", clock.instant(),
+                BrokerSession.Logout.NOT_CHECKED);
     }
 
     private Fenced powerOff(String site, CoordinatorConfig.FencingEndpoint endpoint, Instant deadline, OperationContext ctx,

@@ -30,6 +30,14 @@ public interface CoordinatorStore {
 
     StateRow state();
 
+    /**
+     * The state as of no earlier than this call: every write committed before it is seen. A site's lease is judged
+     * from this. The database store's reads already are; ZooKeeper's server syncs with its leader first.
+     */
+    default StateRow syncedState() {
+        return state();
+    }
+
     /** The state as last read, for status while the store cannot be reached; empty before the first read. */
     default Optional<StateRow> lastKnownState() {
         return Optional.empty();

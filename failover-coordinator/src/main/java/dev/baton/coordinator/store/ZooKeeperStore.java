@@ -35,6 +35,8 @@ import org.apache.zookeeper.data.Stat;
 public class ZooKeeperStore implements CoordinatorStore {
     static final int MAX_TEXT = 4000;
     private static final int MAX_ATTEMPTS = 20;
+    /** How long a read for a site's lease waits for its ZooKeeper server to catch up with the leader. */
+    private static final java.time.Duration SYNC_TIMEOUT = java.time.Duration.ofSeconds(2);
     private static final Duration FAILOVER_MEMORY = Duration.ofHours(48);
     private static final int PRUNE_EVERY = 50;
 
@@ -106,6 +108,32 @@ public class ZooKeeperStore implements CoordinatorStore {
         StateRow row = readState().value().row();
         lastKnown = row;
         return row;
+    }
+
+    @Override
+    public StateRow syncedState() {
+        java.util.concurrent.CountDownLatch synced = new java.util.concurrent.CountDownLatch(1);
+        int[] result = {Integer.MIN_VALUE};
+        try {
+            client.sync().inBackground((c, event) -> {
+                result[0] = event.getResultCode();
+                synced.countDown();
+            }).forPath(base + "/state");
+            if (!synced.await(SYNC_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new StoreUnavailable("ZooKeeper sync did not complete within " + SYNC_TIMEOUT.toMillis() + " ms", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailable("interrupted while syncing with ZooKeeper", e);
+        } catch (StoreUnavailable e) {
+            throw e;
+        } catch (Exception e) {
+            throw unavailable("sync", e);
+        }
+        if (result[0] != KeeperException.Code.OK.intValue()) {
+            throw new StoreUnavailable("ZooKeeper sync failed: " + KeeperException.Code.get(result[0]), null);
+        }
+        return state();
     }
 
     @Override

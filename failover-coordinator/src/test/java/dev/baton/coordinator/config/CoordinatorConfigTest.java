@@ -118,6 +118,19 @@ class CoordinatorConfigTest {
     }
 
     @Test
+    void presumingAnUnreachableSiteFencedNeedsTheSitesLease() {
+        Map<String, String> m = valid();
+        assertThat(build(m).fence().allowWait()).as("never presumed unless configured").isFalse();
+        m.put("baton.coordinator.fence.allow-wait", "true");
+        assertThatThrownBy(() -> ConfigValidator.check(build(m)))
+                .hasMessageContaining("baton.coordinator.fence.allow-wait: presuming an unreachable site fenced needs baton.coordinator.fence.site-lease");
+        m.put("baton.coordinator.fence.site-lease", "2s");
+        assertThatThrownBy(() -> ConfigValidator.check(build(m))).hasMessageContaining("baton.coordinator.fence.site-lease: PT2S is too short");
+        m.put("baton.coordinator.fence.site-lease", "10s");
+        assertThat(ConfigValidator.problems(build(m))).isEmpty();
+    }
+
+    @Test
     void theFormerSessionReleaseKeyIsStillReadAndNotTogetherWithItsNewName() {
         Map<String, String> m = valid();
         m.put("baton.coordinator.fence.session-release", "90s");

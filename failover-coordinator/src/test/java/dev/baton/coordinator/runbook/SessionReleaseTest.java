@@ -3,9 +3,11 @@ package dev.baton.coordinator.runbook;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.baton.coordinator.support.CoordinatorTestSupport.awaitEnd;
+import static dev.baton.coordinator.support.CoordinatorTestSupport.awaitStepDetail;
 import static dev.baton.coordinator.support.CoordinatorTestSupport.post;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import dev.baton.common.testing.CommandHandler;
 import dev.baton.common.testing.ComposeEmulator;
@@ -123,7 +125,17 @@ class SessionReleaseTest extends AgainstTheWorld {
     }
 
     @Test
-    void anUnreachableSiteWithoutFencingEndpointIsPresumedFencedOnlyAfterTheLinger() throws Exception {
+    void theSiteLeaseIsGrantedToTheActiveSiteOnly() {
+        given().get("/api/v1/sites/primary/lease").then().statusCode(200).body("site", equalTo("primary")).body("granted", equalTo(true))
+                .body("reason", equalTo("primary is the active site at epoch 0"));
+        given().get("/api/v1/sites/standby/lease").then().statusCode(200).body("granted", equalTo(false))
+                .body("reason", equalTo("primary is the active site at epoch 0, not standby"));
+        given().get("/api/v1/sites/nowhere/lease").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", equalTo("no site 'nowhere'; sites are primary, standby"));
+    }
+
+    @Test
+    void anUnreachableSiteWithoutFencingEndpointIsPresumedFencedOnlyAfterItsLeaseAndTheLinger() throws Exception {
         String failover = post("/api/v1/failover", new FailoverRequest("planned", false, false)).statusCode(202).extract().path("operation");
         assertThat(awaitEnd(failover)).isEqualTo("SUCCEEDED");
         pg.execute("UPDATE coordinator_state SET last_operation_end = now() - interval '10 minutes'");
@@ -132,15 +144,24 @@ class SessionReleaseTest extends AgainstTheWorld {
         world.standby.stop();
         world.brokerSession((Boolean) null);
 
+        assertThat(given().get("/api/v1/sites/standby/lease").then().statusCode(200).extract().jsonPath().getBoolean("granted"))
+                .as("the active site holds the lease until its fence begins").isTrue();
         String failback = post("/api/v1/failback", new FailbackRequest("standby host lost", false)).statusCode(202).extract().path("operation");
 
+        // while the fence waits out the lease, no coordinator grants it to the site being fenced
+        awaitStepDetail(failback, "fence", "waiting until its start gate's lease has run out");
+        JsonPath lease = given().get("/api/v1/sites/standby/lease").then().statusCode(200).extract().jsonPath();
+        assertThat(lease.getBoolean("granted")).isFalse();
+        assertThat(lease.getString("reason")).contains("is fencing standby at epoch 2");
         assertThat(awaitEnd(failback)).isEqualTo("SUCCEEDED");
         JsonPath op = given().get("/api/v1/operations/" + failback).then().extract().jsonPath();
+        assertThat(instant(op, "sessionRelease.fencedAt")).as("presumed fenced only a whole site lease after the fence began")
+                .isAfterOrEqualTo(instant(op, "steps.find { it.type == 'fence' }.startedAt").plus(World.SITE_LEASE));
         assertThat(op.getString("sessionRelease.by")).isEqualTo("linger");
         assertThat(Duration.between(instant(op, "sessionRelease.fencedAt"), instant(op, "sessionRelease.releasedAt")))
                 .isGreaterThanOrEqualTo(LINGER);
         assertThat(op.getString("steps.find { it.type == 'fence' }.detail")).contains("unreachable").contains("presumed fenced")
-                .contains("released by linger");
+                .contains("its start gate's lease (3.0s) ran out").contains("released by linger");
         assertStartedOnlyAfterTheRelease(op, world.primaryCompose());
         assertThat(world.primaryCompose().running()).containsAll(World.ENGINE);
     }

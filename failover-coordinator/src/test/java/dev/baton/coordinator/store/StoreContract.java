@@ -65,6 +65,23 @@ abstract class StoreContract {
     }
 
     @Test
+    void aSyncedReadSeesTheFenceBegunOnceItIsJournaledSoTheLeaseIsRefusedFromThen() {
+        CoordinatorStore s = store();
+        OperationRow op = op(OperationRow.Kind.FAILOVER, 1, T0);
+        s.begin(op, PLAN, FailoverState.PRIMARY_ACTIVE, 0, FailoverState.FAILING_OVER);
+        StateRow before = s.syncedState();
+        assertThat(dev.baton.coordinator.runbook.SiteLeases.judge("primary", before, s.operation(op.id()).orElseThrow(), s.steps(op.id()), 1)
+                .granted()).as("begun, not fencing yet").isTrue();
+
+        s.stepStarted(op.id(), 0, T0.plusSeconds(1));
+        StateRow after = s.syncedState();
+        assertThat(after.currentOperation()).isEqualTo(op.id());
+        assertThat(after.epoch()).isEqualTo(1);
+        assertThat(dev.baton.coordinator.runbook.SiteLeases.judge("primary", after, s.operation(op.id()).orElseThrow(), s.steps(op.id()), 1)
+                .granted()).as("fencing").isFalse();
+    }
+
+    @Test
     void finishIsRefusedToAnOvertakenEpochAndOtherwiseSetsTheOutcome() {
         CoordinatorStore s = store();
         OperationRow op = op(OperationRow.Kind.FAILOVER, 1, T0);

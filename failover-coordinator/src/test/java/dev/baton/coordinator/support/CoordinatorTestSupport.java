@@ -56,6 +56,15 @@ public final class CoordinatorTestSupport {
         return given().auth().oauth2(TOKEN).contentType(ContentType.JSON).body(body).post(path).then();
     }
 
+    /** Waits until the operation's first step of {@code type} says {@code containing} (a running step reports its progress). */
+    public static void awaitStepDetail(String operation, String type, String containing) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            String detail = given().get("/api/v1/operations/" + operation).then().statusCode(200).extract()
+                    .path("steps.find { it.type == '" + type + "' }.detail");
+            return detail != null && detail.contains(containing);
+        });
+    }
+
     /** Waits until the operation is no longer RUNNING and returns its final status. */
     public static String awaitEnd(String operation) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->

@@ -40,6 +40,8 @@ public final class World implements AutoCloseable {
     public static final String STANDBY_IP = "198.51.100.20";
     public static final String DNS_ZONE = "example.com";
     public static final String DNS_NAME = "trade.example.com";
+    /** The sites' start-gate lease ({@code fence.site-lease}): an unreachable site is presumed fenced only this long after its fence began. */
+    public static final java.time.Duration SITE_LEASE = java.time.Duration.ofSeconds(3);
 
     public final EmbeddedSshServer primary;
     public final EmbeddedSshServer standby;
@@ -174,6 +176,8 @@ public final class World implements AutoCloseable {
         c.put("baton.coordinator.fence.session-check.token", "broker-token-0123456789");
         c.put("baton.coordinator.fence.session-check.json-equals", "live == false");
         c.put("baton.coordinator.fence.session-check.interval", "200ms");
+        c.put("baton.coordinator.fence.allow-wait", "true");
+        c.put("baton.coordinator.fence.site-lease", SITE_LEASE.toMillis() + "ms");
         c.put("quarkus.rest-client.state-sync.url", fakes.baseUrl());
         c.put("quarkus.rest-client.dns-manager.url", fakes.baseUrl());
         c.put("quarkus.rest-client.notifier.url", fakes.baseUrl());
