@@ -715,7 +715,10 @@ public final class DrillWorld implements AutoCloseable {
         links.get(observer + "->" + site.name() + ":host").restore();
     }
 
-    /** Restarts the coordinators (same store, same ports) with {@code overrides} on top of the drill's settings. */
+    /**
+     * Restarts the coordinators (same store, same ports) with {@code overrides} on top of the drill's settings, one at
+     * a time as an operator would: while one restarts, the other grants the sites' start gates their lease.
+     */
     public void reconfigureCoordinator(Map<String, String> overrides, String why) throws Exception {
         coordinatorOverrides = Map.copyOf(overrides);
         for (String name : coordinators()) {
@@ -724,9 +727,7 @@ public final class DrillWorld implements AutoCloseable {
             ServiceProcess fresh = new ServiceProcess(old.name(), jar("failover-coordinator"), old.port(), coordinatorEnv(name), dir.resolve("logs"));
             services.put(fresh.name(), fresh);
             fresh.start();
-        }
-        for (String name : coordinators()) {
-            services.get(name).awaitReady(Duration.ofSeconds(120));
+            fresh.awaitReady(Duration.ofSeconds(120));
         }
         timeline.record("config", coordinators().size() + " coordinator(s) restarted " + why);
     }

@@ -255,6 +255,11 @@ public final class FaultScenarios {
         String fence = stepDetail(op, "fence");
         report.check("presumed fenced only once the broker released the session (no fencing endpoint)",
                 fence.contains("presumed fenced") && fence.contains("broker session released by"), "fence step: " + fence);
+        Instant fenceBegan = stepInstant(op, "fence", "startedAt");
+        Instant presumed = op == null ? null : parseInstant(op.path("sessionRelease").path("fencedAt").asText(null));
+        report.check("presumed only a whole site lease (" + DrillWorld.SITE_LEASE.toSeconds() + " s) after the fence began",
+                fenceBegan != null && presumed != null && !presumed.isBefore(fenceBegan.plus(DrillWorld.SITE_LEASE)),
+                "fence began " + fenceBegan + ", presumed fenced at " + presumed);
         Instant standbyLogin = w.logins().stream().filter(l -> l.engine().equals("standby")).map(l -> l.at()).findFirst().orElse(null);
         report.figure("fault -> standby's first broker login", Scenarios.between(fault, standbyLogin));
         settleChecks(w, report, 1, true);
@@ -451,6 +456,25 @@ public final class FaultScenarios {
         while (System.nanoTime() < deadline) {
             seen.add(Scenarios.state(w));
             Thread.sleep(100);
+        }
+    }
+
+    private static Instant stepInstant(JsonNode op, String type, String field) {
+        if (op != null) {
+            for (JsonNode step : op.path("steps")) {
+                if (type.equals(step.path("type").asText())) {
+                    return parseInstant(step.path(field).asText(null));
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Instant parseInstant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
         }
     }
 

@@ -336,6 +336,9 @@ class StartGateTest {
         assertThat(r.exit).isEqualTo(2);
         assertThat(r.stderr).contains("BATON_GATE_LEASE=2 leaves no time: it must exceed BATON_GATE_TIMEOUT + BATON_GATE_RENEW + 2");
         assertThat(gate("primary", url(), Map.of("BATON_GATE_LEASE", "ten")).stderr).contains("BATON_GATE_LEASE must be whole seconds");
+        Result fast = gate("primary", url(), Map.of("BATON_GATE_LEASE", "10", "BATON_GATE_RENEW", "fast"));
+        assertThat(fast.exit).isEqualTo(2);
+        assertThat(fast.stderr).contains("BATON_GATE_RENEW must be seconds (digits, at most one '.'), was 'fast'");
     }
 
     private static SiteLease granted(long epoch) {
