@@ -33,6 +33,9 @@ import java.util.concurrent.TimeUnit;
 public final class FakeEngine {
     private final String site;
     private final Path state;
+    private final Path root;
+    /** The epoch this engine was started under (its site's epoch file then; 0 before Baton wrote one): on every write. */
+    private volatile long epoch;
     private final URI broker;
     private final String account;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -43,6 +46,7 @@ public final class FakeEngine {
 
     FakeEngine(String site, Path root, URI broker, String account) {
         this.site = site;
+        this.root = root;
         this.state = root.resolve("state");
         this.broker = broker;
         this.account = account;
@@ -61,6 +65,7 @@ public final class FakeEngine {
     void run(int port, long periodMs) throws IOException, InterruptedException {
         Files.createDirectories(state);
         seq = readSeq();
+        epoch = readEpoch();
         // the drill reads this line to measure RPO: how many sequence numbers the handover lost
         System.out.println("started-from-seq " + seq);
         System.out.flush();
@@ -88,12 +93,21 @@ public final class FakeEngine {
         stopped.await();
     }
 
+    private long readEpoch() {
+        try {
+            return Long.parseLong(Files.readString(root.resolve(".baton/epoch")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private void tick() {
         try {
             seq++;
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("seq", seq);
             doc.put("site", site);
+            doc.put("epoch", epoch);
             doc.put("writtenAt", Instant.now().toString());
             Path tmp = state.resolve(".engine.json.tmp");
             Files.write(tmp, Json.MAPPER.writeValueAsBytes(doc));

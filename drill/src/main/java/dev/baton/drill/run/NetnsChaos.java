@@ -204,6 +204,8 @@ public final class NetnsChaos {
         List<Instant> gateStops = world.primary().events().stream()
                 .filter(e -> !e.running() && e.cause().startsWith("exited by itself") && !e.at().isBefore(start)).map(e -> e.at()).toList();
         rep.figure("engine stopped by its start gate", String.valueOf(gateStops.size()));
+        world.primary().events().stream().filter(e -> !e.at().isBefore(start))
+                .forEach(e -> world.timeline().record("engine", "primary " + (e.running() ? "started" : "stopped") + ": " + e.cause()));
         int falseFailovers = 0;
         for (Instant f : failovers) {
             boolean selfFenced = gateStops.stream().anyMatch(g -> !g.isAfter(f) && g.isAfter(f.minusSeconds(15)));

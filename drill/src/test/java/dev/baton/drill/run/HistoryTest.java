@@ -63,6 +63,28 @@ class HistoryTest {
         assertThat(History.check(run).epochRegressions()).singleElement().asString().contains("primary went from epoch 4");
     }
 
+    private static History.Sample data(int second, String site, long epoch, long seq, String writer, long dataEpoch) {
+        return new History.Sample(T0.plusSeconds(second), site, epoch, 2, seq, writer, dataEpoch);
+    }
+
+    @Test
+    void theOldPrimarysOwnRecordsReplacedByTheNewActivesShorterCopyAreTheRpoNotARegression() {
+        // the namespace campaign's partition(primary) run: the primary's engine wrote up to 68 in epoch 0, the standby
+        // had 63 of them and took over at epoch 1; the old primary learnt epoch 1, then state-sync's copy came
+        History.Findings f = History.check(List.of(
+                data(0, "primary", 0, 68, "primary", 0), data(0, "standby", 1, 63, "primary", 0),
+                data(1, "primary", 1, 68, "primary", 0),
+                data(2, "primary", 1, 63, "primary", 0),
+                data(3, "standby", 1, 70, "standby", 1), data(4, "primary", 1, 70, "standby", 1)));
+        assertThat(f.stateRegressions()).isEmpty();
+
+        // the current epoch's data going backwards on a site is still one
+        History.Findings back = History.check(List.of(
+                data(0, "standby", 1, 70, "standby", 1), data(1, "primary", 1, 70, "standby", 1), data(2, "primary", 1, 66, "standby", 1)));
+        assertThat(back.stateRegressions()).singleElement().asString()
+                .contains("primary's state (written by standby) went back from seq 70 to 66 in epoch 1");
+    }
+
     @Test
     void aCopyOlderThanOneAlreadyHeldInTheSameEpochIsAStateRegression() {
         History.Findings f = History.check(List.of(

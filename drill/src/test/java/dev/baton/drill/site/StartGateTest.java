@@ -319,6 +319,22 @@ class StartGateTest {
     }
 
     @Test
+    void anOverriddenStartRunsUnderTheLeaseFromTheFirstGrantOn() throws Exception {
+        // installation: the engine starts before Baton runs, and Baton takes it over once it answers
+        lease.set("no quorum");
+        Process gate = leased("primary", Map.of("BATON_GATE_OVERRIDE", "first start at installation"));
+        awaitRenewals(5);
+        assertThat(gate.isAlive()).as("never granted yet: nothing to run out").isTrue();
+        lease.set(granted(0));
+        awaitRenewals(2);
+        lease.set("no quorum");
+        assertThat(gate.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(gate.exitValue()).isEqualTo(128 + 9);
+        assertThat(read("err")).contains("OVERRIDE on primary").contains("lease granted: primary is the active site at epoch 0; the engine runs under it from now")
+                .contains("STOPPING the engine (SIGKILL)");
+    }
+
+    @Test
     void noEngineStartsWithoutTheLease() throws Exception {
         status.set(active("primary", 4, null));
         lease.set(new SiteLease("primary", false, 4, 2, "standby is the active site at epoch 4, not primary"));
