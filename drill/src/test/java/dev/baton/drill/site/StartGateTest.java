@@ -262,11 +262,8 @@ class StartGateTest {
 
     @Test
     void aRefusedLeaseStopsTheEngineAtOnce() throws Exception {
-        status.set(active("primary", 4, null));
-        lease.set(granted(4));
-        Process gate = leased("primary", Map.of());
-        awaitRenewals(2);
-        lease.set(new SiteLease("primary", false, 4, 2, "failover " + OP + " (primary -> standby) is fencing primary at epoch 4"));
+        Process gate = tradingUnderTheLease();
+        lease.set(fencing());
         assertThat(gate.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(read("out")).endsWith("engine got TERM\n");
         assertThat(read("err")).contains("STOPPING the engine (SIGTERM), the lease is refused: failover " + OP);
@@ -276,13 +273,10 @@ class StartGateTest {
     void aFrozenEngineIsKilledWhenTheLeaseRunsOut() throws Exception {
         // the one-way cut of the namespace campaign: the coordinator cannot reach this site, the engine is frozen,
         // a coordinator this site can still reach says the fence has begun
-        status.set(active("primary", 4, null));
-        lease.set(granted(4));
-        Process gate = leased("primary", Map.of());
-        awaitRenewals(2);
+        Process gate = tradingUnderTheLease();
         long engine = Long.parseLong(read("engine.pid").trim());
         new ProcessBuilder("kill", "-STOP", String.valueOf(engine)).start().waitFor();
-        lease.set(new SiteLease("primary", false, 4, 2, "failover " + OP + " (primary -> standby) is fencing primary at epoch 4"));
+        lease.set(fencing());
         assertThat(gate.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(gate.exitValue()).as("SIGKILL: a frozen engine never handles the SIGTERM").isEqualTo(128 + 9);
         assertThat(read("err")).contains("SIGTERM").contains("STOPPING the engine (SIGKILL): no coordinator granted the lease");
@@ -292,10 +286,7 @@ class StartGateTest {
     @Test
     void withoutAGrantForTheLeaseTheEngineIsKilled() throws Exception {
         // a partition: no coordinator (with a quorum) answers any more
-        status.set(active("primary", 4, null));
-        lease.set(granted(4));
-        Process gate = leased("primary", Map.of());
-        awaitRenewals(2);
+        Process gate = tradingUnderTheLease();
         lease.set("no quorum");
         assertThat(gate.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(gate.exitValue()).isEqualTo(128 + 9);
@@ -355,6 +346,19 @@ class StartGateTest {
         Result fast = gate("primary", url(), Map.of("BATON_GATE_LEASE", "10", "BATON_GATE_RENEW", "fast"));
         assertThat(fast.exit).isEqualTo(2);
         assertThat(fast.stderr).contains("BATON_GATE_RENEW must be seconds (digits, at most one '.'), was 'fast'");
+    }
+
+    /** The primary's engine started under the lease at epoch 4, granted twice since. */
+    private Process tradingUnderTheLease() throws IOException {
+        status.set(active("primary", 4, null));
+        lease.set(granted(4));
+        Process gate = leased("primary", Map.of());
+        awaitRenewals(2);
+        return gate;
+    }
+
+    private static SiteLease fencing() {
+        return new SiteLease("primary", false, 4, 2, "failover " + OP + " (primary -> standby) is fencing primary at epoch 4");
     }
 
     private static SiteLease granted(long epoch) {
