@@ -91,7 +91,10 @@ final class OpenSshSiteSsh implements SiteSsh {
                     + "http://127.0.0.1:" + control.getAddress().getPort() + "/docker) || { echo 'docker: the drill site is gone' >&2; exit 125; }\n"
                     + "eval \"$out\"\n");
             Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
-            server = OpenSshServer.start(dir, placement, List.of("ed25519"), "SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin");
+            // HOME: the site's own directory, so a session's shell reads no rc file of the account running the drill
+            // (root's ~/.bashrc ran `pyenv rehash` in every command here, and a session killed with its place left
+            // pyenv's lock behind: from then on every command waited 60 s for it)
+            server = OpenSshServer.start(dir, placement, List.of("ed25519"), "SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin HOME=" + dir);
             Path key = server.userKey("id_ed25519", "ed25519", "");
             Path knownHosts = server.knownHosts("known_hosts", true);
             return new OpenSshSiteSsh(server, control, root, key, knownHosts);
