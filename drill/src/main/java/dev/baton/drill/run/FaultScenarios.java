@@ -255,7 +255,7 @@ public final class FaultScenarios {
         String fence = stepDetail(op, "fence");
         report.check("presumed fenced only once the broker released the session (no fencing endpoint)",
                 fence.contains("presumed fenced") && fence.contains("broker session released by"), "fence step: " + fence);
-        Instant fenceBegan = stepInstant(op, "fence", "startedAt");
+        Instant fenceBegan = parseInstant(step(op, "fence").path("startedAt").asText(null));
         Instant presumed = op == null ? null : parseInstant(op.path("sessionRelease").path("fencedAt").asText(null));
         report.check("presumed only a whole site lease (" + DrillWorld.SITE_LEASE.toSeconds() + " s) after the fence began",
                 fenceBegan != null && presumed != null && !presumed.isBefore(fenceBegan.plus(DrillWorld.SITE_LEASE)),
@@ -459,15 +459,16 @@ public final class FaultScenarios {
         }
     }
 
-    private static Instant stepInstant(JsonNode op, String type, String field) {
+    /** The operation's first step of {@code type}, or a missing node. */
+    private static JsonNode step(JsonNode op, String type) {
         if (op != null) {
             for (JsonNode step : op.path("steps")) {
                 if (type.equals(step.path("type").asText())) {
-                    return parseInstant(step.path(field).asText(null));
+                    return step;
                 }
             }
         }
-        return null;
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     private static Instant parseInstant(String text) {
@@ -482,12 +483,8 @@ public final class FaultScenarios {
         if (op == null) {
             return "(no operation)";
         }
-        for (JsonNode step : op.path("steps")) {
-            if (type.equals(step.path("type").asText())) {
-                return step.path("detail").asText("");
-            }
-        }
-        return "(no " + type + " step)";
+        JsonNode step = step(op, type);
+        return step.isMissingNode() ? "(no " + type + " step)" : step.path("detail").asText("");
     }
 
     /** Lets the suite run for {@code d}, then marks it on the timeline. */

@@ -306,7 +306,7 @@ class StartGateTest {
         Files.writeString(epoch, "5\n"); // a newer coordinator wrote this site's epoch: the one answering is behind
         assertThat(gate.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(gate.exitValue()).isEqualTo(128 + 9);
-        assertThat(read("err")).contains("is stale: epoch 4 term 2, this site was written epoch 5");
+        assertThat(read("err")).contains("is stale: epoch 4, this site was written epoch 5");
     }
 
     @Test
