@@ -17,9 +17,14 @@ public final class ChaosSummary {
     /** Scenarios in which any failover is a false one. */
     private static final Set<String> NO_FAILOVER_EXPECTED = Set.of("link-cut-witness-sees-primary", "maintenance-window", "flapping-health");
 
-    /** One run. Durations in seconds, null when not measured; rpo in state records, null when not measured. */
+    /**
+     * One run. Durations in seconds, null when not measured; rpo in state records, null when not measured; leaseGap the
+     * longest time between two lease grants the primary's start gate logged (null: none logged), gateStops how often
+     * that gate stopped its engine.
+     */
     record Run(int index, String scenario, long seed, boolean passed, boolean error, Double detection, Double rto, Long rpo,
-            int violations, int falseFailovers, int epochRegressions, int stateRegressions, double seconds, String note) {
+            int violations, int falseFailovers, int epochRegressions, int stateRegressions, double seconds, String note,
+            Double leaseGap, int gateStops) {
     }
 
     private final List<Run> runs = new ArrayList<>();
@@ -82,6 +87,8 @@ public final class ChaosSummary {
         line.put("epochRegressions", r.epochRegressions());
         line.put("stateRegressions", r.stateRegressions());
         line.put("seconds", r.seconds());
+        line.put("leaseGapSeconds", r.leaseGap());
+        line.put("gateStops", r.gateStops());
         line.put("note", r.note());
         try {
             java.nio.file.Files.createDirectories(jsonl.toAbsolutePath().getParent());
@@ -105,13 +112,15 @@ public final class ChaosSummary {
                 : NO_FAILOVER_EXPECTED.contains(scenario) ? failovers.intValue() : (int) Math.max(0, failovers - 1);
         Long epochs = number(f.get("epoch/term regressions"));
         Long states = number(f.get("state regressions"));
+        Long gateStops = number(f.get("engine stopped by its start gate"));
         record(new Run(index, scenario, seed, report.ok(), false, detection, rto, rpo, violations == null ? 0 : violations.intValue(),
                 falseFailovers, epochs == null ? 0 : epochs.intValue(), states == null ? 0 : states.intValue(), took.toMillis() / 1000.0,
-                report.ok() ? "" : String.join("; ", report.violations())));
+                report.ok() ? "" : String.join("; ", report.violations()), seconds(f.get("longest gap between lease grants")),
+                gateStops == null ? 0 : gateStops.intValue()));
     }
 
     public void error(int index, String scenario, long seed, String message) {
-        record(new Run(index, scenario, seed, false, true, null, null, null, 0, 0, 0, 0, 0, "ERROR " + message));
+        record(new Run(index, scenario, seed, false, true, null, null, null, 0, 0, 0, 0, 0, "ERROR " + message, null, 0));
     }
 
     /**
@@ -130,7 +139,7 @@ public final class ChaosSummary {
                         j.path("passed").asBoolean(), j.path("error").asBoolean(), decimal(j, "detectionSeconds"), decimal(j, "rtoSeconds"),
                         j.path("rpoRecords").isNumber() ? j.path("rpoRecords").asLong() : null, j.path("brokerViolations").asInt(),
                         j.path("falseFailovers").asInt(), j.path("epochRegressions").asInt(), j.path("stateRegressions").asInt(),
-                        j.path("seconds").asDouble(), j.path("note").asText()));
+                        j.path("seconds").asDouble(), j.path("note").asText(), decimal(j, "leaseGapSeconds"), j.path("gateStops").asInt()));
             }
         }
         return summary;
@@ -165,6 +174,13 @@ public final class ChaosSummary {
         });
         byScenario.forEach((name, rs) -> row(out, "`" + name + "`", rs));
         row(out, "**all**", runs);
+        List<Double> gaps = runs.stream().map(Run::leaseGap).filter(g -> g != null).sorted().toList();
+        if (!gaps.isEmpty() || runs.stream().anyMatch(r -> r.gateStops() > 0)) {
+            out.println();
+            out.printf("The primary's start gate: longest gap between two lease grants per run, p50 / p99 / max (s) over the %d runs that "
+                    + "logged one: %s; engine stopped by its gate in %d of %d runs.%n", gaps.size(), dist(gaps),
+                    runs.stream().filter(r -> r.gateStops() > 0).count(), runs.size());
+        }
     }
 
     private static void row(PrintStream out, String name, Collection<Run> rs) {

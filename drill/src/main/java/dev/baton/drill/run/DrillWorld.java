@@ -68,7 +68,7 @@ public final class DrillWorld implements AutoCloseable {
      * The lease the sites' start gates run their engines under ({@code BATON_GATE_LEASE}), and the coordinator's
      * {@code fence.site-lease}: an unreachable site is presumed fenced only this long after its fence began.
      */
-    public static final Duration SITE_LEASE = Duration.ofSeconds(6);
+    public static final Duration SITE_LEASE = Duration.ofSeconds(7);
     private static final String CLOUDFLARE_TOKEN = "drill-cloudflare-token-0123456789abcdef";
     public static final String POWER_TOKEN = "drill-power-api-token-0123456789";
     private static final String TELEGRAM_TOKEN = "123456789:drill-telegram-secret";

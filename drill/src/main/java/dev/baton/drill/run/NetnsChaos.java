@@ -123,10 +123,13 @@ public final class NetnsChaos {
         final List<Instant[]> down = new ArrayList<>();
     }
 
+    private static final java.util.regex.Pattern LEASE_GAP = java.util.regex.Pattern.compile("lease renewed after (\\d+\\.\\d+)s without a grant");
+
     static DrillReport run(DrillWorld world, History history, List<Fault> faults, String name) throws Exception {
         DrillReport rep = new DrillReport(name);
         Topology t = world.places().topology().orElseThrow();
         Instant start = Instant.now();
+        long gateLog = world.primary().gateLogSize();
         world.timeline().record("chaos", "schedule: " + faults);
         record Event(long atMs, Fault fault, boolean inject) {
         }
@@ -204,6 +207,15 @@ public final class NetnsChaos {
         List<Instant> gateStops = world.primary().events().stream()
                 .filter(e -> !e.running() && e.cause().startsWith("exited by itself") && !e.at().isBefore(start)).map(e -> e.at()).toList();
         rep.figure("engine stopped by its start gate", String.valueOf(gateStops.size()));
+        // how close the lease came: the gate logs each grant that came after a round without one, with the gap
+        java.util.regex.Matcher gap = LEASE_GAP.matcher(world.primary().gateLogSince(gateLog));
+        double longest = -1;
+        while (gap.find()) {
+            longest = Math.max(longest, Double.parseDouble(gap.group(1)));
+        }
+        if (longest >= 0) {
+            rep.figure("longest gap between lease grants", String.format(java.util.Locale.ROOT, "%.2f s", longest));
+        }
         world.primary().events().stream().filter(e -> !e.at().isBefore(start))
                 .forEach(e -> world.timeline().record("engine", "primary " + (e.running() ? "started" : "stopped") + ": " + e.cause()));
         int falseFailovers = 0;

@@ -128,6 +128,22 @@ public final class SimulatedSite implements AutoCloseable {
         return List.copyOf(events);
     }
 
+    /** How much the engine's start gate (and the engine) has written to {@code engine.err} so far. */
+    public long gateLogSize() throws IOException {
+        Path err = root.resolve("engine.err");
+        return Files.exists(err) ? Files.size(err) : 0;
+    }
+
+    /** What the start gate (and the engine) wrote to {@code engine.err} after {@code offset} ({@link #gateLogSize()}). */
+    public String gateLogSince(long offset) throws IOException {
+        Path err = root.resolve("engine.err");
+        if (!Files.exists(err)) {
+            return "";
+        }
+        byte[] all = Files.readAllBytes(err);
+        return offset >= all.length ? "" : new String(all, (int) offset, all.length - (int) offset, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Every later engine start goes through {@code gate}. */
     public void useGate(StartGate gate) {
         this.gate = gate;
