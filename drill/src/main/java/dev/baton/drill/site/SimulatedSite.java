@@ -302,7 +302,7 @@ public final class SimulatedSite implements AutoCloseable {
             env.put("BATON_GATE_EPOCH_FILE", root.resolve(".baton/epoch").toString());
             env.put("BATON_GATE_WAIT", String.valueOf(g.waitSeconds()));
             env.put("BATON_GATE_INTERVAL", "0.2");
-            env.put("BATON_GATE_TIMEOUT", g.leaseSeconds() > 0 ? "1" : "2");
+            env.put("BATON_GATE_TIMEOUT", g.leaseSeconds() > 0 ? "0.5" : "2");
             if (g.leaseSeconds() > 0) {
                 env.put("BATON_GATE_LEASE", String.valueOf(g.leaseSeconds()));
                 env.put("BATON_GATE_RENEW", "0.5");
