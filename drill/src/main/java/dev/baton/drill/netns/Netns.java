@@ -72,6 +72,9 @@ public final class Netns {
                 removed.add(ns);
             }
         }
+        for (String disk : SmallDisk.removeLeftovers()) {
+            removed.add("small disk " + disk);
+        }
         return removed;
     }
 
@@ -80,7 +83,7 @@ public final class Netns {
         return kind + Long.toString(ProcessHandle.current().pid(), 36);
     }
 
-    private static boolean ownerAlive(String ns) {
+    static boolean ownerAlive(String ns) {
         String world = ns.substring(PREFIX.length()).split("-")[0];
         try {
             long pid = Long.parseLong(world.substring(1), 36);

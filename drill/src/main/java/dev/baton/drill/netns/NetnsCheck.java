@@ -58,12 +58,57 @@ public final class NetnsCheck {
             ok &= expect(t, flap.cuts(), flap.name() + ": down again", out);
             flap.heal(t);
             ok &= expect(t, Set.of(), "healed " + flap.name(), out);
+            ok &= smallDisk(world, out);
             out.println(ok ? "netns check: PASSED" : "netns check: FAILED");
             return ok;
         } finally {
             for (Process p : listeners) {
                 p.destroyForcibly();
             }
+        }
+    }
+
+    /**
+     * The full-disk nemesis: a small disk on an empty directory takes a file, is filled until a write fails for want
+     * of space (and the earlier file is intact), takes files again once drained, and is unmounted at the end.
+     */
+    private static boolean smallDisk(String world, PrintStream out) throws IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("baton-drill-disk");
+        try {
+            boolean full;
+            boolean intact;
+            boolean roomAgain;
+            long filled;
+            try (SmallDisk disk = SmallDisk.mount(world, dir, 1)) {
+                java.nio.file.Files.writeString(dir.resolve("engine.json"), "{\"seq\":1}");
+                filled = disk.fill();
+                full = !writes(dir.resolve("next.json"));
+                intact = java.nio.file.Files.readString(dir.resolve("engine.json")).equals("{\"seq\":1}");
+                disk.drain();
+                roomAgain = writes(dir.resolve("next.json"));
+            }
+            boolean unmounted = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/mounts")).stream()
+                    .noneMatch(l -> l.split(" ")[1].equals(dir.toString()));
+            boolean ok = full && intact && roomAgain && unmounted && filled > 0;
+            out.printf("  %-44s filled with %d bytes; full %s, earlier file intact %s, room after drain %s, unmounted %s%s%n",
+                    "full-disk (a 1 MiB tmpfs)", filled, full, intact, roomAgain, unmounted, ok ? "" : "   UNEXPECTED");
+            return ok;
+        } finally {
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path f : files.toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
+    private static boolean writes(java.nio.file.Path file) {
+        try {
+            java.nio.file.Files.write(file, new byte[4096]);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

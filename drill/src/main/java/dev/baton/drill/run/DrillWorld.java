@@ -82,6 +82,10 @@ public final class DrillWorld implements AutoCloseable {
     private BrokerSimulator broker;
     private SimulatedSite primary;
     private SimulatedSite standby;
+    /** The standby site's directory in the namespace world: a small disk of its own (null in the loopback world). */
+    private dev.baton.drill.netns.SmallDisk standbyDisk;
+    /** The size of that disk in MiB: room for the site's state and logs many times over, filled by {@code full-disk(standby)}. */
+    static final int STANDBY_DISK_MB = 16;
     private EmbeddedPostgresServer pg;
     /** The namespace world's database (Debian's server: the drill runs as root there, which zonky's cannot). */
     private DebianPostgres debianPg;
@@ -191,6 +195,15 @@ public final class DrillWorld implements AutoCloseable {
         }
         broker = keep(new BrokerSimulator(BROKER_LIVENESS, Clock.systemUTC()));
         primary = keep(new SimulatedSite("primary", dir.resolve("sites/primary"), broker.url(), ACCOUNT, places.of("primary"), places.toOps()));
+        if (places.isNetns()) {
+            // the standby site on a small disk of its own, which the full-disk nemesis fills: its state/ (state-sync's
+            // symlink into .baton/: snapshots, staging, the epoch file), .env and the engine's logs. One disk for the
+            // whole site, as on a real host: state-sync moves a first state/ into .baton/, which cannot cross disks.
+            // Mounted before the site's sshd and engine start, so that they see it (each starts in a copy of this
+            // mount namespace; the namespace world's root mount is private)
+            standbyDisk = keep(dev.baton.drill.netns.SmallDisk.mount(places.topology().orElseThrow().world(),
+                    Files.createDirectories(dir.resolve("sites/standby")), STANDBY_DISK_MB));
+        }
         standby = keep(new SimulatedSite("standby", dir.resolve("sites/standby"), broker.url(), ACCOUNT, places.of("standby"), places.toOps()));
         // the primary's server power API (its fencing endpoint, when a scenario configures one): power-off kills its engine
         power = keep(new PowerApiFake(POWER_TOKEN, primary::crashEngine));
@@ -247,6 +260,8 @@ public final class DrillWorld implements AutoCloseable {
         }
         for (SimulatedSite site : List.of(primary, standby)) {
             site.useGate(new SimulatedSite.StartGate(gate, coordinatorUrls(), 60, (int) SITE_LEASE.toSeconds()));
+            // the namespace world's sites restart an engine that exited by itself, as Docker's restart policy does
+            site.restartPolicy(places.isNetns());
         }
         // the primary is the active site when the drill begins: its first start precedes Baton, as at installation
         primary.bootstrapEngine("drill: the primary's first start, before Baton runs");
@@ -672,6 +687,11 @@ public final class DrillWorld implements AutoCloseable {
         return primary;
     }
 
+    /** The standby site's disk, where its replicated state lives (the namespace world only). */
+    public Optional<dev.baton.drill.netns.SmallDisk> standbyDisk() {
+        return Optional.ofNullable(standbyDisk);
+    }
+
     public SimulatedSite standby() {
         return standby;
     }
@@ -748,6 +768,9 @@ public final class DrillWorld implements AutoCloseable {
         cloudflare.failNext(List.of());
         broker.failSessionApi(false);
         power.powerOn();
+        if (standbyDisk != null) {
+            standbyDisk.drain();
+        }
         for (SimulatedSite site : List.of(primary, standby)) {
             site.resumeEngine();
             if (!site.ssh().isRunning()) {

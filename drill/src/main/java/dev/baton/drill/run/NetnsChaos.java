@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The chaos campaign of the namespace world: each run a schedule of 1-3 faults drawn from its seed (network nemeses
@@ -44,12 +45,26 @@ public final class NetnsChaos {
         }
     }
 
+    /** The failover's steps in which {@code crash(leader@STEP)} kills the leading coordinator. */
+    static final List<String> CRASH_STEPS = List.of("fence", "final-sync", "start", "wait-healthy", "dns");
+
+    /** How long a {@code crash(leader@STEP)} waits for an operation to reach its step before it gives up, inert. */
+    static final Duration CRASH_ARMED = Duration.ofSeconds(60);
+
     /** The faults a schedule draws from; the names are the run's scenario in the summary. */
-    static final List<String> FAULTS = List.of("partition(primary)", "partition(standby)", "partition(witness)",
-            "bridge(primary<->standby)", "one-way(standby->primary)", "one-way(primary->standby)", "one-way(witness->primary)",
-            "flap(primary)", "kill(engine)", "stop(engine)", "kill(leader)", "stop(leader)", "kill(state-sync)", "stop(state-sync)",
-            "kill(notifier)", "kill(dns-manager)", "kill(zookeeper@witness)", "kill(zookeeper@standby)", "kill(health-checker-witness)",
-            "kill(health-checker-standby)", "lose(primary)", "lose(witness)", "dns-errors");
+    static final List<String> FAULTS = Stream.concat(Stream.of("partition(primary)", "partition(standby)",
+            "partition(witness)", "bridge(primary<->standby)", "one-way(standby->primary)", "one-way(primary->standby)",
+            "one-way(witness->primary)", "flap(primary)", "kill(engine)", "stop(engine)", "kill(leader)", "stop(leader)", "kill(state-sync)",
+            "stop(state-sync)", "kill(notifier)", "kill(dns-manager)", "kill(zookeeper@witness)", "kill(zookeeper@standby)",
+            "kill(health-checker-witness)", "kill(health-checker-standby)", "lose(primary)", "lose(witness)", "dns-errors", "full-disk(standby)"),
+            CRASH_STEPS.stream().map(NetnsChaos::crash)).toList();
+
+    static String crash(String step) {
+        return "crash(leader@" + step + ")";
+    }
+
+    /** The faults that make the primary fail over by themselves: a {@code crash(leader@STEP)} needs one of them. */
+    private static final Set<String> FAILOVER_CAUSES = Set.of("lose(primary)", "partition(primary)", "flap(primary)", "kill(engine)", "stop(engine)");
 
     /**
      * Faults that act on the same thing and so cannot overlap: routes for the same address in the same place (a
@@ -68,9 +83,16 @@ public final class NetnsChaos {
             Set.of("kill(leader)", "stop(leader)"),
             Set.of("lose(witness)", "kill(leader)"),
             Set.of("lose(witness)", "stop(leader)"),
-            Set.of("kill(state-sync)", "stop(state-sync)"));
+            Set.of("kill(state-sync)", "stop(state-sync)"),
+            // one leader at a time is killed and started again; a lost witness takes its coordinator with it
+            Stream.concat(Stream.of("kill(leader)", "stop(leader)", "lose(witness)"), CRASH_STEPS.stream().map(NetnsChaos::crash))
+                    .collect(java.util.stream.Collectors.toSet()));
 
-    /** 1-3 distinct faults from {@code seed}, none two of one {@link #CONFLICTS} group, each starting within 6 s and lasting 3-15 s. */
+    /**
+     * 1-3 distinct faults from {@code seed}, none two of one {@link #CONFLICTS} group, each starting within 6 s and
+     * lasting 3-15 s. A {@code crash(leader@STEP)} needs a failover to crash into: without a fault that causes one,
+     * the schedule also loses the primary, from the crash's start for 20 s.
+     */
     static List<Fault> schedule(long seed) {
         Random r = new Random(seed);
         int n = 1 + r.nextInt(3);
@@ -84,6 +106,10 @@ public final class NetnsChaos {
                 }
             }
             out.add(new Fault(what, r.nextInt(6000), 3000 + r.nextInt(12000)));
+        }
+        Optional<Fault> crash = out.stream().filter(f -> f.what().startsWith("crash(")).findFirst();
+        if (crash.isPresent() && out.stream().noneMatch(f -> FAILOVER_CAUSES.contains(f.what()))) {
+            out.add(new Fault("lose(primary)", crash.get().atMs(), 20_000));
         }
         out.sort(Comparator.comparingLong(Fault::atMs));
         return out;
@@ -141,6 +167,7 @@ public final class NetnsChaos {
         events.sort(Comparator.comparingLong(Event::atMs));
         InForce now = new InForce();
         String[] leader = {null};
+        List<StepCrash> crashes = new ArrayList<>();
         Nemesis.Flap flap = null;
         long nextFlip = Long.MAX_VALUE;
         int ev = 0;
@@ -168,7 +195,7 @@ public final class NetnsChaos {
                     nextFlip = next.atMs() + 1500;
                     track(now, "partition(primary)", null);
                 } else {
-                    inject(world, t, what, leader);
+                    inject(world, t, next.fault(), leader, crashes);
                     track(now, what, null);
                 }
             } else {
@@ -183,6 +210,9 @@ public final class NetnsChaos {
                     track(now, null, what);
                 }
             }
+        }
+        for (StepCrash c : crashes) {
+            c.awaitDone();
         }
         Instant healed = Instant.now();
         track(now, null, null);
@@ -248,7 +278,8 @@ public final class NetnsChaos {
         return rep;
     }
 
-    private static void inject(DrillWorld world, Topology t, String what, String[] leader) throws Exception {
+    private static void inject(DrillWorld world, Topology t, Fault fault, String[] leader, List<StepCrash> crashes) throws Exception {
+        String what = fault.what();
         switch (what) {
             case "kill(engine)" -> world.primary().crashEngine();
             case "stop(engine)" -> world.primary().hangEngine();
@@ -266,12 +297,24 @@ public final class NetnsChaos {
             case "lose(primary)", "lose(witness)" -> world.losePlace(inside(what));
             // the DNS provider's API answers 500, 500, 429, 500 to the next four calls
             case "dns-errors" -> world.cloudflare().failNext(List.of(500, 500, 429, 500));
+            // no byte left on the standby site's disk: replication into it fails, so does writing the epoch there, and an
+            // engine started there cannot save its state
+            case "full-disk(standby)" -> {
+                dev.baton.drill.netns.SmallDisk disk = world.standbyDisk().orElseThrow();
+                world.timeline().record("fault", "the standby site's disk full: " + disk.fill() + " bytes of filler");
+            }
             case "kill(zookeeper@witness)", "kill(zookeeper@standby)" -> {
                 if (world.ensemble() != null) {
                     world.ensemble().server(inside(what).substring("zookeeper@".length())).kill();
                 }
             }
-            default -> nemesis(what).inject(t);
+            default -> {
+                if (what.startsWith("crash(leader@")) {
+                    crashes.add(StepCrash.arm(world, inside(what).substring("leader@".length()), fault.forMs()));
+                } else {
+                    nemesis(what).inject(t);
+                }
+            }
         }
     }
 
@@ -287,12 +330,93 @@ public final class NetnsChaos {
             case "stop(state-sync)" -> world.service("state-sync").signal("CONT");
             case "lose(primary)", "lose(witness)" -> world.restorePlace(inside(what));
             case "dns-errors" -> world.cloudflare().failNext(List.of());
+            case "full-disk(standby)" -> world.standbyDisk().orElseThrow().drain();
             case "kill(zookeeper@witness)", "kill(zookeeper@standby)" -> {
                 if (world.ensemble() != null) {
                     world.ensemble().restartDead();
                 }
             }
-            default -> nemesis(what).heal(t);
+            default -> {
+                // a crash(leader@STEP) heals itself: it starts the coordinator it killed again
+                if (!what.startsWith("crash(leader@")) {
+                    nemesis(what).heal(t);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code crash(leader@STEP)}: the leading coordinator SIGKILLed as soon as it has begun the running operation's
+     * step named STEP (the journal says RUNNING), started again {@code downMs} later; the other coordinator, or the
+     * restarted one, must resume the operation from its journal. Inert (and said so in the timeline) when no
+     * operation reaches that step within {@link #CRASH_ARMED}.
+     */
+    static final class StepCrash implements Runnable {
+        private final DrillWorld world;
+        private final String step;
+        private final long downMs;
+        private Thread thread;
+
+        private StepCrash(DrillWorld world, String step, long downMs) {
+            this.world = world;
+            this.step = step;
+            this.downMs = downMs;
+        }
+
+        static StepCrash arm(DrillWorld world, String step, long downMs) {
+            StepCrash c = new StepCrash(world, step, downMs);
+            c.thread = new Thread(c, "crash-leader-at-" + step);
+            c.thread.setDaemon(true);
+            c.thread.start();
+            return c;
+        }
+
+        @Override
+        public void run() {
+            long until = System.nanoTime() + CRASH_ARMED.toNanos();
+            try {
+                while (System.nanoTime() < until) {
+                    Optional<String> leader = world.leader();
+                    if (leader.isPresent() && inStep(world.service(leader.get()).url())) {
+                        world.crashService(leader.get());
+                        world.timeline().record("fault", "crash(leader@" + step + "): " + leader.get() + " killed in step " + step);
+                        Thread.sleep(downMs);
+                        world.startService(leader.get());
+                        return;
+                    }
+                    Thread.sleep(100);
+                }
+                world.timeline().record("fault", "crash(leader@" + step + "): no operation reached " + step + " in "
+                        + CRASH_ARMED.toSeconds() + " s; nothing killed");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                world.timeline().record("fault", "crash(leader@" + step + ") failed: " + e);
+            }
+        }
+
+        /** Whether the coordinator at {@code url} runs an operation whose step {@code step} has begun and not ended. */
+        private boolean inStep(String url) {
+            JsonNode status = world.get(url + "/api/v1/status");
+            String op = status == null ? null : status.path("currentOperation").asText(null);
+            if (op == null || op.equals("null")) {
+                return false;
+            }
+            JsonNode operation = world.get(url + "/api/v1/operations/" + op);
+            if (operation == null) {
+                return false;
+            }
+            for (JsonNode s : operation.path("steps")) {
+                if (step.equals(s.path("name").asText()) && "RUNNING".equals(s.path("status").asText())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Waits until the crash has fired and its coordinator was started again, or it gave up. */
+        void awaitDone() throws InterruptedException {
+            thread.join(CRASH_ARMED.plus(Duration.ofSeconds(20)).toMillis());
         }
     }
 

@@ -6,6 +6,7 @@ import dev.baton.drill.engine.FakeEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -314,6 +315,7 @@ public final class SimulatedSite implements AutoCloseable {
         Process started = pb.start();
         engine = started;
         events.add(new EngineEvent(Instant.now(), name, true, cause));
+        Instant startedAt = Instant.now();
         started.onExit().thenAccept(p -> {
             int code = p.exitValue();
             if (code == GATE_REFUSED || code == GATE_CANNOT_TELL) {
@@ -324,7 +326,57 @@ public final class SimulatedSite implements AutoCloseable {
                 events.add(new EngineEvent(Instant.now(), name, false, "exited by itself (" + code + (g != null && g.leaseSeconds() > 0
                         ? ", see the gate's lease in engine.err)" : ")")));
             }
+            if (restartPolicy && p != ended && code != GATE_REFUSED) {
+                restartsScheduled.incrementAndGet();
+                restartLater(Duration.between(startedAt, Instant.now()));
+            }
+            exitsHandled.incrementAndGet();
         });
+    }
+
+    /**
+     * Docker's {@code restart: unless-stopped}, as the namespace world's sites run: an engine container that exits by
+     * itself (killed by its gate when the lease ran out, or its gate could not tell) is started again after a back-off
+     * (1 s, doubling to 8 s; back to 1 s after a run of 10 s or more), through its gate, which decides whether it may
+     * trade. Not after compose stopped it or a fault killed it (the fault's heal decides), and not after the gate
+     * refused: Docker would go on retrying a refused start with its back-off, each refused the same way.
+     */
+    public void restartPolicy(boolean on) {
+        this.restartPolicy = on;
+    }
+
+    private volatile boolean restartPolicy;
+    /** Engine exits handled so far, and how many of them the restart policy answered with a restart (for tests). */
+    final java.util.concurrent.atomic.AtomicInteger exitsHandled = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger restartsScheduled = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The engine container's own process (the gate, when there is one), for tests that kill it from outside. */
+    synchronized long enginePid() {
+        return engine == null ? -1 : engine.pid();
+    }
+    private volatile boolean closed;
+    private Duration backoff = Duration.ofSeconds(1);
+
+    private synchronized void restartLater(Duration ran) {
+        backoff = ran.compareTo(Duration.ofSeconds(10)) >= 0 ? Duration.ofSeconds(1) : backoff;
+        Duration wait = backoff;
+        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(8)) > 0 ? Duration.ofSeconds(8) : backoff.multipliedBy(2);
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(wait.toMillis());
+                synchronized (this) {
+                    if (!closed && !engineRunning()) {
+                        startEngine("restart policy (after " + wait.toMillis() + " ms)", null);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                events.add(new EngineEvent(Instant.now(), name, false, "restart policy failed: " + e.getMessage()));
+            }
+        }, name + "-restart-policy");
+        t.setDaemon(true);
+        t.start();
     }
 
     private synchronized void stopEngine(String cause) throws IOException {
@@ -375,6 +427,7 @@ public final class SimulatedSite implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
+        closed = true;
         stopEngine("drill shutdown");
         ssh.close();
     }

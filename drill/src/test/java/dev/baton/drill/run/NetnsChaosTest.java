@@ -21,7 +21,8 @@ class NetnsChaosTest {
         Set<String> seen = new HashSet<>();
         for (long seed = 0; seed < 500; seed++) {
             List<NetnsChaos.Fault> s = NetnsChaos.schedule(seed);
-            assertThat(s).hasSizeBetween(1, 3);
+            boolean crash = s.stream().anyMatch(f -> f.what().startsWith("crash(leader@"));
+            assertThat(s).hasSizeBetween(1, crash ? 4 : 3);
             assertThat(s.stream().map(NetnsChaos.Fault::what).distinct().count()).isEqualTo(s.size());
             for (Set<String> group : NetnsChaos.CONFLICTS) {
                 assertThat(s.stream().filter(f -> group.contains(f.what())).count()).as("at most one of " + group).isLessThanOrEqualTo(1);
@@ -29,8 +30,13 @@ class NetnsChaosTest {
             assertThat(s).isSortedAccordingTo(java.util.Comparator.comparingLong(NetnsChaos.Fault::atMs));
             for (NetnsChaos.Fault f : s) {
                 assertThat(f.atMs()).isBetween(0L, 5999L);
-                assertThat(f.forMs()).isBetween(3000L, 14999L);
+                // the primary lost for a crash in a failover's step lasts 20 s: long enough for the failover to reach it
+                assertThat(f.forMs()).isBetween(3000L, crash && f.what().equals("lose(primary)") ? 20000L : 14999L);
                 seen.add(f.what());
+            }
+            if (crash) {
+                assertThat(s).as("a crash in a failover's step comes with a fault that makes the primary fail over")
+                        .anyMatch(f -> Set.of("lose(primary)", "partition(primary)", "flap(primary)", "kill(engine)", "stop(engine)").contains(f.what()));
             }
         }
         assertThat(seen).as("500 seeds draw every fault").containsExactlyInAnyOrderElementsOf(NetnsChaos.FAULTS);

@@ -90,6 +90,35 @@ class SimulatedSiteTest {
         }
     }
 
+    /**
+     * Docker's restart policy, as the namespace world's sites run: an engine that exits by itself (here: killed from
+     * outside, as a gate whose lease ran out kills it) is started again; one a fault crashed, or compose stopped, is not.
+     */
+    @Test
+    void theRestartPolicyBringsBackAnEngineThatExitedByItselfOnly() throws Exception {
+        try (BrokerSimulator broker = new BrokerSimulator(Duration.ofMillis(1500), Clock.systemUTC());
+                SimulatedSite primary = new SimulatedSite("primary", temp.resolve("primary"), broker.url(), "U123");
+                SshConnector ssh = new SshConnector()) {
+            primary.restartPolicy(true);
+            exec(ssh, primary, "docker compose up -d");
+            await().atMost(T).until(() -> "primary".equals(broker.activeEngine("U123")));
+
+            new ProcessBuilder("kill", "-9", String.valueOf(primary.enginePid())).start().waitFor();
+            await().atMost(T).until(() -> primary.events().stream().anyMatch(e -> e.running() && e.cause().startsWith("restart policy")));
+            await().atMost(T).until(primary::engineRunning);
+            assertThat(primary.events()).anyMatch(e -> !e.running() && e.cause().startsWith("exited by itself (137"));
+            assertThat(primary.restartsScheduled.get()).isEqualTo(1);
+
+            int exits = primary.exitsHandled.get();
+            primary.crashEngine();
+            exec(ssh, primary, "docker compose up -d");
+            exec(ssh, primary, "docker compose stop");
+            await().atMost(T).until(() -> primary.exitsHandled.get() == exits + 2);
+            assertThat(primary.restartsScheduled.get()).as("no restart after a crash or a compose stop").isEqualTo(1);
+            assertThat(primary.engineRunning()).isFalse();
+        }
+    }
+
     @Test
     void theSessionApiAnswersPerAccountAndCanBeDown() throws Exception {
         try (BrokerSimulator broker = new BrokerSimulator(Duration.ofMillis(1500), Clock.systemUTC())) {
