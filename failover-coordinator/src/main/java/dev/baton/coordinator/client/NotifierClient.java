@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Sends alerts to the notifier, which answers 202 once the alert is durable. An alert the notifier did not accept
- * ({@link #trySend}: it was down, or refused) is kept and sent again every few seconds until it is accepted, marked
+ * ({@link #trySend}: it was down, or answered 5xx, 408 or 429) is kept and sent again every few seconds until it is
+ * accepted (one it refuses with another 4xx is logged as an error and not kept: it would be refused again), marked
  * as delayed: the notifier's outbox protects only what it has accepted, and an operation that ended DEGRADED while
  * the notifier was down must still page. Kept in this instance's memory (at most {@value #MAX_PENDING}, the oldest
  * dropped first, with a log line); {@code baton_coordinator_alerts_pending} counts them.
@@ -72,6 +73,10 @@ public class NotifierClient {
         try {
             send(alert);
             return true;
+        } catch (ServiceCallFailed.Refused e) {
+            // a 4xx: this alert (or this coordinator's token) is wrong, and sending it again would not change that
+            LOG.errorf("alert '%s' refused by the notifier: %s; not kept", title, e.getMessage());
+            return false;
         } catch (RuntimeException e) {
             LOG.warnf("alert '%s' not accepted by the notifier: %s; kept, sent again until it is", title, e.getMessage());
             keep(new Pending(alert, clock.instant(), clip(e.getMessage())));
@@ -86,7 +91,7 @@ public class NotifierClient {
 
     /**
      * Sends the kept alerts again, oldest first, each marked as delayed since its first attempt; stops at the first
-     * the notifier still does not accept (it is kept, in its place).
+     * the notifier still does not accept (it is kept, in its place). One it refuses (4xx) is dropped with an error.
      */
     @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void retryPending() {
@@ -99,12 +104,15 @@ public class NotifierClient {
                     : message.substring(0, MAX_MESSAGE - note.length() - 2) + "\n\n" + note, a.dedupKey(), a.source(), a.labels(), a.resolved());
             try {
                 send(delayed);
+                LOG.infof("alert '%s' accepted by the notifier, %s after its first attempt", a.title(),
+                        java.time.Duration.between(next.firstTried(), clock.instant()));
+            } catch (ServiceCallFailed.Refused e) {
+                // refused for good: dropped, so that it does not hold back the alerts after it
+                LOG.errorf("kept alert '%s' refused by the notifier: %s; dropped", a.title(), e.getMessage());
             } catch (RuntimeException e) {
                 LOG.debugf("kept alert '%s' still not accepted: %s", a.title(), e.getMessage());
                 return;
             }
-            LOG.infof("alert '%s' accepted by the notifier, %s after its first attempt", a.title(),
-                    java.time.Duration.between(next.firstTried(), clock.instant()));
             synchronized (this) {
                 pending.remove(next);
             }

@@ -64,6 +64,34 @@ class AlertRetryTest extends AgainstTheWorld {
     }
 
     @Test
+    void anAlertTheNotifierRejectsIsNotKeptNorHoldsBackTheOthers() {
+        // at one priority the stub added last wins: the notifier down for every alert but the one it rejects
+        StubMapping down = world.fakes.stubFor(post(urlPathEqualTo("/api/v1/alerts")).atPriority(1)
+                .willReturn(aResponse().withStatus(503)));
+        StubMapping rejected = world.fakes.stubFor(post(urlPathEqualTo("/api/v1/alerts")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.dedupKey", WireMock.equalTo("rejected")))
+                .willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"status\":422,\"title\":\"Unprocessable\"}")));
+        try {
+            int before = notifier.pendingCount();
+            assertThat(notifier.trySend(dev.baton.common.wire.Severity.WARNING, "Baton: rejected", "body", "rejected", java.util.Map.of()))
+                    .isFalse();
+            assertThat(notifier.pendingCount()).as("a 422 is not kept: it would be refused again").isEqualTo(before);
+            assertThat(notifier.trySend(dev.baton.common.wire.Severity.WARNING, "Baton: later", "body", "later", java.util.Map.of()))
+                    .isFalse();
+            assertThat(notifier.pendingCount()).isEqualTo(before + 1);
+        } finally {
+            world.fakes.removeStub(down);
+            world.fakes.removeStub(rejected);
+        }
+        notifier.retryPending();
+        assertThat(notifier.pendingCount()).isZero();
+        world.fakes.verify(postRequestedFor(urlPathEqualTo("/api/v1/alerts"))
+                .withRequestBody(matchingJsonPath("$.dedupKey", WireMock.equalTo("later")))
+                .withRequestBody(matchingJsonPath("$.message", WireMock.containing("(delayed: "))));
+    }
+
+    @Test
     void whileTheNotifierStillRefusesTheAlertStaysKept() {
         StubMapping down = world.fakes.stubFor(post(urlPathEqualTo("/api/v1/alerts")).atPriority(1)
                 .willReturn(aResponse().withStatus(503)));
