@@ -21,11 +21,14 @@ import java.util.concurrent.Executors;
  * A broker that allows ONE session per account, like IBKR. Engines log in, heartbeat and log out.
  * A login while another engine's session on the same account is still alive (heartbeat within the
  * liveness window) kicks the old one and is recorded as a double-active violation: the failure
- * Baton exists to prevent. A login after the old session went silent is a clean takeover.
+ * Baton exists to prevent. A login after the old session went silent is a clean takeover. A session that went
+ * silent for longer than the liveness window is over, as at a real broker: a heartbeat that arrives later (an engine
+ * frozen and resumed, or one its kernel's TCP retransmission delivers after the engine itself died behind a
+ * partition) is answered 409 and revives nothing; the engine must log in again, which is a login like any other.
  *
  * <pre>
  * POST /session/login     {"account","engine"}   -> {"sessionId"}
- * POST /session/heartbeat {"sessionId"}          -> 200, or 409 when the session was kicked
+ * POST /session/heartbeat {"sessionId"}          -> 200, or 409 when the session was kicked or has expired
  * POST /session/logout    {"sessionId"}          -> 200
  * GET  /violations                               -> [{at, account, activeEngine, newEngine}]
  * GET  /sessions                                 -> {account: {engine, lastHeartbeat, live}}
@@ -44,6 +47,10 @@ public final class BrokerSimulator implements AutoCloseable {
     public record Login(Instant at, String account, String engine, boolean takeover) {
     }
 
+    /** A heartbeat for a session that had already expired (silent for {@code silent}): refused, for the timeline. */
+    public record LateHeartbeat(Instant at, String account, String engine, Duration silent) {
+    }
+
     private record Session(String id, String account, String engine, Instant lastHeartbeat) {
     }
 
@@ -52,6 +59,7 @@ public final class BrokerSimulator implements AutoCloseable {
     private final Map<String, Session> byAccount = new HashMap<>();
     private final List<Violation> violations = new ArrayList<>();
     private final List<Login> logins = new ArrayList<>();
+    private final List<LateHeartbeat> lateHeartbeats = new ArrayList<>();
     private final HttpServer server;
     private volatile boolean sessionApiDown;
 
@@ -94,13 +102,26 @@ public final class BrokerSimulator implements AutoCloseable {
     }
 
     public synchronized Reply heartbeat(String sessionId) {
+        Instant now = clock.instant();
         for (Map.Entry<String, Session> e : byAccount.entrySet()) {
-            if (e.getValue().id().equals(sessionId)) {
-                e.setValue(new Session(sessionId, e.getKey(), e.getValue().engine(), clock.instant()));
+            Session s = e.getValue();
+            if (s.id().equals(sessionId)) {
+                if (!alive(s, now)) {
+                    // over: silent past the liveness window, whatever arrives now
+                    byAccount.remove(e.getKey());
+                    lateHeartbeats.add(new LateHeartbeat(now, s.account(), s.engine(), Duration.between(s.lastHeartbeat(), now)));
+                    return new Reply(409, Map.of("error", "session expired"));
+                }
+                e.setValue(new Session(sessionId, e.getKey(), s.engine(), now));
                 return new Reply(200, Map.of("ok", true));
             }
         }
         return new Reply(409, Map.of("error", "session was replaced by another login"));
+    }
+
+    /** Heartbeats that came after their session had expired (refused). */
+    public synchronized List<LateHeartbeat> lateHeartbeats() {
+        return List.copyOf(lateHeartbeats);
     }
 
     public synchronized Reply logout(String sessionId) {

@@ -247,7 +247,13 @@ public final class NetnsChaos {
             rep.figure("longest gap between lease grants", String.format(java.util.Locale.ROOT, "%.2f s", longest));
         }
         world.primary().events().stream().filter(e -> !e.at().isBefore(start))
-                .forEach(e -> world.timeline().record("engine", "primary " + (e.running() ? "started" : "stopped") + ": " + e.cause()));
+                .forEach(e -> world.timeline().record("engine", "primary " + (e.running() ? "started" : "stopped") + " at " + e.at() + ": " + e.cause()));
+        // (recorded here, after the run: each line carries its own time) a heartbeat that reached the broker after its
+        // session had expired: a frozen engine resumed, or the last request of an engine that died behind a partition,
+        // delivered by its kernel once the partition healed
+        world.broker().lateHeartbeats().stream().filter(h -> !h.at().isBefore(start))
+                .forEach(h -> world.timeline().record("broker", "heartbeat from " + h.engine() + "'s session " + h.silent().toMillis()
+                        + " ms after it was last heard, expired: refused (409) at " + h.at()));
         int falseFailovers = 0;
         for (Instant f : failovers) {
             boolean selfFenced = gateStops.stream().anyMatch(g -> !g.isAfter(f) && g.isAfter(f.minusSeconds(15)));
