@@ -37,14 +37,24 @@ public final class LocalPorts {
                 // try another
             }
         }
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
+        throw new IOException("no free port on 127.0.0.1 that was not handed out already");
     }
 
-    private static int ephemeralStart() {
+    /**
+     * The first port of the ephemeral range. Read line by line: {@code Files.readString} of this procfs file returned
+     * its first byte only on this JDK ("3"), and every port then came from the ephemeral range, twice at times (a
+     * ZooKeeper configuration with one port for quorum and election, which ZooKeeper refuses).
+     */
+    static int ephemeralStart() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 32768;
