@@ -49,19 +49,27 @@ public final class SmallDisk implements AutoCloseable {
         return d;
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     /** Whether this disk is mounted on its directory, as this process sees its mounts. */
     public boolean mountedHere() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
-                .map(l -> l.split(" ")).anyMatch(f -> f.length > 2 && f[0].equals(source) && f[1].replace("\\040", " ").equals(dir.toString()));
+        return mounts(Path.of("/proc/self/mounts")).stream().anyMatch(m -> m[0].equals(source) && m[1].equals(dir.toString()));
+    }
+
+    /** The mount table {@code file} as (source, mount point) pairs, spaces in mount points decoded. */
+    private static List<String[]> mounts(Path file) throws IOException {
+        List<String[]> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] f = line.split(" ");
+            if (f.length > 2) {
+                out.add(new String[] {f[0], f[1].replace("\\040", " ")});
+            }
+        }
+        return out;
     }
 
     /**
-     * Writes the filler until the disk is full (ENOSPC); returns how many bytes it took. Never writes where this disk
-     * is not mounted (that would fill whatever disk the directory is on), and never more than {@link #limit} bytes.
+     * Writes the filler until the disk is full (ENOSPC: a tmpfs is full to the page); returns how many bytes it took.
+     * Never writes where this disk is not mounted (that would fill whatever disk the directory is on), and never more
+     * than {@link #limit} bytes.
      */
     public long fill() throws IOException {
         if (!mountedHere()) {
@@ -77,23 +85,12 @@ public final class SmallDisk implements AutoCloseable {
         } catch (IOException full) {
             // no space left: what the nemesis wanted
         }
-        // a last few bytes: the block that did not fit, byte by byte
-        try (OutputStream out = Files.newOutputStream(dir.resolve(FILLER + "-tail"))) {
-            for (int i = 0; i < block.length; i++) {
-                out.write(0);
-                out.flush();
-                written++;
-            }
-        } catch (IOException full) {
-            // full to the byte
-        }
         return written;
     }
 
     /** Removes the filler: the disk has its room back. */
     public void drain() throws IOException {
         Files.deleteIfExists(dir.resolve(FILLER));
-        Files.deleteIfExists(dir.resolve(FILLER + "-tail"));
     }
 
     @Override
@@ -107,12 +104,10 @@ public final class SmallDisk implements AutoCloseable {
     /** Unmounts every small disk a drill that is no longer running left mounted (and only those); returns their paths. */
     public static List<String> removeLeftovers() throws IOException {
         List<String> removed = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
-            String[] f = line.split(" ");
-            if (f.length > 2 && f[0].startsWith(Netns.PREFIX) && f[0].endsWith("-disk") && !Netns.ownerAlive(f[0])) {
-                String mountPoint = f[1].replace("\\040", " ");
-                Netns.run(List.of("umount", "-l", mountPoint));
-                removed.add(mountPoint);
+        for (String[] m : mounts(Path.of("/proc/mounts"))) {
+            if (m[0].startsWith(Netns.PREFIX) && m[0].endsWith("-disk") && !Netns.ownerAlive(m[0])) {
+                Netns.run(List.of("umount", "-l", m[1]));
+                removed.add(m[1]);
             }
         }
         return removed;

@@ -141,8 +141,10 @@ public final class SimulatedSite implements AutoCloseable {
         if (!Files.exists(err)) {
             return "";
         }
-        byte[] all = Files.readAllBytes(err);
-        return offset >= all.length ? "" : new String(all, (int) offset, all.length - (int) offset, java.nio.charset.StandardCharsets.UTF_8);
+        try (java.nio.channels.SeekableByteChannel in = Files.newByteChannel(err)) {
+            in.position(Math.min(offset, in.size()));
+            return new String(java.nio.channels.Channels.newInputStream(in).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     /** Every later engine start goes through {@code gate}. */
@@ -175,6 +177,7 @@ public final class SimulatedSite implements AutoCloseable {
 
     /** The engine dies (SIGKILL), with its container (the gate and what it runs): no logout, the broker session goes silent. */
     public synchronized void crashEngine() {
+        stops++;
         if (engineRunning()) {
             List<ProcessHandle> inside = engine.descendants().toList();
             ended = engine;
@@ -338,8 +341,9 @@ public final class SimulatedSite implements AutoCloseable {
      * Docker's {@code restart: unless-stopped}, as the namespace world's sites run: an engine container that exits by
      * itself (killed by its gate when the lease ran out, or its gate could not tell) is started again after a back-off
      * (1 s, doubling to 8 s; back to 1 s after a run of 10 s or more), through its gate, which decides whether it may
-     * trade. Not after compose stopped it or a fault killed it (the fault's heal decides), and not after the gate
-     * refused: Docker would go on retrying a refused start with its back-off, each refused the same way.
+     * trade. Not after compose stopped it or a fault killed it (the fault's heal decides), nor when either happens
+     * during the back-off, and not after the gate refused: Docker would go on retrying a refused start with its
+     * back-off, each refused the same way.
      */
     public void restartPolicy(boolean on) {
         this.restartPolicy = on;
@@ -349,6 +353,8 @@ public final class SimulatedSite implements AutoCloseable {
     /** Engine exits handled so far, and how many of them the restart policy answered with a restart (for tests). */
     final java.util.concurrent.atomic.AtomicInteger exitsHandled = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.atomic.AtomicInteger restartsScheduled = new java.util.concurrent.atomic.AtomicInteger();
+    /** Scheduled restarts not made because compose stopped the site, or a fault crashed it, during the back-off. */
+    final java.util.concurrent.atomic.AtomicInteger restartsCancelled = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The engine container's own process (the gate, when there is one), for tests that kill it from outside. */
     synchronized long enginePid() {
@@ -357,15 +363,21 @@ public final class SimulatedSite implements AutoCloseable {
     private volatile boolean closed;
     private Duration backoff = Duration.ofSeconds(1);
 
+    /** Compose stops and crashes so far: a restart scheduled before one of them is not made (Docker's "unless-stopped"). */
+    private long stops;
+
     private synchronized void restartLater(Duration ran) {
         backoff = ran.compareTo(Duration.ofSeconds(10)) >= 0 ? Duration.ofSeconds(1) : backoff;
         Duration wait = backoff;
+        long stopsThen = stops;
         backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(8)) > 0 ? Duration.ofSeconds(8) : backoff.multipliedBy(2);
         Thread t = new Thread(() -> {
             try {
                 Thread.sleep(wait.toMillis());
                 synchronized (this) {
-                    if (!closed && !engineRunning()) {
+                    if (stops != stopsThen) {
+                        restartsCancelled.incrementAndGet();
+                    } else if (!closed && !engineRunning()) {
                         startEngine("restart policy (after " + wait.toMillis() + " ms)", null);
                     }
                 }
@@ -380,6 +392,7 @@ public final class SimulatedSite implements AutoCloseable {
     }
 
     private synchronized void stopEngine(String cause) throws IOException {
+        stops++;
         if (!engineRunning()) {
             return;
         }

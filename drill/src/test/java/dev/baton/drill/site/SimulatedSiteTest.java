@@ -116,6 +116,15 @@ class SimulatedSiteTest {
             await().atMost(T).until(() -> primary.exitsHandled.get() == exits + 2);
             assertThat(primary.restartsScheduled.get()).as("no restart after a crash or a compose stop").isEqualTo(1);
             assertThat(primary.engineRunning()).isFalse();
+
+            // an exit by itself, then compose stop during the back-off: Docker's "unless-stopped" makes no restart
+            exec(ssh, primary, "docker compose up -d");
+            await().atMost(T).until(primary::engineRunning);
+            new ProcessBuilder("kill", "-9", String.valueOf(primary.enginePid())).start().waitFor();
+            await().atMost(T).until(() -> primary.restartsScheduled.get() == 2);
+            exec(ssh, primary, "docker compose stop");
+            await().atMost(T).until(() -> primary.restartsCancelled.get() == 1);
+            assertThat(primary.engineRunning()).isFalse();
         }
     }
 

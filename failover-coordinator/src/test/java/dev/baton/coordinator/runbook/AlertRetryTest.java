@@ -37,9 +37,7 @@ class AlertRetryTest extends AgainstTheWorld {
 
     @Test
     void anOutcomeAlertTheNotifierDidNotAcceptIsSentAgainOnceItAnswers() {
-        StubMapping down = world.fakes.stubFor(post(urlPathEqualTo("/api/v1/alerts")).atPriority(1)
-                .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/problem+json")
-                        .withBody("{\"status\":503,\"title\":\"Service Unavailable\"}")));
+        StubMapping down = notifierDown();
         world.dns.changedByAnotherWriter("192.0.2.99");
 
         String op = CoordinatorTestSupport.post("/api/v1/failover", new FailoverRequest("planned switchover", false, false))
@@ -66,8 +64,7 @@ class AlertRetryTest extends AgainstTheWorld {
     @Test
     void anAlertTheNotifierRejectsIsNotKeptNorHoldsBackTheOthers() {
         // at one priority the stub added last wins: the notifier down for every alert but the one it rejects
-        StubMapping down = world.fakes.stubFor(post(urlPathEqualTo("/api/v1/alerts")).atPriority(1)
-                .willReturn(aResponse().withStatus(503)));
+        StubMapping down = notifierDown();
         StubMapping rejected = world.fakes.stubFor(post(urlPathEqualTo("/api/v1/alerts")).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.dedupKey", WireMock.equalTo("rejected")))
                 .willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/problem+json")
@@ -93,8 +90,7 @@ class AlertRetryTest extends AgainstTheWorld {
 
     @Test
     void whileTheNotifierStillRefusesTheAlertStaysKept() {
-        StubMapping down = world.fakes.stubFor(post(urlPathEqualTo("/api/v1/alerts")).atPriority(1)
-                .willReturn(aResponse().withStatus(503)));
+        StubMapping down = notifierDown();
         try {
             assertThat(notifier.trySend(dev.baton.common.wire.Severity.CRITICAL, "Baton: test alert", "body", "retry-test", java.util.Map.of()))
                     .isFalse();
@@ -110,5 +106,12 @@ class AlertRetryTest extends AgainstTheWorld {
         world.fakes.verify(postRequestedFor(urlPathEqualTo("/api/v1/alerts"))
                 .withRequestBody(matchingJsonPath("$.dedupKey", WireMock.equalTo("retry-test")))
                 .withRequestBody(matchingJsonPath("$.message", WireMock.containing("body\n\n(delayed: "))));
+    }
+
+    /** The notifier answers 503 to every alert (over the world's own stub: at one priority the last added wins). */
+    private StubMapping notifierDown() {
+        return world.fakes.stubFor(post(urlPathEqualTo("/api/v1/alerts")).atPriority(1)
+                .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"status\":503,\"title\":\"Service Unavailable\"}")));
     }
 }
