@@ -31,7 +31,7 @@ import java.util.Random;
 public final class DrillMain {
     private static final String USAGE = "usage: drill [demo|" + String.join("|", FaultScenarios.NAMES)
             + "|all|chaos|leader-loss|netns-check|summary FILE...] [--runs N] [--seed S] [--run K] [--jsonl FILE] [--scenarios A,B]"
-            + " [--store zookeeper|postgres] [--world loopback|netns] [--repo DIR] [--keep]";
+            + " [--store zookeeper|postgres] [--world loopback|netns] [--parallel P] [--repo DIR] [--keep]";
 
     private DrillMain() {
     }
@@ -57,10 +57,14 @@ public final class DrillMain {
         List<String> only = FaultScenarios.NAMES;
         String world = "loopback";
         String inNetns = null;
+        int parallel = 1;
+        Campaign.Share share = Campaign.Share.ALL;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--world" -> world = args[++i];
                 case "--in-netns" -> inNetns = args[++i];
+                case "--parallel" -> parallel = Integer.parseInt(args[++i]);
+                case "--worker" -> share = Campaign.Share.parse(args[++i]);
                 case "--repo" -> repo = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--keep" -> keep = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
@@ -84,6 +88,13 @@ public final class DrillMain {
             System.err.println("--world is loopback (the default) or netns, not " + world);
             System.exit(2);
         }
+        if (parallel != 1 && (parallel < 1 || parallel > 8 || !scenario.equals("chaos") || !world.equals("netns") || onlyRun > 0)) {
+            System.err.println("--parallel P (2-8) splits a chaos campaign over P namespace worlds: chaos --world netns, without --run");
+            System.exit(2);
+        }
+        if (parallel > 1) {
+            System.exit(NetnsWorld.parallel(args, parallel, jsonl, System.out));
+        }
         if (world.equals("netns") && inNetns == null) {
             System.exit(NetnsWorld.reexecute(args, System.out));
         }
@@ -93,7 +104,7 @@ public final class DrillMain {
             System.exit(2);
         }
         boolean ok = switch (scenario) {
-            case "chaos" -> places.isNetns() ? NetnsChaos.campaign(repo, Math.max(runs, onlyRun), seed, keep, System.out, places, onlyRun, jsonl)
+            case "chaos" -> places.isNetns() ? NetnsChaos.campaign(repo, Math.max(runs, onlyRun), seed, keep, System.out, places, onlyRun, share, jsonl)
                     : chaos(repo, Math.max(runs, onlyRun), seed, keep, System.out, only, false, onlyRun, jsonl);
             case "all" -> chaos(repo, only.size(), seed, keep, System.out, only, true, onlyRun, jsonl);
             case "leader-loss" -> leaderLoss(repo, runs);
@@ -166,7 +177,7 @@ public final class DrillMain {
         out.println("Baton drill chaos: " + runs + " runs, seed " + seed + ", everything on 127.0.0.1; work directory " + dir);
         long started = System.nanoTime();
         Campaign<AutoCloseable> campaign = new Campaign<>(repo, dir, out, Places.loopback(), w -> () -> { });
-        campaign.run(runs, seed, onlyRun, summary, (i, runSeed) -> {
+        campaign.run(runs, seed, onlyRun, Campaign.Share.ALL, summary, (i, runSeed) -> {
             Random r = new Random(runSeed);
             String scenario = inOrder ? scenarios.get(i) : scenarios.get(r.nextInt(scenarios.size()));
             long delay = r.nextInt(3000);

@@ -92,8 +92,15 @@ public final class ChaosSummary {
         line.put("note", r.note());
         try {
             java.nio.file.Files.createDirectories(jsonl.toAbsolutePath().getParent());
-            java.nio.file.Files.writeString(jsonl, dev.baton.drill.Json.MAPPER.writeValueAsString(line) + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            byte[] bytes = (dev.baton.drill.Json.MAPPER.writeValueAsString(line) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            // the workers of a --parallel campaign append to one file: one whole line at a time
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(jsonl, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND); java.nio.channels.FileLock lock = ch.lock()) {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    ch.write(buffer);
+                }
+            }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot append to " + jsonl, e);
         }
@@ -131,18 +138,40 @@ public final class ChaosSummary {
         ChaosSummary summary = new ChaosSummary();
         for (java.nio.file.Path file : files) {
             for (String line : java.nio.file.Files.readAllLines(file)) {
-                if (line.isBlank()) {
-                    continue;
+                if (!line.isBlank()) {
+                    summary.runs.add(parse(dev.baton.drill.Json.MAPPER.readTree(line), summary.runs.size() + 1));
                 }
-                com.fasterxml.jackson.databind.JsonNode j = dev.baton.drill.Json.MAPPER.readTree(line);
-                summary.runs.add(new Run(summary.runs.size() + 1, j.path("scenario").asText(), j.path("seed").asLong(),
-                        j.path("passed").asBoolean(), j.path("error").asBoolean(), decimal(j, "detectionSeconds"), decimal(j, "rtoSeconds"),
-                        j.path("rpoRecords").isNumber() ? j.path("rpoRecords").asLong() : null, j.path("brokerViolations").asInt(),
-                        j.path("falseFailovers").asInt(), j.path("epochRegressions").asInt(), j.path("stateRegressions").asInt(),
-                        j.path("seconds").asDouble(), j.path("note").asText(), decimal(j, "leaseGapSeconds"), j.path("gateStops").asInt()));
             }
         }
         return summary;
+    }
+
+    /**
+     * The runs one campaign split over several processes appended to {@code file} after its first {@code from}
+     * bytes, in the order of their index in the campaign (which they keep).
+     */
+    public static ChaosSummary appended(java.nio.file.Path file, long from) throws java.io.IOException {
+        ChaosSummary summary = new ChaosSummary();
+        if (java.nio.file.Files.exists(file)) {
+            byte[] all = java.nio.file.Files.readAllBytes(file);
+            String tail = new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from), java.nio.charset.StandardCharsets.UTF_8);
+            for (String line : tail.split("\n")) {
+                if (!line.isBlank()) {
+                    com.fasterxml.jackson.databind.JsonNode j = dev.baton.drill.Json.MAPPER.readTree(line);
+                    summary.runs.add(parse(j, j.path("run").asInt()));
+                }
+            }
+        }
+        summary.runs.sort(java.util.Comparator.comparingInt(Run::index));
+        return summary;
+    }
+
+    private static Run parse(com.fasterxml.jackson.databind.JsonNode j, int index) {
+        return new Run(index, j.path("scenario").asText(), j.path("seed").asLong(), j.path("passed").asBoolean(), j.path("error").asBoolean(),
+                decimal(j, "detectionSeconds"), decimal(j, "rtoSeconds"), j.path("rpoRecords").isNumber() ? j.path("rpoRecords").asLong() : null,
+                j.path("brokerViolations").asInt(), j.path("falseFailovers").asInt(), j.path("epochRegressions").asInt(),
+                j.path("stateRegressions").asInt(), j.path("seconds").asDouble(), j.path("note").asText(), decimal(j, "leaseGapSeconds"),
+                j.path("gateStops").asInt());
     }
 
     private static Double decimal(com.fasterxml.jackson.databind.JsonNode j, String field) {

@@ -116,14 +116,15 @@ public final class NetnsChaos {
     }
 
     /** The runs of one campaign in one namespace world; see {@link dev.baton.drill.DrillMain}. */
-    public static boolean campaign(Path repo, int runs, long seed, boolean keep, PrintStream out, Places places, int onlyRun, Path jsonl)
-            throws Exception {
+    public static boolean campaign(Path repo, int runs, long seed, boolean keep, PrintStream out, Places places, int onlyRun,
+            Campaign.Share share, Path jsonl) throws Exception {
         ChaosSummary summary = new ChaosSummary(jsonl, ChaosSummary.commitOf(repo), DrillWorld.storeMode(), "netns");
         Path dir = dev.baton.drill.DrillMain.workDirectory("baton-drill-netns", places);
-        out.println("Baton drill chaos (namespace world): " + runs + " runs, seed " + seed + ", " + places.describe() + "; work directory " + dir);
+        out.println("Baton drill chaos (namespace world): " + runs + " runs, seed " + seed + (onlyRun > 0 ? ", run " + onlyRun : ", " + share)
+                + ", " + places.describe() + "; work directory " + dir);
         long started = System.nanoTime();
         Campaign<History> campaign = new Campaign<>(repo, dir, out, places, w -> new History(List.of(w.primary(), w.standby())));
-        campaign.run(runs, seed, onlyRun, summary, (i, runSeed) -> {
+        campaign.run(runs, seed, onlyRun, share, summary, (i, runSeed) -> {
             List<Fault> faults = schedule(runSeed);
             String name = String.join(" + ", faults.stream().map(Fault::what).toList());
             return new Campaign.Plan<>(name, "seed " + runSeed + ": " + faults, (world, history) -> run(world, history, faults, name));

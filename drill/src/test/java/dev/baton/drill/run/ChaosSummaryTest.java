@@ -145,4 +145,28 @@ class ChaosSummaryTest {
         summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void aParallelCampaignsTableHasTheRunsItsWorkersAppendedInTheirCampaignOrder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("parallel.jsonl");
+        // an earlier sitting in the same file is not this campaign's
+        new ChaosSummary(file, "0000001", "zookeeper", "netns").error(1, "kill(engine)", 1L, "an earlier sitting");
+        long from = java.nio.file.Files.size(file);
+        // two workers (runs 1, 3 and 2, 4) appending as their runs end
+        ChaosSummary first = new ChaosSummary(file, "abc1234", "zookeeper", "netns");
+        ChaosSummary second = new ChaosSummary(file, "abc1234", "zookeeper", "netns");
+        second.add(2, "kill(leader)", 22L, failover("3.00 s", "9.00 s", "0", "1", "0"), Duration.ofSeconds(20));
+        first.add(1, "kill(engine)", 11L, failover("3.00 s", "8.00 s", "0", "1", "0"), Duration.ofSeconds(20));
+        second.error(4, "lose(witness)", 44L, "the world did not return to its baseline");
+        first.add(3, "stop(engine)", 33L, failover("4.00 s", "10.00 s", "0", "1", "0"), Duration.ofSeconds(20));
+
+        ChaosSummary merged = ChaosSummary.appended(file, from);
+        String out = print(merged);
+
+        assertThat(merged.allPassed()).isFalse();
+        assertThat(out.lines().filter(l -> l.matches("\\d+ +.*")).map(l -> l.split(" +")[0] + " " + l.split(" +")[1]).toList())
+                .containsExactly("1 kill(engine)", "2 kill(leader)", "3 stop(engine)", "4 lose(witness)");
+        assertThat(out).contains("| **all** | 4 | 3 | 1 |").doesNotContain("an earlier sitting");
+    }
 }

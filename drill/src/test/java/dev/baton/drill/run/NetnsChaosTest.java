@@ -69,4 +69,24 @@ class NetnsChaosTest {
         // faults away from the primary change nothing
         assertThat(NetnsChaos.sight(Set.of("partition(witness)", "kill(state-sync)"))).isEqualTo(new NetnsChaos.Sight(2, 1));
     }
+
+    @Test
+    void theWorkersOfAParallelCampaignDoEachRunExactlyOnce() {
+        for (int workers = 1; workers <= 8; workers++) {
+            List<Integer> done = new java.util.ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                Campaign.Share share = Campaign.Share.parse(w + "/" + workers);
+                for (int run = 0; run < 50; run++) {
+                    if (share.has(run)) {
+                        done.add(run);
+                    }
+                }
+            }
+            assertThat(done).as("%d workers", workers).hasSize(50).doesNotHaveDuplicates();
+        }
+        assertThat(Campaign.Share.ALL.has(0)).isTrue();
+        assertThat(Campaign.Share.parse("1/3").toString()).isEqualTo("worker 2 of 3: runs 2, 5, ...");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Campaign.Share.parse("3/3")).hasMessageContaining("0 <= W < P");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Campaign.Share.parse("2")).hasMessageContaining("W/P");
+    }
 }
