@@ -51,9 +51,12 @@ public class CoordinatorResource {
     private final Coordinator coordinator;
     private final CoordinatorStore store;
     private final RunbookPlanner planner;
+    private final dev.baton.coordinator.runbook.StepRunner runner;
     private final ObjectMapper json;
 
-    public CoordinatorResource(Coordinator coordinator, CoordinatorStore store, RunbookPlanner planner, ObjectMapper json) {
+    public CoordinatorResource(Coordinator coordinator, CoordinatorStore store, RunbookPlanner planner, ObjectMapper json,
+            dev.baton.coordinator.runbook.StepRunner runner) {
+        this.runner = runner;
         this.coordinator = coordinator;
         this.store = store;
         this.planner = planner;
@@ -184,7 +187,10 @@ public class CoordinatorResource {
         List<PlanView.PlannedStep> steps = new ArrayList<>();
         for (int i = 0; i < o.plan().size(); i++) {
             RunbookStep s = o.plan().get(i);
-            steps.add(new PlanView.PlannedStep(i, s.name(), s.type(), planner.describe(s, o.decision().from(), o.decision().to())));
+            String from = o.decision().from();
+            String to = o.decision().to();
+            steps.add(new PlanView.PlannedStep(i, s.name(), s.type(), planner.describe(s, from, to),
+                    o.dryRun() && from != null && to != null ? runner.evaluate(s, from, to).orElse(null) : null));
         }
         PlanView view = new PlanView(o.dryRun(), o.decision().proceeds(), o.operation(), o.decision(), steps);
         if (o.dryRun()) {

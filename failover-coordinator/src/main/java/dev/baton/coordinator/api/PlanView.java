@@ -10,6 +10,11 @@ import java.util.UUID;
  */
 public record PlanView(boolean dryRun, boolean wouldProceed, UUID operation, Decision decision, List<PlannedStep> steps) {
 
-    public record PlannedStep(int index, String name, String type, String does) {
+    /**
+     * One step: what it does, and, in a dry run of a database step ({@code pg-*}), its precondition as it stands now
+     * ({@code now}: reachability, role, lag; absent otherwise).
+     */
+    public record PlannedStep(int index, String name, String type, String does,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String now) {
     }
 }

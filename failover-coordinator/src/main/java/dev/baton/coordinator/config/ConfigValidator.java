@@ -17,7 +17,8 @@ import java.util.Map;
  */
 public final class ConfigValidator {
     private static final String P = "baton.coordinator.";
-    private static final List<String> STEP_TYPES = List.of("notify", "http-hook", "ssh", "fence", "sync", "start", "wait-healthy", "dns", "wait");
+    private static final List<String> STEP_TYPES = List.of("notify", "http-hook", "ssh", "fence", "sync", "start", "wait-healthy", "dns", "wait",
+            "pg-fence-old", "pg-check-replica", "pg-promote");
 
     private ConfigValidator() {
     }
@@ -40,6 +41,7 @@ public final class ConfigValidator {
             if (s.engineServices().isEmpty() || s.engineServices().stream().anyMatch(x -> !x.matches("[A-Za-z0-9][A-Za-z0-9._-]*"))) {
                 problems.add(P + "sites." + name + ".engine-services: list compose service names (letters, digits, '.', '_', '-')");
             }
+            problems.addAll(dev.baton.coordinator.runbook.SiteDatabases.problems(P + "sites." + name + ".database.", s.database()));
         });
         int observers = c.observers().names().size();
         c.observers().quorum().ifPresent(q -> {
@@ -116,8 +118,57 @@ public final class ConfigValidator {
             if (!steps.isEmpty() && (fence < 0 || start >= 0 && start < fence)) {
                 problems.add(P + "runbooks." + rb.getKey() + ".steps: a fence step is required, before any start step");
             }
+            databaseSteps(c, P + "runbooks." + rb.getKey() + ".steps", steps, problems);
         }
         return problems;
+    }
+
+    /**
+     * The database steps: both sites' databases configured; always abort on failure; in the one safe order
+     * (fence, pg-fence-old, pg-check-replica, pg-promote, start); a stop needs its command.
+     */
+    private static void databaseSteps(CoordinatorConfig c, String key, List<CoordinatorConfig.Step> steps, List<String> problems) {
+        Map<String, Integer> first = new java.util.HashMap<>();
+        for (int i = 0; i < steps.size(); i++) {
+            CoordinatorConfig.Step s = steps.get(i);
+            first.putIfAbsent(s.type(), i);
+            if (!s.type().startsWith("pg-")) {
+                continue;
+            }
+            String at = key + "[" + i + "]";
+            c.sites().forEach((name, site) -> {
+                if (site.database().host().isEmpty()) {
+                    problems.add(at + ": a " + s.type() + " step needs " + P + "sites." + name + ".database.host (both sites' databases)");
+                }
+            });
+            if (!s.onFailure().equals("abort")) {
+                problems.add(at + ".on-failure: a " + s.type() + " step always aborts (the new engine must not start on an unfenced, "
+                        + "unchecked or unpromoted database)");
+            }
+            if (s.type().equals("pg-fence-old") && s.mode().equals("stop") && s.command().isEmpty()) {
+                problems.add(at + ".command: pg-fence-old with mode stop needs the command that stops the database");
+            }
+        }
+        List<String> order = List.of("fence", "pg-fence-old", "pg-check-replica", "pg-promote", "start");
+        if (first.containsKey("pg-promote")) {
+            for (int k = 0; k + 1 < order.size(); k++) {
+                Integer before = first.get(order.get(k));
+                Integer after = first.get(order.get(k + 1));
+                if (before == null || after != null && after < before) {
+                    problems.add(key + ": pg-promote needs, in this order, " + String.join(", ", order) + " (" + order.get(k)
+                            + (before == null ? " is missing)" : " must come before " + order.get(k + 1) + ")"));
+                    break;
+                }
+            }
+        } else if (first.containsKey("pg-fence-old") || first.containsKey("pg-check-replica")) {
+            Integer fence = first.get("fence");
+            for (String t : List.of("pg-fence-old", "pg-check-replica")) {
+                Integer at = first.get(t);
+                if (at != null && (fence == null || at < fence)) {
+                    problems.add(key + ": " + t + " must come after the fence step");
+                }
+            }
+        }
     }
 
     /** The broker-session release: a linger that can be honoured and a session check that can be asked. */

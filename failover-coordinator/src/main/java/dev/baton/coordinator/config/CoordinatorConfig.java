@@ -147,6 +147,61 @@ public interface CoordinatorConfig {
         @WithName("logout-check")
         @Valid
         LogoutCheck logoutCheck();
+
+        /** This site's PostgreSQL, for the {@code pg-*} runbook steps. Unset host = none. */
+        @Valid
+        Database database();
+    }
+
+    /**
+     * A site's PostgreSQL server as the coordinator reaches it (the reactive client): for {@code pg-check-replica},
+     * {@code pg-fence-old} and {@code pg-promote}. The password comes from a file or an environment variable, never
+     * from the configuration itself, and is never logged.
+     */
+    interface Database {
+        /** Host or address of the site's PostgreSQL. Unset = this site has no database Baton manages. */
+        Optional<String> host();
+
+        /** Port. Default 5432. */
+        @WithDefault("5432")
+        @Min(1)
+        @Max(65535)
+        int port();
+
+        /**
+         * The account: a superuser, or one allowed {@code pg_promote()}, {@code pg_signal_backend} and {@code ALTER SYSTEM}
+         * of {@code default_transaction_read_only}. Default {@code postgres}.
+         */
+        @WithDefault("postgres")
+        String user();
+
+        /** The database to connect to. Default {@code postgres}. */
+        @WithDefault("postgres")
+        String name();
+
+        /** A file whose first line is the password (mode 0600). */
+        @WithName("password-file")
+        Optional<String> passwordFile();
+
+        /** The name of an environment variable holding the password (instead of {@code password-file}). */
+        @WithName("password-env")
+        Optional<String> passwordEnv();
+
+        /** disable, allow, prefer, require, verify-ca or verify-full (libpq's sslmode). Default prefer. */
+        @WithName("ssl-mode")
+        @WithDefault("prefer")
+        @Pattern(regexp = "disable|allow|prefer|require|verify-ca|verify-full",
+                message = "must be disable, allow, prefer, require, verify-ca or verify-full")
+        String sslMode();
+
+        /** PEM file of the CA that signed the server's certificate; required with verify-ca and verify-full. */
+        @WithName("ssl-root-cert")
+        Optional<String> sslRootCert();
+
+        /** How long connecting may take. Default 5s. */
+        @WithName("connect-timeout")
+        @WithDefault("5s")
+        Duration connectTimeout();
     }
 
     /** A command that says whether the engine logged out of the broker before it stopped. */
@@ -364,9 +419,12 @@ public interface CoordinatorConfig {
         /** A label for the journal. Default: the type. */
         Optional<String> name();
 
-        /** notify, http-hook, ssh, fence, sync, start, wait-healthy, dns, wait. Required. */
-        @Pattern(regexp = "notify|http-hook|ssh|fence|sync|start|wait-healthy|dns|wait",
-                message = "must be one of notify, http-hook, ssh, fence, sync, start, wait-healthy, dns, wait")
+        /**
+         * notify, http-hook, ssh, fence, sync, start, wait-healthy, dns, wait, pg-fence-old, pg-check-replica,
+         * pg-promote. Required.
+         */
+        @Pattern(regexp = "notify|http-hook|ssh|fence|sync|start|wait-healthy|dns|wait|pg-fence-old|pg-check-replica|pg-promote",
+                message = "must be one of notify, http-hook, ssh, fence, sync, start, wait-healthy, dns, wait, pg-fence-old, pg-check-replica, pg-promote")
         String type();
 
         /** Where ssh steps run: {@code from} (the site being left) or {@code to}. Default {@code to}. */
@@ -374,7 +432,10 @@ public interface CoordinatorConfig {
         @Pattern(regexp = "from|to", message = "must be from or to")
         String site();
 
-        /** ssh: the command. */
+        /**
+         * ssh: the command; pg-fence-old with mode stop: the command that stops the old site's database (e.g.
+         * {@code docker compose stop postgres}).
+         */
         Optional<String> command();
 
         /** http-hook: URL to POST the operation to (non-2xx vetoes). */
@@ -388,8 +449,28 @@ public interface CoordinatorConfig {
         /** notify: message; {kind}, {from}, {to}, {epoch}, {reason} are replaced. */
         Optional<String> message();
 
-        /** wait: how long; wait-healthy: how long to wait. Default 5m (wait-healthy), 0s otherwise. */
+        /**
+         * wait: how long; wait-healthy: how long to wait; pg-check-replica: how long to wait for the replica to catch
+         * up before refusing; pg-promote: how long PostgreSQL may take to promote. Default 5m (wait-healthy), 5s
+         * (pg-check-replica), 60s (pg-promote), 0s otherwise.
+         */
         Optional<Duration> duration();
+
+        /**
+         * pg-check-replica: the most the replica may be behind the old primary (time since the last transaction it
+         * replayed, while it has not replayed all the old primary wrote). Default 0s: caught up.
+         */
+        @WithName("max-lag")
+        Optional<Duration> maxLag();
+
+        /**
+         * pg-fence-old: {@code read-only} (default: the old primary's database keeps running, set
+         * {@code default_transaction_read_only} and ends every client session) or {@code stop} (the step's
+         * {@code command} run on the old site, then the database must refuse connections).
+         */
+        @WithDefault("read-only")
+        @Pattern(regexp = "read-only|stop", message = "must be read-only or stop")
+        String mode();
 
         /** wait-healthy: {@code containers} (docker inspect over SSH) or {@code verdicts} (quorum UP). Default containers. */
         @WithDefault("containers")

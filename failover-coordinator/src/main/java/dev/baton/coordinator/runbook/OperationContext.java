@@ -8,6 +8,8 @@ final class OperationContext {
     final OperationRow op;
     /** Set by the fence step: whether the old site answered SSH. Null = not known yet (try, then fall back). */
     volatile Boolean fromReachable;
+    /** Set by pg-fence-old: how the old site's database was kept from taking writes. Null = not fenced (yet). */
+    volatile PostgresSteps.OldDatabase oldDatabase;
     volatile boolean vetoed;
     volatile String vetoedBy;
     volatile Instant stepStartedAt;

@@ -34,7 +34,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RunbookExecutor {
     private static final Logger LOG = Logger.getLogger(RunbookExecutor.class);
-    private static final Set<String> NEVER_CLEAN_ABORT = Set.of("fence", "start", "dns");
+    private static final Set<String> NEVER_CLEAN_ABORT = Set.of("fence", "start", "dns", "pg-fence-old", "pg-promote");
 
     private final StepRunner runner;
     private final CoordinatorStore store;
@@ -139,6 +139,9 @@ public class RunbookExecutor {
             if (journaled == StepRow.Status.SUCCEEDED || journaled == StepRow.Status.SKIPPED) {
                 if (step.type().equals("fence")) {
                     ctx.fromReachable = journal.get(i).detail() != null && journal.get(i).detail().startsWith("engine stopped on ");
+                }
+                if (step.type().equals("pg-fence-old")) {
+                    ctx.oldDatabase = PostgresSteps.OldDatabase.fromJournal(journal.get(i).detail());
                 }
                 continue;
             }

@@ -32,7 +32,7 @@ public class RunbookPlanner {
             for (CoordinatorConfig.Step s : runbook.steps().get()) {
                 steps.add(new RunbookStep(s.name().orElse(s.type()), s.type(), s.site(), s.command().orElse(null), s.url().orElse(null),
                         s.severity(), s.message().orElse(null), s.duration().orElse(null), s.source(), s.timeout(), s.retries(),
-                        RunbookStep.OnFailure.parse(s.onFailure())));
+                        RunbookStep.OnFailure.parse(s.onFailure()), s.maxLag().orElse(Duration.ZERO), s.mode()));
             }
         } else {
             steps.addAll(defaults(kind));
@@ -91,6 +91,16 @@ public class RunbookPlanner {
             case "dns" -> "switch " + config.dns().name().orElse("the record") + " from " + from + "'s to " + to
                     + "'s address through dns-manager (compare-and-set) and wait for propagation";
             case "wait" -> "wait " + (step.duration() == null ? 0 : step.duration().toSeconds()) + "s";
+            case "pg-fence-old" -> (step.mode().equals("stop") ? "run '" + step.command() + "' on " + from + " and confirm its PostgreSQL refuses connections"
+                    : "make " + from + "'s PostgreSQL read-only by default (ALTER SYSTEM default_transaction_read_only), end its client sessions and "
+                            + "confirm that a fresh session's write is refused") + "; unreachable counts only when the fence found " + from
+                    + " unreachable and fenced it";
+            case "pg-check-replica" -> "check that " + to + "'s PostgreSQL is a replica holding what " + from + "'s wrote (caught up, or its last "
+                    + "replayed transaction at most " + (step.maxLag() == null ? 0 : step.maxLag().toMillis()) + " ms old), waiting up to "
+                    + (step.duration() == null ? PostgresSteps.CATCH_UP : step.duration()).toSeconds() + "s, else refuse; with " + from + "'s database fenced and "
+                    + "unreachable, record the replica's lag as the database RPO";
+            case "pg-promote" -> "promote " + to + "'s PostgreSQL (pg_promote, waiting up to " + (step.duration() == null ? 60 : step.duration().toSeconds())
+                    + "s) and confirm it is out of recovery and takes a write; already promoted (a resumed operation): confirm only";
             default -> step.type();
         } + " (timeout " + step.timeout().toSeconds() + "s, retries " + step.retries() + ", on failure "
                 + step.onFailure().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")";

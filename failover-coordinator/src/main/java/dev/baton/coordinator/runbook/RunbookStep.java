@@ -2,7 +2,10 @@ package dev.baton.coordinator.runbook;
 
 import java.time.Duration;
 
-/** One step of a runbook, resolved from configuration with its defaults. */
+/**
+ * One step of a runbook, resolved from configuration with its defaults. {@code maxLag} and {@code mode} are the
+ * database steps' ({@code pg-check-replica}, {@code pg-fence-old}).
+ */
 public record RunbookStep(
         String name,
         String type,
@@ -15,7 +18,14 @@ public record RunbookStep(
         String source,
         Duration timeout,
         int retries,
-        OnFailure onFailure) {
+        OnFailure onFailure,
+        Duration maxLag,
+        String mode) {
+
+    public RunbookStep(String name, String type, String site, String command, String url, String severity, String message, Duration duration,
+            String source, Duration timeout, int retries, OnFailure onFailure) {
+        this(name, type, site, command, url, severity, message, duration, source, timeout, retries, onFailure, Duration.ZERO, "read-only");
+    }
 
     public enum OnFailure {
         ABORT,
@@ -30,7 +40,7 @@ public record RunbookStep(
     /** Steps after which the old site or the world has changed: failing later means DEGRADED, not a clean abort. */
     public boolean irreversible() {
         return switch (type) {
-            case "fence", "start", "dns", "ssh" -> true;
+            case "fence", "start", "dns", "ssh", "pg-fence-old", "pg-promote" -> true;
             default -> false;
         };
     }
@@ -40,10 +50,10 @@ public record RunbookStep(
     }
 
     RunbookStep withMessage(String severity, String message) {
-        return new RunbookStep(name, type, site, command, url, severity, message, duration, source, timeout, retries, onFailure);
+        return new RunbookStep(name, type, site, command, url, severity, message, duration, source, timeout, retries, onFailure, maxLag, mode);
     }
 
     RunbookStep withDuration(Duration d) {
-        return new RunbookStep(name, type, site, command, url, severity, message, d, source, timeout, retries, onFailure);
+        return new RunbookStep(name, type, site, command, url, severity, message, d, source, timeout, retries, onFailure, maxLag, mode);
     }
 }

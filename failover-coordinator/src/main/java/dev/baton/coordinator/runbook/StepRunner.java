@@ -52,9 +52,11 @@ public class StepRunner {
     private final ObjectMapper json;
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final PostgresSteps postgres;
 
     public StepRunner(SiteShell shell, BrokerSession broker, Sites sites, StateSyncClient stateSync, DnsManagerClient dns, NotifierClient notifier,
-            VerdictBook verdicts, CoordinatorStore store, CoordinatorConfig config, ObjectMapper json, Clock clock) {
+            VerdictBook verdicts, CoordinatorStore store, CoordinatorConfig config, ObjectMapper json, Clock clock, SiteDatabases databases) {
+        this.postgres = new PostgresSteps(databases, shell, clock);
         this.shell = shell;
         this.broker = broker;
         this.sites = sites;
@@ -66,6 +68,11 @@ public class StepRunner {
         this.config = config;
         this.json = json;
         this.clock = clock;
+    }
+
+    /** What a dry run shows for {@code step} besides its description: a database step's precondition as it stands now. */
+    public Optional<String> evaluate(RunbookStep step, String from, String to) {
+        return step.type().startsWith("pg-") ? Optional.of(postgres.evaluate(step, from, to)) : Optional.empty();
     }
 
     /** @return a one-line account of what was done, for the journal */
@@ -80,6 +87,9 @@ public class StepRunner {
             case "start" -> start(ctx, deadline);
             case "wait-healthy" -> waitHealthy(step, ctx, deadline);
             case "dns" -> dns(ctx, deadline);
+            case "pg-fence-old" -> postgres.fenceOld(step, ctx, deadline);
+            case "pg-check-replica" -> postgres.checkReplica(step, ctx, deadline);
+            case "pg-promote" -> postgres.promote(step, ctx, deadline);
             case "wait" -> {
                 Duration d = step.duration() == null ? Duration.ZERO : step.duration();
                 sleepUntil(min(clock.instant().plus(d), deadline), ctx);

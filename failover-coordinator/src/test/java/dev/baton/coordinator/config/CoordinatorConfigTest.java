@@ -215,4 +215,72 @@ class CoordinatorConfigTest {
         m.put("baton.coordinator.store", "etcd");
         assertThat(ConfigValidator.problems(build(m))).containsExactly("baton.coordinator.store: must be postgres or zookeeper, was 'etcd'");
     }
+
+    private static Map<String, String> withDatabases(Map<String, String> m) {
+        for (String site : new String[] {"nbg1", "fsn1"}) {
+            m.put("baton.coordinator.sites." + site + ".database.host", "db." + site + ".example.net");
+            m.put("baton.coordinator.sites." + site + ".database.password-env", "PATH");
+        }
+        String s = "baton.coordinator.runbooks.failover.steps";
+        String[] types = {"fence", "pg-fence-old", "pg-check-replica", "pg-promote", "start"};
+        for (int i = 0; i < types.length; i++) {
+            m.put(s + "[" + i + "].type", types[i]);
+        }
+        m.put(s + "[0].timeout", "6m");
+        return m;
+    }
+
+    @Test
+    void databaseStepsInTheirOrderWithBothDatabasesAreValidAndGetTheirDefaults() {
+        CoordinatorConfig c = build(withDatabases(valid()));
+        assertThat(ConfigValidator.problems(c)).isEmpty();
+        CoordinatorConfig.Database d = c.sites().get("nbg1").database();
+        assertThat(d.port()).isEqualTo(5432);
+        assertThat(d.user()).isEqualTo("postgres");
+        assertThat(d.name()).isEqualTo("postgres");
+        assertThat(d.sslMode()).isEqualTo("prefer");
+        assertThat(d.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.runbooks().get("failover").steps().get().get(1).mode()).isEqualTo("read-only");
+        assertThat(c.runbooks().get("failover").steps().get().get(2).maxLag()).isEmpty();
+    }
+
+    @Test
+    void badDatabaseSettingsNameTheirKeys() {
+        Map<String, String> m = withDatabases(valid());
+        String db = "baton.coordinator.sites.nbg1.database.";
+        m.put(db + "password-file", "/nonexistent/baton-db-password");
+        m.put("baton.coordinator.sites.fsn1.database.password-env", "BATON_TEST_SURELY_UNSET_VARIABLE");
+        m.put("baton.coordinator.sites.fsn1.database.ssl-mode", "verify-full");
+
+        assertThat(ConfigValidator.problems(build(m))).anySatisfy(p -> assertThat(p).startsWith(db + "password-file: set either"))
+                .anySatisfy(p -> assertThat(p).startsWith(db + "password-file: /nonexistent/baton-db-password is not a readable file"))
+                .anySatisfy(p -> assertThat(p).startsWith("baton.coordinator.sites.fsn1.database.password-env: the environment variable "
+                        + "BATON_TEST_SURELY_UNSET_VARIABLE is not set"))
+                .anySatisfy(p -> assertThat(p).startsWith("baton.coordinator.sites.fsn1.database.ssl-root-cert: ssl-mode verify-full needs"));
+    }
+
+    @Test
+    void databaseStepsOutOfOrderOrWithoutADatabaseOrAllowedToContinueAreRefused() {
+        String s = "baton.coordinator.runbooks.failover.steps";
+        Map<String, String> swapped = withDatabases(valid());
+        swapped.put(s + "[2].type", "pg-promote");
+        swapped.put(s + "[3].type", "pg-check-replica");
+        assertThat(ConfigValidator.problems(build(swapped))).anySatisfy(p -> assertThat(p).isEqualTo(s
+                + ": pg-promote needs, in this order, fence, pg-fence-old, pg-check-replica, pg-promote, start (pg-check-replica must come before pg-promote)"));
+
+        Map<String, String> noFenceOld = withDatabases(valid());
+        noFenceOld.put(s + "[1].type", "wait");
+        assertThat(ConfigValidator.problems(build(noFenceOld))).anySatisfy(p -> assertThat(p).endsWith("(pg-fence-old is missing)"));
+
+        Map<String, String> oneDatabase = withDatabases(valid());
+        oneDatabase.remove("baton.coordinator.sites.fsn1.database.host");
+        assertThat(ConfigValidator.problems(build(oneDatabase))).anySatisfy(p -> assertThat(p).isEqualTo(s
+                + "[1]: a pg-fence-old step needs baton.coordinator.sites.fsn1.database.host (both sites' databases)"));
+
+        Map<String, String> goesOn = withDatabases(valid());
+        goesOn.put(s + "[3].on-failure", "continue");
+        goesOn.put(s + "[1].mode", "stop");
+        assertThat(ConfigValidator.problems(build(goesOn))).anySatisfy(p -> assertThat(p).startsWith(s + "[3].on-failure: a pg-promote step always aborts"))
+                .anySatisfy(p -> assertThat(p).isEqualTo(s + "[1].command: pg-fence-old with mode stop needs the command that stops the database"));
+    }
 }

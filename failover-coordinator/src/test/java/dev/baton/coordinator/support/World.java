@@ -90,9 +90,20 @@ public final class World implements AutoCloseable {
         return List.copyOf(sent);
     }
 
+    private final Map<String, java.util.function.Supplier<CommandHandler.Reply>> commands = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Until the next reset, {@code command} (exactly, on either site) is answered by {@code handler} instead of the compose emulator. */
+    public void onCommand(String command, java.util.function.Supplier<CommandHandler.Reply> handler) {
+        commands.put(command, handler);
+    }
+
     private CommandHandler delegate(boolean isPrimary) {
         return request -> {
             sent.add(new Sent(isPrimary ? "primary" : "standby", request.command(), request.env().get("BATON_TERM")));
+            java.util.function.Supplier<CommandHandler.Reply> own = commands.get(request.command().trim());
+            if (own != null) {
+                return own.get();
+            }
             if (request.command().trim().equals(LOGOUT_CHECK)) {
                 return logoutConfirmed ? CommandHandler.Reply.ok("logged out\n") : CommandHandler.Reply.fail(1, "no logout seen\n");
             }
@@ -210,6 +221,7 @@ public final class World implements AutoCloseable {
         }
         primaryCompose = new ComposeEmulator("primary", SERVICES);
         standbyCompose = new ComposeEmulator("standby", SERVICES);
+        commands.clear();
         SERVICES.forEach(primaryCompose::bringUp);
         // the database goes back to epoch 0, so do the sites: a site's epoch is never lowered by a coordinator
         for (EmbeddedSshServer site : List.of(primary, standby)) {

@@ -1,0 +1,295 @@
+package dev.baton.coordinator.runbook;
+
+import dev.baton.common.ssh.ExecResult;
+import dev.baton.common.ssh.SshFailure;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The database steps of a runbook, on the sites' PostgreSQL ({@link SiteDatabases}). In a failover they go
+ * {@code fence} → {@code pg-fence-old} → {@code pg-check-replica} → {@code pg-promote} → {@code start}: the old
+ * primary's engine stopped, then its database kept from taking writes (confirmed), then the replica checked to hold
+ * what the old primary wrote (or the loss recorded when the old primary is gone), then promoted (confirmed by a
+ * write), and only then the new engine started. Each is safe to run again when a coordinator resumes the operation.
+ */
+final class PostgresSteps {
+    private static final Duration POLL = Duration.ofMillis(250);
+    /** How long pg-check-replica waits for the replica to catch up when its {@code duration} is not set. */
+    static final Duration CATCH_UP = Duration.ofSeconds(5);
+
+    /** How pg-fence-old kept the old site's database from taking writes; journaled as the first word of its account. */
+    enum OldDatabase {
+        /** Running, read-only by default, every client session ended. */
+        READ_ONLY("read-only:"),
+        /** Stopped: it refuses connections. */
+        STOPPED("stopped:"),
+        /** Unreachable on a site the fence found unreachable and fenced (powered off, or its lease run out). */
+        SITE_FENCED("site fenced:");
+
+        final String prefix;
+
+        OldDatabase(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** What a pg-fence-old step's journaled account says (a resumed operation reads it back). */
+        static OldDatabase fromJournal(String detail) {
+            if (detail != null) {
+                for (OldDatabase d : values()) {
+                    if (detail.startsWith(d.prefix)) {
+                        return d;
+                    }
+                }
+            }
+            return null;
+        }
+    }
+
+    private final SiteDatabases databases;
+    private final SiteShell shell;
+    private final Clock clock;
+
+    PostgresSteps(SiteDatabases databases, SiteShell shell, Clock clock) {
+        this.databases = databases;
+        this.shell = shell;
+        this.clock = clock;
+    }
+
+    /**
+     * The old primary's database must not take writes before the new one is promoted. {@code read-only}: set and
+     * confirmed by a write a fresh session tries and the server refuses; {@code stop}: the step's command on the old
+     * site, confirmed by the database refusing connections. A database the coordinator cannot reach counts as fenced
+     * only when the fence found its whole site unreachable and fenced it.
+     */
+    String fenceOld(RunbookStep step, OperationContext ctx, Instant deadline) throws StepFailed, InterruptedException {
+        String site = ctx.from();
+        String db = databases.describe(site);
+        if (step.mode().equals("stop")) {
+            return stop(step, ctx, deadline);
+        }
+        try {
+            long ended = databases.makeReadOnly(site, remaining(deadline));
+            Optional<String> refusal = databases.writeRefusal(site, remaining(deadline));
+            if (refusal.isEmpty()) {
+                throw new StepFailed("UNCONFIRMED: " + db + " still takes writes after default_transaction_read_only was set");
+            }
+            ctx.oldDatabase = OldDatabase.READ_ONLY;
+            return OldDatabase.READ_ONLY.prefix + " " + db + " read-only by default, " + ended + " client session(s) ended, a fresh session's "
+                    + "write refused (" + refusal.get() + ")";
+        } catch (SiteDatabases.Unreachable e) {
+            return siteFenced(ctx, db, e);
+        }
+    }
+
+    private String stop(RunbookStep step, OperationContext ctx, Instant deadline) throws StepFailed, InterruptedException {
+        String site = ctx.from();
+        String db = databases.describe(site);
+        try {
+            ExecResult r = shell.exec(site, step.command(), ctx.epoch(), remaining(deadline));
+            if (!r.succeeded()) {
+                throw new StepFailed("UNCONFIRMED: stopping " + db + " on " + site + " exited " + r.exitCode() + ": " + SiteShell.firstLine(r.stderr()));
+            }
+        } catch (SshFailure e) {
+            if (Boolean.FALSE.equals(ctx.fromReachable)) {
+                ctx.oldDatabase = OldDatabase.SITE_FENCED;
+                return OldDatabase.SITE_FENCED.prefix + " " + site + " unreachable over SSH (" + e.getMessage() + ") and fenced by the fence step";
+            }
+            throw new StepFailed("UNCONFIRMED: cannot stop " + db + ": " + e.getMessage(), e);
+        }
+        while (true) {
+            try {
+                databases.status(site, remaining(deadline));
+            } catch (SiteDatabases.Unreachable gone) {
+                ctx.oldDatabase = OldDatabase.STOPPED;
+                return OldDatabase.STOPPED.prefix + " " + db + " stopped by '" + step.command() + "' and refuses connections (" + gone.getMessage() + ")";
+            }
+            if (!clock.instant().plus(POLL).isBefore(deadline)) {
+                throw new StepFailed("UNCONFIRMED: " + db + " still answers after '" + step.command() + "' exited 0");
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    private String siteFenced(OperationContext ctx, String db, SiteDatabases.Unreachable e) throws StepFailed {
+        if (Boolean.FALSE.equals(ctx.fromReachable)) {
+            ctx.oldDatabase = OldDatabase.SITE_FENCED;
+            return OldDatabase.SITE_FENCED.prefix + " " + db + " unreachable (" + e.getMessage() + "); its site was unreachable and fenced by the "
+                    + "fence step";
+        }
+        throw new StepFailed("UNCONFIRMED: " + e.getMessage() + "; the site answered the fence, so its database may still take writes");
+    }
+
+    /**
+     * The replica on the new site must be a replica, and hold what the old primary wrote: its replay position at the
+     * old primary's current one, or behind by at most {@code max-lag} (the time since the last transaction it
+     * replayed). It waits up to the step's {@code duration} (default {@link #CATCH_UP}: the last WAL of a primary
+     * just made read-only is still on its way) for that, then refuses with the lag. With the old
+     * primary's database gone, checked only once pg-fence-old (or the fence) found it fenced: the replica's lag is
+     * then recorded as the database RPO, an upper bound of the writes lost.
+     */
+    String checkReplica(RunbookStep step, OperationContext ctx, Instant deadline) throws StepFailed, InterruptedException {
+        String site = ctx.to();
+        String db = databases.describe(site);
+        Duration maxLag = step.maxLag() == null ? Duration.ZERO : step.maxLag();
+        Instant giveUp = min(clock.instant().plus(step.duration() == null ? CATCH_UP : step.duration()), deadline);
+        while (true) {
+            Lag lag = lag(ctx.from(), ctx.to(), oldGoneConfirmed(ctx), remaining(deadline));
+            if (lag.acceptable(maxLag)) {
+                return lag.account(db, maxLag);
+            }
+            if (!clock.instant().plus(POLL).isBefore(giveUp)) {
+                throw new StepFailed("REFUSED: " + lag.account(db, maxLag) + (lag.old() != null ? "; above max-lag " + millis(maxLag) : "")
+                        + ": not promoting");
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    /**
+     * How far the new site's replica is behind: bytes of WAL against the old primary when that answers, and the age
+     * of its last replayed transaction.
+     */
+    record Lag(SiteDatabases.Status replica, SiteDatabases.Status old, String oldGone, boolean confirmedGone) {
+        Long bytes() {
+            if (old == null || old.currentLsn() == null || replica.replayLsn() == null) {
+                return null;
+            }
+            return Math.max(0, old.currentLsn() - replica.replayLsn());
+        }
+
+        boolean acceptable(Duration maxLag) {
+            if (old != null) {
+                Long behind = bytes();
+                return behind != null && (behind == 0 || replica.replayAgeSeconds() != null
+                        && replica.replayAgeSeconds() * 1000 <= maxLag.toMillis());
+            }
+            return confirmedGone;
+        }
+
+        String account(String db, Duration maxLag) {
+            String pos = "replayed " + text(replica.replayLsn()) + " (received " + text(replica.receiveLsn()) + ", WAL receiver "
+                    + (replica.receiver() == null ? "not running" : replica.receiver()) + ")";
+            String last = replica.replayAgeSeconds() == null ? "no transaction replayed yet"
+                    : String.format(java.util.Locale.ROOT, "last replayed transaction %.3fs ago", replica.replayAgeSeconds());
+            if (old != null) {
+                Long behind = bytes();
+                return db + " is a replica, " + pos + "; the old primary is at " + text(old.currentLsn()) + ": "
+                        + (behind != null && behind == 0 ? "caught up (database RPO 0)" : behind + " bytes behind, " + last);
+            }
+            return db + " is a replica, " + pos + "; the old primary's database is " + oldGone
+                    + (confirmedGone ? "; database RPO at most " + (replica.replayAgeSeconds() == null ? "unknown"
+                            : String.format(java.util.Locale.ROOT, "%.3fs", replica.replayAgeSeconds())) + " of writes (" + last + ")"
+                            : " and not confirmed fenced: the replica's lag cannot be told");
+        }
+    }
+
+    private static boolean oldGoneConfirmed(OperationContext ctx) {
+        return ctx.oldDatabase == OldDatabase.STOPPED || ctx.oldDatabase == OldDatabase.SITE_FENCED || Boolean.FALSE.equals(ctx.fromReachable);
+    }
+
+    private Lag lag(String from, String to, boolean oldGoneConfirmed, Duration timeout) throws StepFailed {
+        SiteDatabases.Status replica;
+        try {
+            replica = databases.status(to, timeout);
+        } catch (SiteDatabases.Unreachable e) {
+            throw new StepFailed(e.getMessage());
+        }
+        if (!replica.inRecovery()) {
+            throw new StepFailed("REFUSED: " + databases.describe(to) + " is not a replica (pg_is_in_recovery() is false): promoting it "
+                    + "promotes nothing, and two primaries may be taking writes");
+        }
+        try {
+            SiteDatabases.Status old = databases.status(from, timeout);
+            if (old.inRecovery()) {
+                throw new StepFailed("REFUSED: " + databases.describe(from) + " is a replica too: no primary to compare with");
+            }
+            return new Lag(replica, old, null, false);
+        } catch (SiteDatabases.Unreachable e) {
+            return new Lag(replica, null, "unreachable (" + e.getMessage() + ")", oldGoneConfirmed);
+        }
+    }
+
+    /**
+     * {@code pg_promote(wait => true)} on the new site, confirmed by {@code pg_is_in_recovery() = false} and a write
+     * a fresh session makes. A server already promoted (a resumed operation) is only confirmed: never promoted twice.
+     */
+    String promote(RunbookStep step, OperationContext ctx, Instant deadline) throws StepFailed {
+        String site = ctx.to();
+        String db = databases.describe(site);
+        try {
+            SiteDatabases.Status before = databases.status(site, remaining(deadline));
+            String how;
+            if (before.inRecovery()) {
+                long wait = Math.min(step.duration() == null ? 60 : Math.max(1, step.duration().toSeconds()), Math.max(1, remaining(deadline).toSeconds()));
+                if (!databases.promote(site, (int) wait, remaining(deadline))) {
+                    throw new StepFailed("pg_promote() on " + db + " did not finish within " + wait + "s");
+                }
+                how = "promoted (pg_promote)";
+            } else {
+                how = "already promoted (not a replica when this step began: resumed)";
+            }
+            SiteDatabases.Status after = databases.status(site, remaining(deadline));
+            if (after.inRecovery()) {
+                throw new StepFailed("UNCONFIRMED: " + db + " still in recovery after pg_promote()");
+            }
+            Optional<String> refusal = databases.writeRefusal(site, remaining(deadline));
+            if (refusal.isPresent()) {
+                throw new StepFailed("UNCONFIRMED: " + db + " promoted but refuses writes: " + refusal.get());
+            }
+            return db + " " + how + ", out of recovery at " + text(after.currentLsn()) + ", a write confirmed";
+        } catch (SiteDatabases.Unreachable e) {
+            throw new StepFailed(e.getMessage());
+        }
+    }
+
+    /** What a dry run shows for a database step: the precondition as it stands now. Never changes anything. */
+    String evaluate(RunbookStep step, String from, String to) {
+        Duration t = Duration.ofSeconds(5);
+        try {
+            return switch (step.type()) {
+                case "pg-fence-old" -> {
+                    SiteDatabases.Status s = databases.status(from, t);
+                    yield "now: " + databases.describe(from) + " answers, " + (s.inRecovery() ? "a replica" : "a primary")
+                            + (s.readOnlyDefault() ? ", already read-only by default" : ", taking writes");
+                }
+                case "pg-check-replica" -> {
+                    Lag lag = lag(from, to, false, t);
+                    Duration max = step.maxLag() == null ? Duration.ZERO : step.maxLag();
+                    yield "now: " + lag.account(databases.describe(to), max) + (lag.acceptable(max) ? ": would pass"
+                            : lag.old() != null ? ": would wait, then refuse if still above max-lag " + millis(max) : ": would refuse unless the fence finds "
+                                    + from + " unreachable");
+                }
+                case "pg-promote" -> {
+                    SiteDatabases.Status s = databases.status(to, t);
+                    yield "now: " + databases.describe(to) + (s.inRecovery() ? " is a replica (WAL receiver "
+                            + (s.receiver() == null ? "not running" : s.receiver()) + "): can be promoted" : " is NOT a replica: nothing to promote");
+                }
+                default -> "";
+            };
+        } catch (SiteDatabases.Unreachable e) {
+            return "now: " + e.getMessage();
+        } catch (StepFailed e) {
+            return "now: " + e.getMessage();
+        }
+    }
+
+    static String text(Long lsn) {
+        return lsn == null ? "-" : Long.toHexString(lsn >>> 32).toUpperCase(java.util.Locale.ROOT) + "/"
+                + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static String millis(Duration d) {
+        return d.toMillis() + " ms";
+    }
+
+    private Duration remaining(Instant deadline) {
+        Duration d = Duration.between(clock.instant(), deadline);
+        return d.isNegative() || d.isZero() ? Duration.ofMillis(1) : d;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}
