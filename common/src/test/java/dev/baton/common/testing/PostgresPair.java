@@ -86,6 +86,32 @@ public final class PostgresPair implements AutoCloseable {
         return dir.resolve(node.name().toLowerCase(java.util.Locale.ROOT));
     }
 
+    /** Where {@code node}'s Unix socket lives: outside its data directory (pg_rewind and base backups copy that). */
+    private Path socket(Node node) throws IOException {
+        return Files.createDirectories(dir.resolve(node.name().toLowerCase(java.util.Locale.ROOT) + "-socket"));
+    }
+
+    /** {@code node}'s data directory (for a script that works on it, as deploy/site/baton-pg-rejoin does). */
+    public Path dataDirectory(Node node) {
+        return data(node);
+    }
+
+    /** The directory of the server's tools (pg_ctl, pg_rewind, ...). */
+    public Path binDirectory() {
+        return bin;
+    }
+
+    /**
+     * The environment a script needs to run {@code node}'s server as this pair does: its tools, its data, a
+     * {@code .pgpass} (0600) for {@link #USER} on {@code upstream}, and its own port and socket directory as server
+     * options (a rewind copies the other node's configuration files, and both run on one host here).
+     */
+    public java.util.Map<String, String> scriptEnvironment(Node node, Node upstream) throws IOException {
+        return java.util.Map.of("PG_BIN", bin.toString(), "PGDATA", data(node).toString(), "PGPASSFILE", pgpass(node, upstream).toString(),
+                "BATON_PG_CTL_OPTIONS", "-p " + port(node) + " -c unix_socket_directories=" + socket(node),
+                "BATON_PG_LOG", dir.resolve(node.name().toLowerCase(java.util.Locale.ROOT) + ".log").toString());
+    }
+
     public int port(Node node) {
         return ports[node.ordinal()];
     }
@@ -123,7 +149,7 @@ public final class PostgresPair implements AutoCloseable {
 
     /** This node's own port and socket directory (a base backup copies the other's configuration). */
     private void configure(Node node) throws IOException {
-        Files.writeString(data(node).resolve("postgresql.conf"), "port = " + port(node) + "\nunix_socket_directories = '" + data(node)
+        Files.writeString(data(node).resolve("postgresql.conf"), "port = " + port(node) + "\nunix_socket_directories = '" + socket(node)
                 + "'\n", java.nio.file.StandardOpenOption.APPEND);
     }
 
@@ -147,17 +173,25 @@ public final class PostgresPair implements AutoCloseable {
         startNode(node);
     }
 
-    /** Makes {@code node}'s (stopped) data directory a standby of {@code upstream}: standby.signal and primary_conninfo. */
+    /**
+     * Makes {@code node}'s (stopped) data directory a standby of {@code upstream}: standby.signal, and primary_conninfo
+     * in postgresql.auto.conf, replacing one a base backup or rewind copied from the other node (which would point
+     * this node at itself).
+     */
     private void follow(Node node, Node upstream) throws IOException {
         configure(node);
-        Files.writeString(data(node).resolve("postgresql.conf"), "primary_conninfo = '" + conninfo(node, upstream) + "'\n",
-                java.nio.file.StandardOpenOption.APPEND);
+        Path auto = data(node).resolve("postgresql.auto.conf");
+        List<String> lines = new ArrayList<>(Files.exists(auto) ? Files.readAllLines(auto) : List.of());
+        lines.removeIf(l -> l.trim().startsWith("primary_conninfo"));
+        lines.add("primary_conninfo = '" + conninfo(node, upstream) + "'");
+        Files.write(auto, lines);
         Files.writeString(data(node).resolve("standby.signal"), "");
     }
 
+    /** Starts {@code node} on its own port and socket directory whatever its configuration files say (a rewind copies the other's). */
     public void startNode(Node node) throws IOException {
         run(List.of(tool("pg_ctl"), "-D", data(node).toString(), "-l", dir.resolve(node.name().toLowerCase(java.util.Locale.ROOT) + ".log")
-                .toString(), "-w", "-t", "60", "start"));
+                .toString(), "-o", "-p " + port(node) + " -c unix_socket_directories=" + socket(node), "-w", "-t", "60", "start"));
     }
 
     /** Fast shutdown: sessions end, the server is down as after a crash of its host (but cleanly). */
@@ -202,6 +236,12 @@ public final class PostgresPair implements AutoCloseable {
             startNode(Node.FIRST);
         }
         try (Connection c = connect(Node.FIRST); Statement st = c.createStatement()) {
+            // a test that left it a replica (a failback half done): a primary again
+            try (ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    st.execute("SELECT pg_promote(true, 60)");
+                }
+            }
             st.execute("SET default_transaction_read_only = off");
             st.execute("ALTER SYSTEM RESET default_transaction_read_only");
             st.execute("SELECT pg_reload_conf()");
@@ -234,6 +274,16 @@ public final class PostgresPair implements AutoCloseable {
             }
         }
         throw new IOException(node + " did not start streaming in 60 s; its log: " + dir.resolve(node.name().toLowerCase(java.util.Locale.ROOT) + ".log"));
+    }
+
+    /** The last {@code lines} lines of {@code node}'s server log, for a failing test's message. */
+    public String logTail(Node node, int lines) {
+        try {
+            List<String> all = Files.readAllLines(dir.resolve(node.name().toLowerCase(java.util.Locale.ROOT) + ".log"));
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     public Connection connect(Node node) throws SQLException {

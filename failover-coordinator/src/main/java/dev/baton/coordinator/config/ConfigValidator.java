@@ -18,7 +18,7 @@ import java.util.Map;
 public final class ConfigValidator {
     private static final String P = "baton.coordinator.";
     private static final List<String> STEP_TYPES = List.of("notify", "http-hook", "ssh", "fence", "sync", "start", "wait-healthy", "dns", "wait",
-            "pg-fence-old", "pg-check-replica", "pg-promote");
+            "pg-rejoin", "pg-fence-old", "pg-check-replica", "pg-promote");
 
     private ConfigValidator() {
     }
@@ -148,6 +148,14 @@ public final class ConfigValidator {
             if (s.type().equals("pg-fence-old") && s.mode().equals("stop") && s.command().isEmpty()) {
                 problems.add(at + ".command: pg-fence-old with mode stop needs the command that stops the database");
             }
+            if (s.type().equals("pg-rejoin") && s.command().isEmpty()) {
+                problems.add(at + ".command: pg-rejoin needs the command that makes the database a replica (e.g. baton-pg-rejoin)");
+            }
+        }
+        Integer rejoin = first.get("pg-rejoin");
+        Integer check = first.get("pg-check-replica");
+        if (rejoin != null && check != null && check < rejoin) {
+            problems.add(key + ": pg-rejoin must come before pg-check-replica (the replica it checks is the one pg-rejoin makes)");
         }
         List<String> order = List.of("fence", "pg-fence-old", "pg-check-replica", "pg-promote", "start");
         if (first.containsKey("pg-promote")) {

@@ -420,11 +420,12 @@ public interface CoordinatorConfig {
         Optional<String> name();
 
         /**
-         * notify, http-hook, ssh, fence, sync, start, wait-healthy, dns, wait, pg-fence-old, pg-check-replica,
-         * pg-promote. Required.
+         * notify, http-hook, ssh, fence, sync, start, wait-healthy, dns, wait, pg-rejoin, pg-fence-old,
+         * pg-check-replica, pg-promote. Required.
          */
-        @Pattern(regexp = "notify|http-hook|ssh|fence|sync|start|wait-healthy|dns|wait|pg-fence-old|pg-check-replica|pg-promote",
-                message = "must be one of notify, http-hook, ssh, fence, sync, start, wait-healthy, dns, wait, pg-fence-old, pg-check-replica, pg-promote")
+        @Pattern(regexp = "notify|http-hook|ssh|fence|sync|start|wait-healthy|dns|wait|pg-rejoin|pg-fence-old|pg-check-replica|pg-promote",
+                message = "must be one of notify, http-hook, ssh, fence, sync, start, wait-healthy, dns, wait, pg-rejoin, pg-fence-old, "
+                        + "pg-check-replica, pg-promote")
         String type();
 
         /** Where ssh steps run: {@code from} (the site being left) or {@code to}. Default {@code to}. */
@@ -434,7 +435,8 @@ public interface CoordinatorConfig {
 
         /**
          * ssh: the command; pg-fence-old with mode stop: the command that stops the old site's database (e.g.
-         * {@code docker compose stop postgres}).
+         * {@code docker compose stop postgres}); pg-rejoin: the command that makes the new site's database a replica
+         * (e.g. deploy/site/baton-pg-rejoin).
          */
         Optional<String> command();
 
@@ -452,13 +454,14 @@ public interface CoordinatorConfig {
         /**
          * wait: how long; wait-healthy: how long to wait; pg-check-replica: how long to wait for the replica to catch
          * up before refusing; pg-promote: how long PostgreSQL may take to promote. Default 5m (wait-healthy), 5s
-         * (pg-check-replica), 60s (pg-promote), 0s otherwise.
+         * (pg-check-replica), 2m (pg-rejoin: how long to wait for the rejoined database to stream and catch up), 60s
+         * (pg-promote), 0s otherwise.
          */
         Optional<Duration> duration();
 
         /**
-         * pg-check-replica: the most the replica may be behind the old primary (time since the last transaction it
-         * replayed, while it has not replayed all the old primary wrote). Default 0s: caught up.
+         * pg-check-replica and pg-rejoin: the most the replica may be behind the primary (time since the last
+         * transaction it replayed, while it has not replayed all the primary wrote). Default 0s: caught up.
          */
         @WithName("max-lag")
         Optional<Duration> maxLag();

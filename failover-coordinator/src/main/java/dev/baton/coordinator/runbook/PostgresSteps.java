@@ -2,6 +2,7 @@ package dev.baton.coordinator.runbook;
 
 import dev.baton.common.ssh.ExecResult;
 import dev.baton.common.ssh.SshFailure;
+import dev.baton.coordinator.config.CoordinatorConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -234,6 +235,11 @@ final class PostgresSteps {
             if (after.inRecovery()) {
                 throw new StepFailed("UNCONFIRMED: " + db + " still in recovery after pg_promote()");
             }
+            if (after.readOnlyDefault()) {
+                // a pg-fence-old of an earlier failover made it read-only as the old primary; a primary again, it takes writes
+                databases.resetReadOnly(site, remaining(deadline));
+                how += ", default_transaction_read_only reset";
+            }
             Optional<String> refusal = databases.writeRefusal(site, remaining(deadline));
             if (refusal.isPresent()) {
                 throw new StepFailed("UNCONFIRMED: " + db + " promoted but refuses writes: " + refusal.get());
@@ -242,6 +248,79 @@ final class PostgresSteps {
         } catch (SiteDatabases.Unreachable e) {
             throw new StepFailed(e.getMessage());
         }
+    }
+
+    /** How long pg-rejoin waits for the rejoined database to stream and catch up when its {@code duration} is not set. */
+    static final Duration REJOIN = Duration.ofMinutes(2);
+
+    /**
+     * Failback's first half: the new site's database (the old primary, fenced by the failover) made a streaming
+     * replica of the old site's (the primary since then) by the step's {@code command} run on the new site with
+     * {@code BATON_PG_UPSTREAM_HOST}/{@code BATON_PG_UPSTREAM_PORT} after a {@code CHECKPOINT} on the primary (so that
+     * pg_rewind sees its new timeline) (deploy/site/baton-pg-rejoin: stop, pg_rewind,
+     * standby.signal, primary_conninfo, start), then confirmed: in recovery, its WAL receiver streaming, and caught up
+     * with the primary (or within {@code max-lag}) before the step's {@code duration} (default {@link #REJOIN}) runs
+     * out. A database already streaming when the step begins (a resumed operation, or rejoined by hand) is only
+     * confirmed.
+     */
+    String rejoin(RunbookStep step, OperationContext ctx, Instant deadline) throws StepFailed, InterruptedException {
+        String site = ctx.to();
+        String db = databases.describe(site);
+        String how;
+        if (streaming(site, deadline)) {
+            how = "already a streaming replica (not touched)";
+        } else {
+            CoordinatorConfig.Database upstream = databases.settings(ctx.from());
+            try {
+                databases.checkpoint(ctx.from(), remaining(deadline));
+            } catch (SiteDatabases.Unreachable e) {
+                throw new StepFailed("cannot rejoin " + db + ": the primary to follow does not answer: " + e.getMessage());
+            }
+            try {
+                ExecResult r = shell.exec(site, step.command(), ctx.epoch(), java.util.Map.of("BATON_PG_UPSTREAM_HOST", upstream.host().orElseThrow(),
+                        "BATON_PG_UPSTREAM_PORT", Integer.toString(upstream.port())), remaining(deadline));
+                if (!r.succeeded()) {
+                    throw new StepFailed("'" + step.command() + "' on " + site + " exited " + r.exitCode() + ": " + lastLine(r.stderr()));
+                }
+            } catch (SshFailure e) {
+                throw new StepFailed("cannot rejoin " + db + ": " + e.getMessage(), e);
+            }
+            how = "made a replica by '" + step.command() + "'";
+        }
+        Duration maxLag = step.maxLag() == null ? Duration.ZERO : step.maxLag();
+        Instant giveUp = min(clock.instant().plus(step.duration() == null ? REJOIN : step.duration()), deadline);
+        String last = "no answer yet";
+        while (true) {
+            try {
+                SiteDatabases.Status replica = databases.status(site, remaining(giveUp));
+                SiteDatabases.Status primary = databases.status(ctx.from(), remaining(giveUp));
+                Lag lag = new Lag(replica, primary, null, false);
+                last = replica.inRecovery() ? lag.account(db, maxLag) : db + " is not in recovery";
+                if (replica.inRecovery() && "streaming".equals(replica.receiver()) && lag.acceptable(maxLag)) {
+                    return db + " " + how + "; " + last;
+                }
+            } catch (SiteDatabases.Unreachable e) {
+                last = e.getMessage();
+            }
+            if (!clock.instant().plus(POLL).isBefore(giveUp)) {
+                throw new StepFailed(db + " " + how + " but does not stream caught up with " + databases.describe(ctx.from()) + ": " + last);
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    private boolean streaming(String site, Instant deadline) {
+        try {
+            SiteDatabases.Status s = databases.status(site, remaining(deadline));
+            return s.inRecovery() && "streaming".equals(s.receiver());
+        } catch (SiteDatabases.Unreachable e) {
+            return false;
+        }
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text == null ? new String[0] : text.strip().split("\n");
+        return lines.length == 0 ? "" : lines[lines.length - 1];
     }
 
     /** What a dry run shows for a database step: the precondition as it stands now. Never changes anything. */
@@ -260,6 +339,11 @@ final class PostgresSteps {
                     yield "now: " + lag.account(databases.describe(to), max) + (lag.acceptable(max) ? ": would pass"
                             : lag.old() != null ? ": would wait, then refuse if still above max-lag " + millis(max) : ": would refuse unless the fence finds "
                                     + from + " unreachable");
+                }
+                case "pg-rejoin" -> {
+                    SiteDatabases.Status s = databases.status(to, t);
+                    yield "now: " + databases.describe(to) + (s.inRecovery() ? " is a replica (WAL receiver " + (s.receiver() == null ? "not running"
+                            : s.receiver()) + ")" : " is a primary: would be made a replica of " + databases.describe(from) + " by its command");
                 }
                 case "pg-promote" -> {
                     SiteDatabases.Status s = databases.status(to, t);

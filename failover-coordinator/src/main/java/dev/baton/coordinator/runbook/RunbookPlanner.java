@@ -99,6 +99,9 @@ public class RunbookPlanner {
                     + "replayed transaction at most " + (step.maxLag() == null ? 0 : step.maxLag().toMillis()) + " ms old), waiting up to "
                     + (step.duration() == null ? PostgresSteps.CATCH_UP : step.duration()).toSeconds() + "s, else refuse; with " + from + "'s database fenced and "
                     + "unreachable, record the replica's lag as the database RPO";
+            case "pg-rejoin" -> "make " + to + "'s PostgreSQL a streaming replica of " + from + "'s by '" + step.command() + "' on " + to
+                    + " (BATON_PG_UPSTREAM_HOST/PORT set), then wait up to " + (step.duration() == null ? PostgresSteps.REJOIN : step.duration()).toSeconds()
+                    + "s until it streams and has caught up; a database already streaming is not touched";
             case "pg-promote" -> "promote " + to + "'s PostgreSQL (pg_promote, waiting up to " + (step.duration() == null ? 60 : step.duration().toSeconds())
                     + "s) and confirm it is out of recovery and takes a write; already promoted (a resumed operation): confirm only";
             default -> step.type();

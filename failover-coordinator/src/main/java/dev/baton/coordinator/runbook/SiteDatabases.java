@@ -97,6 +97,21 @@ public class SiteDatabases {
     }
 
     /**
+     * {@code CHECKPOINT}: a primary promoted moments ago writes its new timeline to its control file only with its
+     * first checkpoint, and pg_rewind reads the timeline there (without it: "no rewind required", and the old primary
+     * cannot follow).
+     */
+    public void checkpoint(String site, Duration timeout) throws Unreachable {
+        call(site, timeout, c -> c.query("CHECKPOINT").execute().replaceWithVoid());
+    }
+
+    /** Back to writable by default: what {@link #makeReadOnly} set undone ({@code ALTER SYSTEM RESET}, reloaded). */
+    public void resetReadOnly(String site, Duration timeout) throws Unreachable {
+        call(site, timeout, c -> c.query("ALTER SYSTEM RESET default_transaction_read_only").execute()
+                .chain(() -> c.query("SELECT pg_reload_conf()").execute()).replaceWithVoid());
+    }
+
+    /**
      * A write in a transaction as a client's default is: a temporary table created and rolled back. Empty when the
      * server took it; else the reason it refused (a replica, read-only by default).
      */
@@ -125,6 +140,11 @@ public class SiteDatabases {
     private static String message(Throwable e) {
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** {@code site}'s database settings (it must have them). */
+    CoordinatorConfig.Database settings(String site) {
+        return database(site);
     }
 
     private CoordinatorConfig.Database database(String site) {

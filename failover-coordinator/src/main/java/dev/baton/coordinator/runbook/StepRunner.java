@@ -90,6 +90,7 @@ public class StepRunner {
             case "pg-fence-old" -> postgres.fenceOld(step, ctx, deadline);
             case "pg-check-replica" -> postgres.checkReplica(step, ctx, deadline);
             case "pg-promote" -> postgres.promote(step, ctx, deadline);
+            case "pg-rejoin" -> postgres.rejoin(step, ctx, deadline);
             case "wait" -> {
                 Duration d = step.duration() == null ? Duration.ZERO : step.duration();
                 sleepUntil(min(clock.instant().plus(d), deadline), ctx);

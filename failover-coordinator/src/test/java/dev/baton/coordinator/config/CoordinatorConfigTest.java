@@ -283,4 +283,30 @@ class CoordinatorConfigTest {
         assertThat(ConfigValidator.problems(build(goesOn))).anySatisfy(p -> assertThat(p).startsWith(s + "[3].on-failure: a pg-promote step always aborts"))
                 .anySatisfy(p -> assertThat(p).isEqualTo(s + "[1].command: pg-fence-old with mode stop needs the command that stops the database"));
     }
+
+    @Test
+    void aRejoinNeedsItsCommandAndComesBeforeTheCheckOfTheReplicaItMakes() {
+        String b = "baton.coordinator.runbooks.failback.steps";
+        Map<String, String> m = withDatabases(valid());
+        String[] types = {"fence", "pg-fence-old", "pg-check-replica", "pg-rejoin", "pg-promote", "start"};
+        for (int i = 0; i < types.length; i++) {
+            m.put(b + "[" + i + "].type", types[i]);
+        }
+        m.put(b + "[0].timeout", "6m");
+
+        assertThat(ConfigValidator.problems(build(m)))
+                .anySatisfy(p -> assertThat(p).isEqualTo(b + "[3].command: pg-rejoin needs the command that makes the database a replica "
+                        + "(e.g. baton-pg-rejoin)"))
+                .anySatisfy(p -> assertThat(p).isEqualTo(b + ": pg-rejoin must come before pg-check-replica (the replica it checks is the one "
+                        + "pg-rejoin makes)"));
+
+        String[] inOrder = {"pg-rejoin", "fence", "pg-fence-old", "pg-check-replica", "pg-promote", "start"};
+        for (int i = 0; i < inOrder.length; i++) {
+            m.put(b + "[" + i + "].type", inOrder[i]);
+        }
+        m.put(b + "[0].command", "baton-pg-rejoin");
+        m.put(b + "[0].timeout", "3m");
+        m.put(b + "[1].timeout", "6m");
+        assertThat(ConfigValidator.problems(build(m))).isEmpty();
+    }
 }

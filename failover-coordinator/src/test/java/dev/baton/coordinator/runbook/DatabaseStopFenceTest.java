@@ -57,7 +57,7 @@ class DatabaseStopFenceTest extends AgainstTheWorld {
 
     @Test
     void theOldDatabaseIsStoppedThroughItsSiteBeforeTheReplicaIsPromoted() throws Exception {
-        world.onCommand(STOP, () -> {
+        world.onCommand(STOP, request -> {
             try {
                 pair.stopNode(Node.FIRST);
                 return CommandHandler.Reply.ok("");
@@ -80,7 +80,7 @@ class DatabaseStopFenceTest extends AgainstTheWorld {
 
     @Test
     void aStopThatLeavesTheDatabaseUpIsAnUnconfirmedFenceAndNothingIsPromoted() throws Exception {
-        world.onCommand(STOP, () -> CommandHandler.Reply.ok("pretending\n"));
+        world.onCommand(STOP, request -> CommandHandler.Reply.ok("pretending\n"));
 
         JsonPath o = failover();
 

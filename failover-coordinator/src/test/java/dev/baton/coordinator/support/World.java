@@ -90,19 +90,20 @@ public final class World implements AutoCloseable {
         return List.copyOf(sent);
     }
 
-    private final Map<String, java.util.function.Supplier<CommandHandler.Reply>> commands = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, java.util.function.Function<CommandHandler.Request, CommandHandler.Reply>> commands =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Until the next reset, {@code command} (exactly, on either site) is answered by {@code handler} instead of the compose emulator. */
-    public void onCommand(String command, java.util.function.Supplier<CommandHandler.Reply> handler) {
+    public void onCommand(String command, java.util.function.Function<CommandHandler.Request, CommandHandler.Reply> handler) {
         commands.put(command, handler);
     }
 
     private CommandHandler delegate(boolean isPrimary) {
         return request -> {
             sent.add(new Sent(isPrimary ? "primary" : "standby", request.command(), request.env().get("BATON_TERM")));
-            java.util.function.Supplier<CommandHandler.Reply> own = commands.get(request.command().trim());
+            java.util.function.Function<CommandHandler.Request, CommandHandler.Reply> own = commands.get(request.command().trim());
             if (own != null) {
-                return own.get();
+                return own.apply(request);
             }
             if (request.command().trim().equals(LOGOUT_CHECK)) {
                 return logoutConfirmed ? CommandHandler.Reply.ok("logged out\n") : CommandHandler.Reply.fail(1, "no logout seen\n");
