@@ -3,7 +3,10 @@ package dev.baton.common.wire;
 import java.time.Instant;
 import java.util.Map;
 
-/** Coordinator {@code GET /api/v1/status}: the minimum DESIGN.md section 6 promises. */
+/**
+ * Coordinator {@code GET /api/v1/status}: the minimum DESIGN.md section 6 promises, and the database replica's lag
+ * ({@code database}, null when the sites have no databases configured).
+ */
 public record CoordinatorStatus(
         FailoverState state,
         String activeSite,
@@ -19,7 +22,8 @@ public record CoordinatorStatus(
         String currentOperation,
         Map<String, ObserverSummary> observers,
         Map<String, SiteLink> sites,
-        Decider decider) {
+        Decider decider,
+        DatabaseReplica database) {
 
     /**
      * The decision store as this instance sees it: {@code postgres} or {@code zookeeper}, whether it has a quorum

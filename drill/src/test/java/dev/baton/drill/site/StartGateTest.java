@@ -417,7 +417,7 @@ class StartGateTest {
                 : site.equals("primary") ? FailoverState.PRIMARY_ACTIVE : FailoverState.STANDBY_ACTIVE;
         return new CoordinatorStatus(state, site, epoch, term, false, null, null, null, 1, null, null, operation, Map.of(), Map.of(),
                 new CoordinatorStatus.Decider("zookeeper", quorum, quorum ? "standby-coordinator" : null,
-                        quorum ? null : "no quorum: 1 of 3 servers reachable (127.0.0.1:2181)"));
+                        quorum ? null : "no quorum: 1 of 3 servers reachable (127.0.0.1:2181)"), null);
     }
 
     private String url() {

@@ -42,6 +42,11 @@ public interface CoordinatorConfig {
     @Valid
     Dns dns();
 
+    /** The sites' databases as a whole (each site's own settings are {@code sites.<site>.database.*}). */
+    @WithName("database")
+    @Valid
+    Databases databases();
+
     @Valid
     Clients clients();
 
@@ -412,6 +417,17 @@ public interface CoordinatorConfig {
     interface Runbook {
         /** Ordered steps. Empty = the built-in default (see docs/services/failover-coordinator.md). */
         Optional<List<@Valid Step>> steps();
+    }
+
+    /** What the coordinator watches of the sites' PostgreSQL pair. */
+    interface Databases {
+        /**
+         * The most data, in time, the business accepts to lose on a failover: the replica's lag above it is an alert
+         * (BatonDatabaseReplicaLagAboveRpo; {@code baton_coordinator_database_rpo_target_seconds}). Default 5s.
+         */
+        @WithName("rpo-target")
+        @WithDefault("5s")
+        Duration rpoTarget();
     }
 
     /** One runbook step. */

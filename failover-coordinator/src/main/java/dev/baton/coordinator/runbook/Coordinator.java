@@ -67,6 +67,7 @@ public class Coordinator {
     private final ObjectMapper json;
     private final Clock clock;
     private final Map<String, SyncSeen> syncSeen = new HashMap<>();
+    private final ReplicaLag replicaLag;
     private volatile Decision lastDecision;
     private volatile String lastRecordedRefusal;
 
@@ -75,7 +76,8 @@ public class Coordinator {
 
     public Coordinator(CoordinatorStore store, VerdictBook verdicts, RunbookPlanner planner, RunbookExecutor executor, SiteShell shell,
             Sites sites, StateSyncClient stateSync, NotifierClient notifier, Leadership lease, CoordinatorMetrics metrics,
-            CoordinatorConfig config, ObjectMapper json, Clock clock) {
+            CoordinatorConfig config, ObjectMapper json, Clock clock, ReplicaLag replicaLag) {
+        this.replicaLag = replicaLag;
         this.store = store;
         this.verdicts = verdicts;
         this.planner = planner;
@@ -512,7 +514,7 @@ public class Coordinator {
         return new CoordinatorStatus(s.state(), s.activeSite(), s.epoch(), lease.term(), frozen, frozen ? s.frozenReason() : null,
                 frozen ? s.frozenUntil() : null, cooldownUntil != null && cooldownUntil.isAfter(now) ? cooldownUntil : null, last24h,
                 s.lastFailover(), s.lastFailback(), s.currentOperation() == null ? null : s.currentOperation().toString(), observers,
-                shell.links().view(), decider);
+                shell.links().view(), decider, replicaLag.current());
     }
 
     /**

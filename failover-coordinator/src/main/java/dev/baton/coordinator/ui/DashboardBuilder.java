@@ -80,8 +80,26 @@ public class DashboardBuilder {
         return new Dashboard(now, s.state().name(), s.activeSite(), s.epoch(), s.frozen(), s.frozenReason(), s.frozenUntil(),
                 s.cooldownUntil(), s.failoversLast24h(), coordinator.lease().id(), coordinator.lease().isLeader(),
                 new Dashboard.DeciderRow(s.decider().store(), s.decider().leader(), s.term(), s.decider().quorum(), s.decider().detail()), observers,
-                checks(observers.stream().map(Dashboard.ObserverRow::name).toList(), seen), syncLag.rows(now),
+                checks(observers.stream().map(Dashboard.ObserverRow::name).toList(), seen), sync(syncLag.rows(now), s.database()),
                 dns.row(s.activeSite(), now), decision(now), current, recent);
+    }
+
+    /**
+     * State-sync's targets, then the database replica as one more row (when the sites have databases): its lag, or
+     * what is wrong, flagged when the lag is above the RPO target.
+     */
+    static List<Dashboard.SyncRow> sync(List<Dashboard.SyncRow> files, dev.baton.common.wire.DatabaseReplica db) {
+        if (db == null) {
+            return files;
+        }
+        List<Dashboard.SyncRow> rows = new ArrayList<>(files);
+        String target = db.replica() == null ? "database replica" : "database " + db.replica() + " (replica of " + db.primary() + ")";
+        String problem = db.problem();
+        if (problem == null && db.lagSeconds() != null && db.lagSeconds() > db.rpoTargetSeconds()) {
+            problem = String.format(java.util.Locale.ROOT, "%.1f s behind, above the RPO target of %.0f s", db.lagSeconds(), db.rpoTargetSeconds());
+        }
+        rows.add(new Dashboard.SyncRow(target, db.checkedAt(), db.lagSeconds() == null ? null : Math.round(db.lagSeconds()), problem));
+        return rows;
     }
 
     /** One operation with its steps, as the page shows it. */

@@ -113,6 +113,24 @@ class DatabaseFailoverTest extends AgainstTheWorld {
         assertThat(pair.queryOne(Node.SECOND, "SELECT pg_is_in_recovery()")).isEqualTo("t");
     }
 
+    @Test
+    void theStatusAndTheMetricsCarryTheReplicasLag() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(500))
+                .until(() -> given().get("/api/v1/status").then().extract().path("database.checkedAt") != null
+                        && Integer.valueOf(0).equals(given().get("/api/v1/status").then().extract().path("database.bytesBehind")));
+
+        JsonPath status = given().get("/api/v1/status").then().statusCode(200).extract().jsonPath();
+        assertThat(status.getString("database.primary")).isEqualTo("primary");
+        assertThat(status.getString("database.replica")).isEqualTo("standby");
+        assertThat(status.getBoolean("database.streaming")).isTrue();
+        assertThat(status.getDouble("database.lagSeconds")).isZero();
+        assertThat(status.getDouble("database.rpoTargetSeconds")).isEqualTo(5.0);
+        assertThat(status.getString("database.problem")).isNull();
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("baton_coordinator_database_replica_streaming 1.0", "baton_coordinator_database_replica_lag_seconds 0.0",
+                "baton_coordinator_database_replica_lag_bytes 0.0", "baton_coordinator_database_rpo_target_seconds 5.0");
+    }
+
     private String failover() {
         String op = post("/api/v1/failover", new FailoverRequest("planned switchover", false, false)).statusCode(202).extract().path("operation");
         awaitEnd(op);
