@@ -3,6 +3,7 @@ package dev.baton.common;
 import dev.baton.common.wire.AlertRequest;
 import dev.baton.common.wire.CheckResult;
 import dev.baton.common.wire.CoordinatorStatus;
+import dev.baton.common.wire.DatabaseReplica;
 import dev.baton.common.wire.FailbackRequest;
 import dev.baton.common.wire.FailoverRequest;
 import dev.baton.common.wire.FreezeRequest;
@@ -28,7 +29,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * the NIO2 I/O factory is named in {@code META-INF/services}, so no classpath scanning is needed.
  */
 @RegisterForReflection(targets = {
-        AlertRequest.class, CheckResult.class, CoordinatorStatus.class, FailbackRequest.class,
+        AlertRequest.class, CheckResult.class, CoordinatorStatus.class, DatabaseReplica.class, FailbackRequest.class,
         FailoverRequest.class, FreezeRequest.class, ObserverSummary.class, Problem.class, Problem.Violation.class,
         SiteLease.class, SiteVerdict.class, SwitchRequest.class, SyncRequest.class, SyncTargetStatus.class, VerdictReport.class,
         org.apache.sshd.common.util.security.SunJCESecurityProviderRegistrar.class,

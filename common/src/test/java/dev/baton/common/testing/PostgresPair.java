@@ -255,6 +255,14 @@ public final class PostgresPair implements AutoCloseable {
         awaitStreaming(Node.SECOND);
     }
 
+    /** {@link #reset}, then a table {@code orders} on the primary holding orders 1 to {@code count}. */
+    public void resetWithOrders(int count) throws IOException, SQLException {
+        reset();
+        execute(Node.FIRST, "CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, symbol text NOT NULL)");
+        execute(Node.FIRST, "TRUNCATE orders");
+        execute(Node.FIRST, "INSERT INTO orders SELECT g, 'ES' FROM generate_series(1, " + count + ") g");
+    }
+
     /** Waits (at most 60 s) until {@code node} streams from its upstream. */
     public void awaitStreaming(Node node) throws IOException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

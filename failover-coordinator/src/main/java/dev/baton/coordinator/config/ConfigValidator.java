@@ -18,7 +18,7 @@ import java.util.Map;
 public final class ConfigValidator {
     private static final String P = "baton.coordinator.";
     private static final List<String> STEP_TYPES = List.of("notify", "http-hook", "ssh", "fence", "sync", "start", "wait-healthy", "dns", "wait",
-            "pg-rejoin", "pg-fence-old", "pg-check-replica", "pg-promote");
+            "pg-rejoin", "pg-fence-old", "pg-check-replica", "pg-promote", "redis-promote", "redis-replicate");
 
     private ConfigValidator() {
     }
@@ -42,6 +42,7 @@ public final class ConfigValidator {
                 problems.add(P + "sites." + name + ".engine-services: list compose service names (letters, digits, '.', '_', '-')");
             }
             problems.addAll(dev.baton.coordinator.runbook.SiteDatabases.problems(P + "sites." + name + ".database.", s.database()));
+            problems.addAll(dev.baton.coordinator.runbook.SiteRedis.problems(P + "sites." + name + ".redis.", s.redis()));
         });
         int observers = c.observers().names().size();
         c.observers().quorum().ifPresent(q -> {
@@ -132,10 +133,21 @@ public final class ConfigValidator {
         for (int i = 0; i < steps.size(); i++) {
             CoordinatorConfig.Step s = steps.get(i);
             first.putIfAbsent(s.type(), i);
+            String at = key + "[" + i + "]";
+            if (s.type().startsWith("redis-")) {
+                c.sites().forEach((name, site) -> {
+                    if (site.redis().host().isEmpty()) {
+                        problems.add(at + ": a " + s.type() + " step needs " + P + "sites." + name + ".redis.host (both sites' Redis)");
+                    }
+                });
+                if (s.type().equals("redis-promote") && !s.onFailure().equals("abort")) {
+                    problems.add(at + ".on-failure: a redis-promote step always aborts (the new engine must not start on a Redis replica)");
+                }
+                continue;
+            }
             if (!s.type().startsWith("pg-")) {
                 continue;
             }
-            String at = key + "[" + i + "]";
             c.sites().forEach((name, site) -> {
                 if (site.database().host().isEmpty()) {
                     problems.add(at + ": a " + s.type() + " step needs " + P + "sites." + name + ".database.host (both sites' databases)");
@@ -151,6 +163,11 @@ public final class ConfigValidator {
             if (s.type().equals("pg-rejoin") && s.command().isEmpty()) {
                 problems.add(at + ".command: pg-rejoin needs the command that makes the database a replica (e.g. baton-pg-rejoin)");
             }
+        }
+        Integer redisPromote = first.get("redis-promote");
+        if (redisPromote != null && (first.get("fence") == null || redisPromote < first.get("fence")
+                || first.get("start") != null && first.get("start") < redisPromote)) {
+            problems.add(key + ": redis-promote goes after the fence step and before start");
         }
         Integer rejoin = first.get("pg-rejoin");
         Integer check = first.get("pg-check-replica");

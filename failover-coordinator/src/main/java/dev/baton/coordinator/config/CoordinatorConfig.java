@@ -156,6 +156,36 @@ public interface CoordinatorConfig {
         /** This site's PostgreSQL, for the {@code pg-*} runbook steps. Unset host = none. */
         @Valid
         Database database();
+
+        /** This site's Redis, for the {@code redis-*} runbook steps. Unset host = none. */
+        @Valid
+        Redis redis();
+    }
+
+    /**
+     * A site's Redis server as the coordinator reaches it: for {@code redis-promote} and {@code redis-replicate}. The
+     * password comes from a file or an environment variable and is never logged.
+     */
+    interface Redis {
+        /** Host or address of the site's Redis, as the coordinator and the other site's Redis reach it. Unset = none. */
+        Optional<String> host();
+
+        /** Port. Default 6379. */
+        @WithDefault("6379")
+        @Min(1)
+        @Max(65535)
+        int port();
+
+        /** The ACL user (Redis 6+); unset = the default user. */
+        Optional<String> user();
+
+        /** A file whose first line is the password (mode 0600); also set as the replica's masterauth. */
+        @WithName("password-file")
+        Optional<String> passwordFile();
+
+        /** The name of an environment variable holding the password (instead of {@code password-file}). */
+        @WithName("password-env")
+        Optional<String> passwordEnv();
     }
 
     /**
@@ -437,14 +467,18 @@ public interface CoordinatorConfig {
 
         /**
          * notify, http-hook, ssh, fence, sync, start, wait-healthy, dns, wait, pg-rejoin, pg-fence-old,
-         * pg-check-replica, pg-promote. Required.
+         * pg-check-replica, pg-promote, redis-promote, redis-replicate. Required.
          */
-        @Pattern(regexp = "notify|http-hook|ssh|fence|sync|start|wait-healthy|dns|wait|pg-rejoin|pg-fence-old|pg-check-replica|pg-promote",
+        @Pattern(regexp = "notify|http-hook|ssh|fence|sync|start|wait-healthy|dns|wait|pg-rejoin|pg-fence-old|pg-check-replica|pg-promote"
+                + "|redis-promote|redis-replicate",
                 message = "must be one of notify, http-hook, ssh, fence, sync, start, wait-healthy, dns, wait, pg-rejoin, pg-fence-old, "
-                        + "pg-check-replica, pg-promote")
+                        + "pg-check-replica, pg-promote, redis-promote, redis-replicate")
         String type();
 
-        /** Where ssh steps run: {@code from} (the site being left) or {@code to}. Default {@code to}. */
+        /**
+         * Where ssh steps run: {@code from} (the site being left) or {@code to}; redis-replicate: the site whose
+         * Redis becomes a replica of the other's. Default {@code to}.
+         */
         @WithDefault("to")
         @Pattern(regexp = "from|to", message = "must be from or to")
         String site();

@@ -102,6 +102,12 @@ public class RunbookPlanner {
             case "pg-rejoin" -> "make " + to + "'s PostgreSQL a streaming replica of " + from + "'s by '" + step.command() + "' on " + to
                     + " (BATON_PG_UPSTREAM_HOST/PORT set), then wait up to " + (step.duration() == null ? PostgresSteps.REJOIN : step.duration()).toSeconds()
                     + "s until it streams and has caught up; a database already streaming is not touched";
+            case "redis-promote" -> "make " + to + "'s Redis a primary (REPLICAOF NO ONE) and confirm with ROLE; a primary already is not touched";
+            case "redis-replicate" -> {
+                String site = "from".equals(step.site()) ? from : to;
+                yield "make " + site + "'s Redis a replica of " + ("from".equals(step.site()) ? to : from) + "'s (masterauth, REPLICAOF) and wait up to "
+                        + (step.duration() == null ? RedisSteps.LINK : step.duration()).toSeconds() + "s for ROLE to show the link connected";
+            }
             case "pg-promote" -> "promote " + to + "'s PostgreSQL (pg_promote, waiting up to " + (step.duration() == null ? 60 : step.duration().toSeconds())
                     + "s) and confirm it is out of recovery and takes a write; already promoted (a resumed operation): confirm only";
             default -> step.type();

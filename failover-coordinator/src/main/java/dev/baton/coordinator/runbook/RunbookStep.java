@@ -40,7 +40,7 @@ public record RunbookStep(
     /** Steps after which the old site or the world has changed: failing later means DEGRADED, not a clean abort. */
     public boolean irreversible() {
         return switch (type) {
-            case "fence", "start", "dns", "ssh", "pg-fence-old", "pg-promote" -> true;
+            case "fence", "start", "dns", "ssh", "pg-fence-old", "pg-promote", "redis-promote", "redis-replicate" -> true;
             default -> false;
         };
     }

@@ -53,10 +53,13 @@ public class StepRunner {
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final PostgresSteps postgres;
+    private final RedisSteps redis;
 
     public StepRunner(SiteShell shell, BrokerSession broker, Sites sites, StateSyncClient stateSync, DnsManagerClient dns, NotifierClient notifier,
-            VerdictBook verdicts, CoordinatorStore store, CoordinatorConfig config, ObjectMapper json, Clock clock, SiteDatabases databases) {
+            VerdictBook verdicts, CoordinatorStore store, CoordinatorConfig config, ObjectMapper json, Clock clock, SiteDatabases databases,
+            SiteRedis redis) {
         this.postgres = new PostgresSteps(databases, shell, clock);
+        this.redis = new RedisSteps(redis, clock);
         this.shell = shell;
         this.broker = broker;
         this.sites = sites;
@@ -91,6 +94,8 @@ public class StepRunner {
             case "pg-check-replica" -> postgres.checkReplica(step, ctx, deadline);
             case "pg-promote" -> postgres.promote(step, ctx, deadline);
             case "pg-rejoin" -> postgres.rejoin(step, ctx, deadline);
+            case "redis-promote" -> redis.promote(ctx, deadline);
+            case "redis-replicate" -> redis.replicate(step, ctx, deadline);
             case "wait" -> {
                 Duration d = step.duration() == null ? Duration.ZERO : step.duration();
                 sleepUntil(min(clock.instant().plus(d), deadline), ctx);

@@ -309,4 +309,33 @@ class CoordinatorConfigTest {
         m.put(b + "[1].timeout", "6m");
         assertThat(ConfigValidator.problems(build(m))).isEmpty();
     }
+
+    @Test
+    void redisStepsNeedBothSitesRedisAndPromoteOnlyBetweenTheFenceAndTheStart() {
+        String s = "baton.coordinator.runbooks.failover.steps";
+        Map<String, String> m = valid();
+        m.put(s + "[0].type", "redis-promote");
+        m.put(s + "[1].type", "fence");
+        m.put(s + "[1].timeout", "6m");
+        m.put(s + "[2].type", "start");
+        m.put(s + "[3].type", "redis-replicate");
+        m.put(s + "[3].site", "from");
+        m.put("baton.coordinator.sites.nbg1.redis.host", "10.0.0.10");
+        m.put("baton.coordinator.sites.nbg1.redis.password-env", "BATON_TEST_SURELY_UNSET_VARIABLE");
+
+        assertThat(ConfigValidator.problems(build(m)))
+                .anySatisfy(p -> assertThat(p).isEqualTo(s + "[0]: a redis-promote step needs baton.coordinator.sites.fsn1.redis.host (both sites' Redis)"))
+                .anySatisfy(p -> assertThat(p).isEqualTo(s + ": redis-promote goes after the fence step and before start"))
+                .anySatisfy(p -> assertThat(p).isEqualTo("baton.coordinator.sites.nbg1.redis.password-env: the environment variable "
+                        + "BATON_TEST_SURELY_UNSET_VARIABLE is not set"));
+
+        m.put(s + "[0].type", "fence");
+        m.put(s + "[0].timeout", "6m");
+        m.put(s + "[1].type", "redis-promote");
+        m.remove(s + "[1].timeout");
+        m.put("baton.coordinator.sites.fsn1.redis.host", "10.0.1.10");
+        m.put("baton.coordinator.sites.nbg1.redis.password-env", "PATH");
+        assertThat(ConfigValidator.problems(build(m))).isEmpty();
+        assertThat(build(m).sites().get("fsn1").redis().port()).isEqualTo(6379);
+    }
 }

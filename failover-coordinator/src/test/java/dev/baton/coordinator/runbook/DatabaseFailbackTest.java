@@ -1,6 +1,6 @@
 package dev.baton.coordinator.runbook;
 
-import static dev.baton.coordinator.support.CoordinatorTestSupport.awaitEnd;
+import static dev.baton.coordinator.support.CoordinatorTestSupport.ended;
 import static dev.baton.coordinator.support.CoordinatorTestSupport.post;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,8 +10,7 @@ import dev.baton.common.testing.EmbeddedPostgresResource;
 import dev.baton.common.testing.PostgresPair;
 import dev.baton.common.testing.PostgresPair.Node;
 import dev.baton.common.wire.FailbackRequest;
-import dev.baton.common.wire.FailoverRequest;
-import dev.baton.coordinator.support.AgainstTheWorld;
+import dev.baton.coordinator.support.AgainstTheWorldsDatabases;
 import dev.baton.coordinator.support.PostgresPairResource;
 import dev.baton.coordinator.support.WorldResource;
 import io.quarkus.test.common.WithTestResource;
@@ -27,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +39,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(EmbeddedPostgresResource.class)
 @WithTestResource(WorldResource.class)
 @WithTestResource(PostgresPairResource.class)
-class DatabaseFailbackTest extends AgainstTheWorld {
+class DatabaseFailbackTest extends AgainstTheWorldsDatabases {
     static final String REJOIN = "baton-pg-rejoin";
     static final String BACK = "baton.coordinator.runbooks.failback.steps";
 
@@ -60,22 +58,10 @@ class DatabaseFailbackTest extends AgainstTheWorld {
         }
     }
 
-    @PostgresPairResource.InjectPair
-    PostgresPair pair;
-
-    @BeforeEach
-    void freshPair() throws Exception {
-        pair.reset();
-        pair.execute(Node.FIRST, "CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, symbol text NOT NULL)");
-        pair.execute(Node.FIRST, "TRUNCATE orders");
-        pair.execute(Node.FIRST, "INSERT INTO orders SELECT g, 'ES' FROM generate_series(1, 50) g");
-    }
-
     @Test
     void aDivergedOldPrimaryIsRewoundIntoAReplicaThenPromotedBackWithTheStandbysWritesAndWithoutItsOwn() throws Exception {
         world.onCommand(REJOIN, this::runTheShippedScript);
-        JsonPath failover = run(post("/api/v1/failover", new FailoverRequest("planned", false, false)));
-        assertThat(failover.getString("status")).isEqualTo("SUCCEEDED");
+        assertThat(DatabaseFailoverTest.failover().getString("status")).isEqualTo("SUCCEEDED");
         // the standby's primary takes orders; the fenced old primary takes one more through a session that overrides
         // its read-only default: its timeline forks from the new primary's
         pair.execute(Node.SECOND, "INSERT INTO orders SELECT g, 'NQ' FROM generate_series(51, 60) g");
@@ -85,7 +71,7 @@ class DatabaseFailbackTest extends AgainstTheWorld {
         }
         pg.execute("UPDATE coordinator_state SET last_operation_end = now() - interval '10 minutes'");
 
-        JsonPath failback = run(post("/api/v1/failback", new FailbackRequest("primary repaired", false)));
+        JsonPath failback = ended(post("/api/v1/failback", new FailbackRequest("primary repaired", false)));
 
         assertThat(failback.getString("status")).as(() -> failback.prettify() + "\n" + pair.logTail(Node.FIRST, 40)).isEqualTo("SUCCEEDED");
         List<String> order = failback.getList("steps.type");
@@ -103,10 +89,10 @@ class DatabaseFailbackTest extends AgainstTheWorld {
     @Test
     void aRejoinThatFailsAbortsTheFailbackBeforeTheStandbyIsTouched() throws Exception {
         world.onCommand(REJOIN, request -> CommandHandler.Reply.fail(1, "baton-pg-rejoin: pg_rewind failed: the server stays stopped\n"));
-        assertThat(run(post("/api/v1/failover", new FailoverRequest("planned", false, false))).getString("status")).isEqualTo("SUCCEEDED");
+        assertThat(DatabaseFailoverTest.failover().getString("status")).isEqualTo("SUCCEEDED");
         pg.execute("UPDATE coordinator_state SET last_operation_end = now() - interval '10 minutes'");
 
-        JsonPath failback = run(post("/api/v1/failback", new FailbackRequest("primary repaired", false)));
+        JsonPath failback = ended(post("/api/v1/failback", new FailbackRequest("primary repaired", false)));
 
         assertThat(failback.getString("status")).isEqualTo("ABORTED");
         assertThat(failback.getString("steps.find { it.type == 'pg-rejoin' }.detail"))
@@ -138,9 +124,4 @@ class DatabaseFailbackTest extends AgainstTheWorld {
         }
     }
 
-    private static JsonPath run(io.restassured.response.ValidatableResponse started) {
-        String op = started.statusCode(202).extract().path("operation");
-        awaitEnd(op);
-        return given().get("/api/v1/operations/" + op).then().extract().jsonPath();
-    }
 }

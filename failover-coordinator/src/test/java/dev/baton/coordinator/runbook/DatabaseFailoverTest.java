@@ -1,16 +1,15 @@
 package dev.baton.coordinator.runbook;
 
-import static dev.baton.coordinator.support.CoordinatorTestSupport.awaitEnd;
+import static dev.baton.coordinator.support.CoordinatorTestSupport.ended;
 import static dev.baton.coordinator.support.CoordinatorTestSupport.post;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.common.testing.ComposeEmulator;
 import dev.baton.common.testing.EmbeddedPostgresResource;
-import dev.baton.common.testing.PostgresPair;
 import dev.baton.common.testing.PostgresPair.Node;
 import dev.baton.common.wire.FailoverRequest;
-import dev.baton.coordinator.support.AgainstTheWorld;
+import dev.baton.coordinator.support.AgainstTheWorldsDatabases;
 import dev.baton.coordinator.support.PostgresPairResource;
 import dev.baton.coordinator.support.WorldResource;
 import io.quarkus.test.common.WithTestResource;
@@ -21,7 +20,6 @@ import io.restassured.path.json.JsonPath;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +34,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(EmbeddedPostgresResource.class)
 @WithTestResource(WorldResource.class)
 @WithTestResource(PostgresPairResource.class)
-class DatabaseFailoverTest extends AgainstTheWorld {
+class DatabaseFailoverTest extends AgainstTheWorldsDatabases {
     static final String STEPS = "baton.coordinator.runbooks.failover.steps";
 
     public static class WithDatabaseSteps implements QuarkusTestProfile {
@@ -51,22 +49,10 @@ class DatabaseFailoverTest extends AgainstTheWorld {
         }
     }
 
-    @PostgresPairResource.InjectPair
-    PostgresPair pair;
-
-    @BeforeEach
-    void freshPair() throws Exception {
-        pair.reset();
-        pair.execute(Node.FIRST, "CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, symbol text NOT NULL)");
-        pair.execute(Node.FIRST, "TRUNCATE orders");
-        pair.execute(Node.FIRST, "INSERT INTO orders SELECT g, 'ES' FROM generate_series(1, 50) g");
-    }
-
     @Test
     void theOldDatabaseIsFencedAndTheReplicaCheckedAndPromotedBeforeTheNewEngineStarts() throws Exception {
-        String op = failover();
+        JsonPath o = failover();
 
-        JsonPath o = given().get("/api/v1/operations/" + op).then().extract().jsonPath();
         assertThat(o.getString("status")).isEqualTo("SUCCEEDED");
         List<String> order = o.getList("steps.type");
         assertThat(order).containsExactly("fence", "pg-fence-old", "pg-check-replica", "pg-promote", "start");
@@ -88,9 +74,8 @@ class DatabaseFailoverTest extends AgainstTheWorld {
         pair.execute(Node.SECOND, "SELECT pg_wal_replay_pause()");
         pair.execute(Node.FIRST, "INSERT INTO orders SELECT g, 'CL' FROM generate_series(51, 80) g");
 
-        String op = failover();
+        JsonPath o = failover();
 
-        JsonPath o = given().get("/api/v1/operations/" + op).then().extract().jsonPath();
         assertThat(o.getString("status")).isEqualTo("FAILED");
         assertThat(step(o, "pg-check-replica", "detail")).startsWith("REFUSED: standby's PostgreSQL").contains(" bytes behind")
                 .endsWith("above max-lag 0 ms: not promoting");
@@ -131,10 +116,8 @@ class DatabaseFailoverTest extends AgainstTheWorld {
                 "baton_coordinator_database_replica_lag_bytes 0.0", "baton_coordinator_database_rpo_target_seconds 5.0");
     }
 
-    private String failover() {
-        String op = post("/api/v1/failover", new FailoverRequest("planned switchover", false, false)).statusCode(202).extract().path("operation");
-        awaitEnd(op);
-        return op;
+    static JsonPath failover() {
+        return ended(post("/api/v1/failover", new FailoverRequest("planned switchover", false, false)));
     }
 
     private static String step(JsonPath o, String type, String field) {

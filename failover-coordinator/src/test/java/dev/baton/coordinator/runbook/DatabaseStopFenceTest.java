@@ -1,16 +1,11 @@
 package dev.baton.coordinator.runbook;
 
-import static dev.baton.coordinator.support.CoordinatorTestSupport.awaitEnd;
-import static dev.baton.coordinator.support.CoordinatorTestSupport.post;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.common.testing.CommandHandler;
 import dev.baton.common.testing.EmbeddedPostgresResource;
-import dev.baton.common.testing.PostgresPair;
 import dev.baton.common.testing.PostgresPair.Node;
-import dev.baton.common.wire.FailoverRequest;
-import dev.baton.coordinator.support.AgainstTheWorld;
+import dev.baton.coordinator.support.AgainstTheWorldsDatabases;
 import dev.baton.coordinator.support.PostgresPairResource;
 import dev.baton.coordinator.support.WorldResource;
 import io.quarkus.test.common.WithTestResource;
@@ -20,7 +15,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +27,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(EmbeddedPostgresResource.class)
 @WithTestResource(WorldResource.class)
 @WithTestResource(PostgresPairResource.class)
-class DatabaseStopFenceTest extends AgainstTheWorld {
+class DatabaseStopFenceTest extends AgainstTheWorldsDatabases {
     static final String STOP = "stop-database";
 
     public static class StopMode implements QuarkusTestProfile {
@@ -47,14 +41,6 @@ class DatabaseStopFenceTest extends AgainstTheWorld {
         }
     }
 
-    @PostgresPairResource.InjectPair
-    PostgresPair pair;
-
-    @BeforeEach
-    void freshPair() throws Exception {
-        pair.reset();
-    }
-
     @Test
     void theOldDatabaseIsStoppedThroughItsSiteBeforeTheReplicaIsPromoted() throws Exception {
         world.onCommand(STOP, request -> {
@@ -66,7 +52,7 @@ class DatabaseStopFenceTest extends AgainstTheWorld {
             }
         });
 
-        JsonPath o = failover();
+        JsonPath o = DatabaseFailoverTest.failover();
 
         assertThat(o.getString("status")).isEqualTo("SUCCEEDED");
         assertThat(o.getString("steps.find { it.type == 'pg-fence-old' }.detail")).startsWith("stopped: primary's PostgreSQL")
@@ -82,7 +68,7 @@ class DatabaseStopFenceTest extends AgainstTheWorld {
     void aStopThatLeavesTheDatabaseUpIsAnUnconfirmedFenceAndNothingIsPromoted() throws Exception {
         world.onCommand(STOP, request -> CommandHandler.Reply.ok("pretending\n"));
 
-        JsonPath o = failover();
+        JsonPath o = DatabaseFailoverTest.failover();
 
         assertThat(o.getString("status")).isEqualTo("FAILED");
         assertThat(o.getString("steps.find { it.type == 'pg-fence-old' }.detail"))
@@ -92,9 +78,4 @@ class DatabaseStopFenceTest extends AgainstTheWorld {
         assertThat(pair.queryOne(Node.SECOND, "SELECT pg_is_in_recovery()")).isEqualTo("t");
     }
 
-    private JsonPath failover() {
-        String op = post("/api/v1/failover", new FailoverRequest("planned switchover", false, false)).statusCode(202).extract().path("operation");
-        awaitEnd(op);
-        return given().get("/api/v1/operations/" + op).then().extract().jsonPath();
-    }
 }

@@ -65,6 +65,13 @@ public final class CoordinatorTestSupport {
         });
     }
 
+    /** An operation the coordinator accepted (202), once it has ended, as {@code GET /api/v1/operations/{id}} shows it. */
+    public static io.restassured.path.json.JsonPath ended(ValidatableResponse accepted) {
+        String op = accepted.statusCode(202).extract().path("operation");
+        awaitEnd(op);
+        return given().get("/api/v1/operations/" + op).then().extract().jsonPath();
+    }
+
     /** Waits until the operation is no longer RUNNING and returns its final status. */
     public static String awaitEnd(String operation) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
