@@ -165,9 +165,26 @@ public final class ConfigValidator {
             }
         }
         Integer redisPromote = first.get("redis-promote");
-        if (redisPromote != null && (first.get("fence") == null || redisPromote < first.get("fence")
+        Integer fenceAt = first.get("fence");
+        if (redisPromote != null && (fenceAt == null || redisPromote < fenceAt
                 || first.get("start") != null && first.get("start") < redisPromote)) {
             problems.add(key + ": redis-promote goes after the fence step and before start");
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            CoordinatorConfig.Step s = steps.get(i);
+            if (!s.type().equals("redis-replicate")) {
+                continue;
+            }
+            if (s.site().equals("from") && (fenceAt == null || i < fenceAt || redisPromote != null && i < redisPromote)) {
+                // the old primary's Redis follows the new one only once it is fenced and the new one is a primary
+                problems.add(key + "[" + i + "]: redis-replicate of the site being left goes after the fence step and after redis-promote");
+            }
+            if (s.site().equals("to") && redisPromote != null && i > redisPromote) {
+                problems.add(key + "[" + i + "]: redis-replicate of the site being started goes before redis-promote (it would undo it)");
+            }
+        }
+        if (first.containsKey("pg-fence-old") && !first.containsKey("pg-promote")) {
+            problems.add(key + ": a runbook that fences the old database (pg-fence-old) must promote the new one (pg-promote) before start");
         }
         Integer rejoin = first.get("pg-rejoin");
         Integer check = first.get("pg-check-replica");

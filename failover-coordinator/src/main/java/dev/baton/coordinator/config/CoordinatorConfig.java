@@ -204,7 +204,8 @@ public interface CoordinatorConfig {
         int port();
 
         /**
-         * The account: a superuser, or one allowed {@code pg_promote()}, {@code pg_signal_backend} and {@code ALTER SYSTEM}
+         * The account: a superuser, or one allowed {@code pg_promote()}, {@code pg_signal_backend}, {@code pg_read_all_stats},
+         * {@code pg_checkpoint} and {@code ALTER SYSTEM}
          * of {@code default_transaction_read_only}. Default {@code postgres}.
          */
         @WithDefault("postgres")

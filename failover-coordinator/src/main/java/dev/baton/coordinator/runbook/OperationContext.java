@@ -8,6 +8,11 @@ final class OperationContext {
     final OperationRow op;
     /** Set by the fence step: whether the old site answered SSH. Null = not known yet (try, then fall back). */
     volatile Boolean fromReachable;
+    /**
+     * Set by the fence step: whether it powered the old site off (its fencing endpoint) — then nothing there runs,
+     * its database neither; a site presumed fenced by its lease has only its engine stopped.
+     */
+    volatile boolean fromPoweredOff;
     /** Set by pg-fence-old: how the old site's database was kept from taking writes. Null = not fenced (yet). */
     volatile PostgresSteps.OldDatabase oldDatabase;
     volatile boolean vetoed;

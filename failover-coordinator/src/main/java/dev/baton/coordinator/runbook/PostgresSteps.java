@@ -17,6 +17,8 @@ import java.util.Optional;
  */
 final class PostgresSteps {
     private static final Duration POLL = Duration.ofMillis(250);
+    /** The most one probe of a database may take inside a polling loop. */
+    private static final Duration PROBE = Duration.ofSeconds(3);
     /** How long pg-check-replica waits for the replica to catch up when its {@code duration} is not set. */
     static final Duration CATCH_UP = Duration.ofSeconds(5);
 
@@ -26,7 +28,7 @@ final class PostgresSteps {
         READ_ONLY("read-only:"),
         /** Stopped: it refuses connections. */
         STOPPED("stopped:"),
-        /** Unreachable on a site the fence found unreachable and fenced (powered off, or its lease run out). */
+        /** Unreachable on a site the fence powered off (its fencing endpoint): nothing runs there. */
         SITE_FENCED("site fenced:");
 
         final String prefix;
@@ -62,7 +64,8 @@ final class PostgresSteps {
      * The old primary's database must not take writes before the new one is promoted. {@code read-only}: set and
      * confirmed by a write a fresh session tries and the server refuses; {@code stop}: the step's command on the old
      * site, confirmed by the database refusing connections. A database the coordinator cannot reach counts as fenced
-     * only when the fence found its whole site unreachable and fenced it.
+     * only when the fence powered its whole site off: a site presumed fenced by its lease has only its engine
+     * stopped, and whatever else runs there may still write.
      */
     String fenceOld(RunbookStep step, OperationContext ctx, Instant deadline) throws StepFailed, InterruptedException {
         String site = ctx.from();
@@ -72,7 +75,13 @@ final class PostgresSteps {
         }
         try {
             long ended = databases.makeReadOnly(site, remaining(deadline));
+            // pg_reload_conf() signals and returns: a fresh session may start before the new default is loaded
             Optional<String> refusal = databases.writeRefusal(site, remaining(deadline));
+            Instant until = min(clock.instant().plus(Duration.ofSeconds(5)), deadline);
+            while (refusal.isEmpty() && clock.instant().plus(POLL).isBefore(until)) {
+                Thread.sleep(POLL.toMillis());
+                refusal = databases.writeRefusal(site, remaining(deadline));
+            }
             if (refusal.isEmpty()) {
                 throw new StepFailed("UNCONFIRMED: " + db + " still takes writes after default_transaction_read_only was set");
             }
@@ -93,33 +102,43 @@ final class PostgresSteps {
                 throw new StepFailed("UNCONFIRMED: stopping " + db + " on " + site + " exited " + r.exitCode() + ": " + SiteShell.firstLine(r.stderr()));
             }
         } catch (SshFailure e) {
-            if (Boolean.FALSE.equals(ctx.fromReachable)) {
+            if (ctx.fromPoweredOff) {
                 ctx.oldDatabase = OldDatabase.SITE_FENCED;
-                return OldDatabase.SITE_FENCED.prefix + " " + site + " unreachable over SSH (" + e.getMessage() + ") and fenced by the fence step";
+                return OldDatabase.SITE_FENCED.prefix + " " + site + " unreachable over SSH (" + e.getMessage() + "), powered off by the fence step";
             }
             throw new StepFailed("UNCONFIRMED: cannot stop " + db + ": " + e.getMessage(), e);
         }
+        String last = "no answer yet";
         while (true) {
             try {
-                databases.status(site, remaining(deadline));
-            } catch (SiteDatabases.Unreachable gone) {
-                ctx.oldDatabase = OldDatabase.STOPPED;
-                return OldDatabase.STOPPED.prefix + " " + db + " stopped by '" + step.command() + "' and refuses connections (" + gone.getMessage() + ")";
+                databases.status(site, shorter(remaining(deadline), PROBE));
+                last = "it still answers";
+            } catch (SiteDatabases.Unreachable e) {
+                // only a refused connection is a stopped server: a timeout, a full server or a shutdown in progress is not
+                if (e.refused()) {
+                    ctx.oldDatabase = OldDatabase.STOPPED;
+                    return OldDatabase.STOPPED.prefix + " " + db + " stopped by '" + step.command() + "' and refuses connections (" + e.getMessage() + ")";
+                }
+                if (!e.timedOut() || last.equals("no answer yet")) {
+                    last = e.getMessage();
+                }
             }
             if (!clock.instant().plus(POLL).isBefore(deadline)) {
-                throw new StepFailed("UNCONFIRMED: " + db + " still answers after '" + step.command() + "' exited 0");
+                throw new StepFailed("UNCONFIRMED: " + db + " does not refuse connections after '" + step.command() + "' exited 0: " + last);
             }
             Thread.sleep(POLL.toMillis());
         }
     }
 
     private String siteFenced(OperationContext ctx, String db, SiteDatabases.Unreachable e) throws StepFailed {
-        if (Boolean.FALSE.equals(ctx.fromReachable)) {
+        if (ctx.fromPoweredOff) {
             ctx.oldDatabase = OldDatabase.SITE_FENCED;
-            return OldDatabase.SITE_FENCED.prefix + " " + db + " unreachable (" + e.getMessage() + "); its site was unreachable and fenced by the "
-                    + "fence step";
+            return OldDatabase.SITE_FENCED.prefix + " " + db + " unreachable (" + e.getMessage() + "); its site was powered off by the fence step";
         }
-        throw new StepFailed("UNCONFIRMED: " + e.getMessage() + "; the site answered the fence, so its database may still take writes");
+        throw new StepFailed("UNCONFIRMED: " + e.getMessage() + (Boolean.FALSE.equals(ctx.fromReachable)
+                ? "; its site was only presumed fenced (its engine stopped by the lease), so its database may still take writes: a fencing "
+                        + "endpoint (power-off) or the database reachable is needed"
+                : "; the site answered the fence, so its database may still take writes"));
     }
 
     /**
@@ -187,10 +206,21 @@ final class PostgresSteps {
     }
 
     private static boolean oldGoneConfirmed(OperationContext ctx) {
-        return ctx.oldDatabase == OldDatabase.STOPPED || ctx.oldDatabase == OldDatabase.SITE_FENCED || Boolean.FALSE.equals(ctx.fromReachable);
+        return ctx.oldDatabase == OldDatabase.STOPPED || ctx.oldDatabase == OldDatabase.SITE_FENCED || ctx.fromPoweredOff;
     }
 
+    /**
+     * The old primary read first, then the replica: "caught up" means the replica holds at least what the old primary
+     * had written when it was read (what it writes after that is not counted against the replica).
+     */
     private Lag lag(String from, String to, boolean oldGoneConfirmed, Duration timeout) throws StepFailed {
+        SiteDatabases.Status old = null;
+        String oldGone = null;
+        try {
+            old = databases.status(from, timeout);
+        } catch (SiteDatabases.Unreachable e) {
+            oldGone = "unreachable (" + e.getMessage() + ")";
+        }
         SiteDatabases.Status replica;
         try {
             replica = databases.status(to, timeout);
@@ -201,15 +231,10 @@ final class PostgresSteps {
             throw new StepFailed("REFUSED: " + databases.describe(to) + " is not a replica (pg_is_in_recovery() is false): promoting it "
                     + "promotes nothing, and two primaries may be taking writes");
         }
-        try {
-            SiteDatabases.Status old = databases.status(from, timeout);
-            if (old.inRecovery()) {
-                throw new StepFailed("REFUSED: " + databases.describe(from) + " is a replica too: no primary to compare with");
-            }
-            return new Lag(replica, old, null, false);
-        } catch (SiteDatabases.Unreachable e) {
-            return new Lag(replica, null, "unreachable (" + e.getMessage() + ")", oldGoneConfirmed);
+        if (old != null && old.inRecovery()) {
+            throw new StepFailed("REFUSED: " + databases.describe(from) + " is a replica too: no primary to compare with");
         }
+        return old != null ? new Lag(replica, old, null, false) : new Lag(replica, null, oldGone, oldGoneConfirmed);
     }
 
     /**
@@ -225,7 +250,8 @@ final class PostgresSteps {
             if (before.inRecovery()) {
                 long wait = Math.min(step.duration() == null ? 60 : Math.max(1, step.duration().toSeconds()), Math.max(1, remaining(deadline).toSeconds()));
                 if (!databases.promote(site, (int) wait, remaining(deadline))) {
-                    throw new StepFailed("pg_promote() on " + db + " did not finish within " + wait + "s");
+                    throw new StepFailed("pg_promote() on " + db + " did not finish within " + wait + "s (requested: PostgreSQL may still "
+                            + "complete it; a run again of this step confirms it then)");
                 }
                 how = "promoted (pg_promote)";
             } else {
@@ -280,7 +306,8 @@ final class PostgresSteps {
                 ExecResult r = shell.exec(site, step.command(), ctx.epoch(), java.util.Map.of("BATON_PG_UPSTREAM_HOST", upstream.host().orElseThrow(),
                         "BATON_PG_UPSTREAM_PORT", Integer.toString(upstream.port())), remaining(deadline));
                 if (!r.succeeded()) {
-                    throw new StepFailed("'" + step.command() + "' on " + site + " exited " + r.exitCode() + ": " + lastLine(r.stderr()));
+                    throw new StepFailed("'" + step.command() + "' on " + site + " exited " + r.exitCode() + ": " + lastLine(r.stderr())
+                            + " (" + db + " may be left stopped: a base backup from the active primary brings it back)");
                 }
             } catch (SshFailure e) {
                 throw new StepFailed("cannot rejoin " + db + ": " + e.getMessage(), e);
@@ -292,8 +319,8 @@ final class PostgresSteps {
         String last = "no answer yet";
         while (true) {
             try {
-                SiteDatabases.Status replica = databases.status(site, remaining(giveUp));
                 SiteDatabases.Status primary = databases.status(ctx.from(), remaining(giveUp));
+                SiteDatabases.Status replica = databases.status(site, remaining(giveUp));
                 Lag lag = new Lag(replica, primary, null, false);
                 last = replica.inRecovery() ? lag.account(db, maxLag) : db + " is not in recovery";
                 if (replica.inRecovery() && "streaming".equals(replica.receiver()) && lag.acceptable(maxLag)) {
@@ -371,6 +398,10 @@ final class PostgresSteps {
     private Duration remaining(Instant deadline) {
         Duration d = Duration.between(clock.instant(), deadline);
         return d.isNegative() || d.isZero() ? Duration.ofMillis(1) : d;
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -74,6 +74,14 @@ public class ReplicaLag {
         }
         String replica = sites.other(primary);
         Duration timeout = Duration.ofSeconds(5);
+        // the primary first: what it writes after it was read does not count against the replica
+        SiteDatabases.Status p = null;
+        String primaryProblem = null;
+        try {
+            p = databases.status(primary, timeout);
+        } catch (SiteDatabases.Unreachable e) {
+            primaryProblem = "primary unreachable: " + e.getMessage();
+        }
         SiteDatabases.Status r;
         try {
             r = databases.status(replica, timeout);
@@ -87,17 +95,15 @@ public class ReplicaLag {
             return;
         }
         boolean streaming = "streaming".equals(r.receiver());
-        try {
-            SiteDatabases.Status p = databases.status(primary, timeout);
-            Long bytes = new PostgresSteps.Lag(r, p, null, false).bytes();
-            Double seconds = bytes == null ? null : bytes == 0 ? 0.0 : r.replayAgeSeconds();
-            last = new DatabaseReplica(primary, replica, streaming, bytes, seconds, target, clock.instant(), p.inRecovery()
-                    ? databases.describe(primary) + " is a replica too" : streaming ? null : "WAL receiver " + (r.receiver() == null ? "not running"
-                            : r.receiver()));
-        } catch (SiteDatabases.Unreachable e) {
+        if (p == null) {
             // the primary cannot be asked: the replica's own view (the age of what it last replayed) is all there is
-            last = new DatabaseReplica(primary, replica, streaming, null, r.replayAgeSeconds(), target, clock.instant(),
-                    "primary unreachable: " + e.getMessage());
+            last = new DatabaseReplica(primary, replica, streaming, null, r.replayAgeSeconds(), target, clock.instant(), primaryProblem);
+            return;
         }
+        Long bytes = new PostgresSteps.Lag(r, p, null, false).bytes();
+        Double seconds = bytes == null ? null : bytes == 0 ? 0.0 : r.replayAgeSeconds();
+        last = new DatabaseReplica(primary, replica, streaming, bytes, seconds, target, clock.instant(), p.inRecovery()
+                ? databases.describe(primary) + " is a replica too" : streaming ? null : "WAL receiver " + (r.receiver() == null ? "not running"
+                        : r.receiver()));
     }
 }

@@ -139,6 +139,7 @@ public class RunbookExecutor {
             if (journaled == StepRow.Status.SUCCEEDED || journaled == StepRow.Status.SKIPPED) {
                 if (step.type().equals("fence")) {
                     ctx.fromReachable = journal.get(i).detail() != null && journal.get(i).detail().startsWith("engine stopped on ");
+                    ctx.fromPoweredOff = StepRunner.poweredOff(journal.get(i).detail());
                 }
                 if (step.type().equals("pg-fence-old")) {
                     ctx.oldDatabase = PostgresSteps.OldDatabase.fromJournal(journal.get(i).detail());

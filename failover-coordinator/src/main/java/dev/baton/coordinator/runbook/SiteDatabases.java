@@ -33,10 +33,25 @@ public class SiteDatabases {
         this.sites = Map.copyOf(config.sites());
     }
 
-    /** What one connection found, or why it found nothing. */
+    /** Why one connection found nothing; {@link #refused} when the server's host refused the connection (nothing listens). */
     public static final class Unreachable extends Exception {
         Unreachable(String message, Throwable cause) {
             super(message, cause, false, false);
+        }
+
+        /** The call ran out of time (no answer: it says nothing about whether a server is there). */
+        public boolean timedOut() {
+            return getCause() instanceof io.smallrye.mutiny.TimeoutException;
+        }
+
+        /** The connection was refused: no server listens there (a timeout, a full server, one shutting down are not). */
+        public boolean refused() {
+            for (Throwable t = getCause(); t != null; t = t.getCause()) {
+                if (t instanceof java.net.ConnectException && t.getMessage() != null && t.getMessage().contains("Connection refused")) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -125,11 +140,13 @@ public class SiteDatabases {
 
     private <T> T call(String site, Duration timeout, Function<PgConnection, io.smallrye.mutiny.Uni<T>> work) throws Unreachable {
         PgConnectOptions options = options(site, timeout);
+        // remembered, so that a connection made after the caller gave up is closed, not left open
+        io.smallrye.mutiny.Uni<PgConnection> connect = PgConnection.connect(vertx, options).memoize().indefinitely();
         try {
-            return PgConnection.connect(vertx, options)
-                    .chain(c -> work.apply(c).eventually(c::close))
-                    .await().atMost(timeout);
+            return connect.chain(c -> work.apply(c).eventually(c::close)).await().atMost(timeout);
         } catch (io.smallrye.mutiny.TimeoutException e) {
+            connect.subscribe().with(PgConnection::closeAndForget, failure -> {
+            });
             throw new Unreachable(describe(site) + " did not answer within " + timeout.toMillis() + " ms", e);
         } catch (RuntimeException e) {
             Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;

@@ -118,6 +118,25 @@ public class SiteRedis {
     }
 
     private <T> T call(String site, Duration timeout, Function<RedisConnection, Future<T>> work) throws Unreachable {
+        try {
+            return attempt(site, timeout, work);
+        } catch (Unreachable e) {
+            // Redis echoes a refused command's arguments ("ERR unknown command 'CONFIG', with args beginning with: ..."):
+            // no password of either site leaves this class
+            String message = e.getMessage();
+            for (String site2 : sites.keySet()) {
+                if (has(site2)) {
+                    String pw = password(sites.get(site2).redis()).orElse("");
+                    if (!pw.isEmpty()) {
+                        message = message.replace(pw, "********");
+                    }
+                }
+            }
+            throw message.equals(e.getMessage()) ? e : new Unreachable(message, null);
+        }
+    }
+
+    private <T> T attempt(String site, Duration timeout, Function<RedisConnection, Future<T>> work) throws Unreachable {
         CoordinatorConfig.Redis r = redis(site);
         RedisOptions options = new RedisOptions().setConnectionString("redis://" + r.user().map(u -> u + "@").orElse("") + r.host().orElseThrow()
                 + ":" + r.port()).setMaxPoolSize(1).setMaxPoolWaiting(1);

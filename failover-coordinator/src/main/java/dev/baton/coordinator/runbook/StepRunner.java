@@ -187,6 +187,7 @@ public class StepRunner {
      */
     private String fence(OperationContext ctx, Instant deadline) throws StepFailed, InterruptedException {
         Fenced fenced = stopOrPowerOff(ctx, deadline);
+        ctx.fromPoweredOff = poweredOff(fenced.how());
         String[] shown = {null};
         SessionRelease release = broker.await(ctx, fenced.at(), fenced.logout(), deadline, waiting -> {
             if (!waiting.equals(shown[0])) {
@@ -197,6 +198,11 @@ public class StepRunner {
         store.setSessionRelease(ctx.op.id(), release);
         return fenced.how() + " at " + fenced.at() + "; broker session released by " + release.by().label() + " at "
                 + release.releasedAt() + " (" + BrokerSession.seconds(release.waited()) + " after the fence): " + release.detail();
+    }
+
+    /** Whether a fence step's account says it powered the old site off. */
+    static boolean poweredOff(String account) {
+        return account != null && account.contains("; powered off via fencing endpoint");
     }
 
     /**

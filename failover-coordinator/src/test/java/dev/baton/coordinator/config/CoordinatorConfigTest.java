@@ -338,4 +338,29 @@ class CoordinatorConfigTest {
         assertThat(ConfigValidator.problems(build(m))).isEmpty();
         assertThat(build(m).sites().get("fsn1").redis().port()).isEqualTo(6379);
     }
+
+    @Test
+    void aRedisReplicateThatWouldDemoteTheLivePrimaryOrUndoAPromotionAndAFencedDatabaseNeverPromotedAreRefused() {
+        String s = "baton.coordinator.runbooks.failover.steps";
+        Map<String, String> m = withDatabases(valid());
+        m.put("baton.coordinator.sites.nbg1.redis.host", "10.0.0.10");
+        m.put("baton.coordinator.sites.fsn1.redis.host", "10.0.1.10");
+        m.put(s + "[5].type", "redis-replicate");
+        m.put(s + "[5].site", "from");
+        m.put(s + "[6].type", "redis-promote");
+        m.put(s + "[7].type", "redis-replicate");
+        m.put(s + "[7].site", "to");
+
+        assertThat(ConfigValidator.problems(build(m)))
+                .anySatisfy(p -> assertThat(p).isEqualTo(s + "[5]: redis-replicate of the site being left goes after the fence step and after "
+                        + "redis-promote"))
+                .anySatisfy(p -> assertThat(p).isEqualTo(s + "[7]: redis-replicate of the site being started goes before redis-promote (it would "
+                        + "undo it)"))
+                .anySatisfy(p -> assertThat(p).isEqualTo(s + ": redis-promote goes after the fence step and before start"));
+
+        Map<String, String> neverPromoted = withDatabases(valid());
+        neverPromoted.put(s + "[3].type", "wait");
+        assertThat(ConfigValidator.problems(build(neverPromoted))).anySatisfy(p -> assertThat(p).isEqualTo(s
+                + ": a runbook that fences the old database (pg-fence-old) must promote the new one (pg-promote) before start"));
+    }
 }

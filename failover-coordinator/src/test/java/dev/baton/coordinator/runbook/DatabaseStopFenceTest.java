@@ -72,7 +72,7 @@ class DatabaseStopFenceTest extends AgainstTheWorldsDatabases {
 
         assertThat(o.getString("status")).isEqualTo("FAILED");
         assertThat(o.getString("steps.find { it.type == 'pg-fence-old' }.detail"))
-                .startsWith("UNCONFIRMED: primary's PostgreSQL").endsWith("still answers after 'stop-database' exited 0");
+                .startsWith("UNCONFIRMED: primary's PostgreSQL").endsWith("does not refuse connections after 'stop-database' exited 0: it still answers");
         assertThat(o.getString("steps.find { it.type == 'pg-promote' }.status")).isEqualTo("PENDING");
         assertThat(world.standbyCompose().running()).isEmpty();
         assertThat(pair.queryOne(Node.SECOND, "SELECT pg_is_in_recovery()")).isEqualTo("t");

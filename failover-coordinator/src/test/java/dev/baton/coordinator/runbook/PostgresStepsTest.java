@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The database steps against a real PostgreSQL primary ("primary" site) and its streaming replica ("standby"),
  * Debian's server, a fresh pair for each test: the old primary is kept from writing before anything is promoted, a
- * lagging replica is refused with its lag, a gone old primary is accepted only once fenced (its loss recorded), a
+ * lagging replica is refused with its lag, a gone old primary is accepted only once its site is powered off (its loss
+ * recorded; a site presumed fenced by its lease is not enough), a
  * promotion is confirmed by a write and never happens twice when the step runs again after a crash.
  */
 class PostgresStepsTest {
@@ -126,7 +127,7 @@ class PostgresStepsTest {
     }
 
     @Test
-    void aGoneOldPrimaryIsAcceptedOnlyOnceItsSiteIsFencedWithTheReplicasLagAsTheRpo() throws Exception {
+    void aGoneOldPrimaryIsAcceptedOnlyOnceItsSiteIsPoweredOffWithTheReplicasLagAsTheRpo() throws Exception {
         pair.crashNode(Node.FIRST);
         OperationContext ctx = ctx();
 
@@ -138,8 +139,12 @@ class PostgresStepsTest {
         assertThatThrownBy(() -> steps.checkReplica(step("pg-check-replica"), ctx, deadline())).isInstanceOf(StepFailed.class)
                 .hasMessageContaining("and not confirmed fenced: the replica's lag cannot be told: not promoting");
 
-        // the fence found the site unreachable and fenced it (powered off, or its lease ran out)
+        // the fence found the site unreachable and presumed it fenced by its lease: only its engine is known stopped
         ctx.fromReachable = false;
+        assertThatThrownBy(() -> steps.fenceOld(step("pg-fence-old"), ctx, deadline())).isInstanceOf(StepFailed.class)
+                .hasMessageContaining("its site was only presumed fenced (its engine stopped by the lease)");
+        // the fence powered the site off: nothing runs there
+        ctx.fromPoweredOff = true;
         String fenced = steps.fenceOld(step("pg-fence-old"), ctx, deadline());
         String checked = steps.checkReplica(step("pg-check-replica"), ctx, deadline());
 
