@@ -50,6 +50,8 @@ import org.jboss.logging.Logger;
 public class Coordinator {
     private static final Logger LOG = Logger.getLogger(Coordinator.class);
     private static final Duration SYNC_STATUS_TTL = Duration.ofSeconds(10);
+    /** A decision to fail over older than this when it would be acted on is dropped, and taken again on fresh verdicts. */
+    static final Duration MAX_DECISION_AGE = Duration.ofSeconds(1);
 
     private final CoordinatorStore store;
     private final VerdictBook verdicts;
@@ -67,6 +69,7 @@ public class Coordinator {
     private final ObjectMapper json;
     private final Clock clock;
     private final Map<String, SyncSeen> syncSeen = new HashMap<>();
+    private final Map<String, dev.baton.coordinator.ui.BackgroundRefresh> syncRefresh = new java.util.concurrent.ConcurrentHashMap<>();
     private final ReplicaLag replicaLag;
     private volatile Decision lastDecision;
     private volatile String lastRecordedRefusal;
@@ -240,6 +243,13 @@ public class Coordinator {
         metrics.decision(d.action().name());
         switch (d.action()) {
             case PROCEED -> {
+                Duration age = Duration.between(d.at(), clock.instant());
+                if (age.compareTo(MAX_DECISION_AGE) > 0) {
+                    // something held this tick up after the verdicts were read: decide again on fresh ones, next tick
+                    LOG.warnf("decision to fail over %s -> %s dropped: it is %d ms old; the next tick decides on fresh verdicts", d.from(), d.to(),
+                            age.toMillis());
+                    return d;
+                }
                 if (d.firstDownAt() != null) {
                     metrics.detectionToDecision(Duration.between(d.firstDownAt(), d.at()));
                 }
@@ -554,35 +564,67 @@ public class Coordinator {
         return lease;
     }
 
+    /**
+     * What the policy decides on. The verdicts and the clock are read last, after everything that may take time (the
+     * decision store's history, state-sync's status), so that a decision is about the verdicts as they are when it is
+     * taken: run 213 of namespace seed 20261242 decided on a snapshot taken before a call to a stopped state-sync
+     * that hung 4 s, during which the primary came back (a false failover).
+     */
     private PolicyInput input(StateRow s, boolean fresh) {
-        Instant now = clock.instant();
         String active = s.activeSite();
         String other = sites.other(active);
-        boolean frozen = s.frozen();
-        return new PolicyInput(now, s.state(), active, other, sites.isPrimary(active), frozen, s.frozenUntil(),
-                s.currentOperation() != null || executor.isRunning(), verdicts.snapshot(),
-                store.failoversSince(now.minus(Duration.ofHours(24))), s.lastOperationEnd(), syncedAt(other, now, fresh),
+        List<Instant> lastDay = store.failoversSince(clock.instant().minus(Duration.ofHours(24)));
+        Instant synced = syncedAt(other, fresh);
+        Instant now = clock.instant();
+        return new PolicyInput(now, s.state(), active, other, sites.isPrimary(active), s.frozen(), s.frozenUntil(),
+                s.currentOperation() != null || executor.isRunning(), verdicts.snapshot(), lastDay, s.lastOperationEnd(), synced,
                 s.remediatedAt(), settings);
     }
 
-    /** When state was last synced to {@code site}; state-sync is asked at most every 10s unless {@code fresh}. */
-    private Instant syncedAt(String site, Instant now, boolean fresh) {
+    /**
+     * When state was last synced to {@code site}. For a manual request ({@code fresh}) state-sync is asked now, and the
+     * operator waits for it (and so does the first tick, with nothing known yet); for the policy's later ticks it is asked
+     * in the background at most every
+     * {@link #SYNC_STATUS_TTL} and the last answer is used, so a state-sync that does not answer (stopped, hung) never
+     * holds up a decision.
+     */
+    private Instant syncedAt(String site, boolean fresh) {
+        SyncSeen seen;
         synchronized (syncSeen) {
-            SyncSeen seen = syncSeen.get(site);
-            if (!fresh && seen != null && Duration.between(seen.fetchedAt(), now).compareTo(SYNC_STATUS_TTL) < 0) {
-                return seen.lastSuccess();
+            seen = syncSeen.get(site);
+        }
+        if (fresh || seen == null) {
+            // a manual request, or the first tick: nothing known yet to decide on
+            return askStateSync(site);
+        }
+        syncRefresh.computeIfAbsent(site, k -> new dev.baton.coordinator.ui.BackgroundRefresh(SYNC_STATUS_TTL, clock,
+                () -> askStateSync(k))).poke(clock.instant(), false);
+        return seen.lastSuccess();
+    }
+
+    /** Asks state-sync and remembers the answer; when it cannot be asked, the last answer stands (and is returned). */
+    private Instant askStateSync(String site) {
+        Instant now = clock.instant();
+        Instant last;
+        try {
+            last = stateSync.lastSuccess(site).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.debugf("state-sync status unavailable: %s", e.getMessage());
+            synchronized (syncSeen) {
+                SyncSeen known = syncSeen.get(site);
+                last = known == null ? null : known.lastSuccess();
             }
-            try {
-                Instant last = stateSync.lastSuccess(site).orElse(null);
-                syncSeen.put(site, new SyncSeen(last, now));
-                return last;
-            } catch (RuntimeException e) {
-                LOG.debugf("state-sync status unavailable: %s", e.getMessage());
-                if (seen != null) {
-                    syncSeen.put(site, new SyncSeen(seen.lastSuccess(), now));
-                }
-                return seen == null ? null : seen.lastSuccess();
-            }
+        }
+        synchronized (syncSeen) {
+            syncSeen.put(site, new SyncSeen(last, now));
+        }
+        return last;
+    }
+
+    /** Forgets what state-sync said: the next tick asks it again before deciding (tests; a restart does the same). */
+    void forgetSyncStatus() {
+        synchronized (syncSeen) {
+            syncSeen.clear();
         }
     }
 

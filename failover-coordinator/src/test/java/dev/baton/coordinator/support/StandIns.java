@@ -89,8 +89,47 @@ public final class StandIns {
             this.token = token;
         }
 
+        private volatile java.util.concurrent.CountDownLatch release;
+        private final java.util.concurrent.Semaphore held = new java.util.concurrent.Semaphore(0);
+
+        /** From now on {@code GET /api/v1/status} hangs (a stopped state-sync) until {@link #releaseStatus}. */
+        public void holdStatus() {
+            release = new java.util.concurrent.CountDownLatch(1);
+        }
+
+        /** Waits (at most 30 s) until a status request hangs on {@link #holdStatus}. */
+        public void awaitHeldStatus() throws InterruptedException {
+            if (!held.tryAcquire(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("no status request reached the held state-sync in 30 s");
+            }
+        }
+
+        public void releaseStatus() {
+            java.util.concurrent.CountDownLatch r = release;
+            release = null;
+            if (r != null) {
+                r.countDown();
+            }
+        }
+
+        @Override
+        public ResponseDefinition transform(ServeEvent event) {
+            java.util.concurrent.CountDownLatch r = release;
+            if (r != null && event.getRequest().getMethod().getName().equals("GET") && event.getRequest().getUrl().startsWith("/api/v1/status")) {
+                held.release();
+                try {
+                    r.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return super.transform(event);
+        }
+
         /** As the service starts: replicating from the primary at epoch 0, each copy last brought up to date at {@code lastSuccess}. */
         synchronized void reset(Instant lastSuccess) {
+            releaseStatus();
+            held.drainPermits();
             this.activeSite = "primary";
             this.epoch = 0;
             this.term = 0;
