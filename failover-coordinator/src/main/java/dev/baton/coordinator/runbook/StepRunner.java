@@ -295,7 +295,7 @@ public class StepRunner {
             SshFailure cause) throws StepFailed, InterruptedException {
         String url = endpoint.url().get();
         try {
-            HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(url)).timeout(remaining(deadline))
+            HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(url)).timeout(max(remaining(deadline), Duration.ofSeconds(1)))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));
             endpoint.token().ifPresent(t -> post.header("Authorization", "Bearer " + t));
             HttpResponse<String> r = http.send(post.build(), HttpResponse.BodyHandlers.ofString());
@@ -307,8 +307,10 @@ public class StepRunner {
                         + r.statusCode() + ")", clock.instant(), BrokerSession.Logout.NOT_CHECKED);
             }
             Pattern off = Pattern.compile(endpoint.offPattern());
-            while (clock.instant().isBefore(deadline)) {
-                HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(endpoint.statusUrl().get())).timeout(remaining(deadline)).GET();
+            // asked at least once, however little of the step is left: "never reported off" is said only after asking
+            do {
+                HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(endpoint.statusUrl().get()))
+                        .timeout(max(remaining(deadline), Duration.ofSeconds(1))).GET();
                 endpoint.token().ifPresent(t -> get.header("Authorization", "Bearer " + t));
                 HttpResponse<String> s = http.send(get.build(), HttpResponse.BodyHandlers.ofString());
                 if (s.statusCode() / 100 == 2 && off.matcher(s.body()).find()) {
@@ -316,7 +318,7 @@ public class StepRunner {
                             + "); powered off via fencing endpoint and confirmed off", clock.instant(), BrokerSession.Logout.NOT_CHECKED);
                 }
                 sleepUntil(min(clock.instant().plus(Duration.ofSeconds(1)), deadline), ctx);
-            }
+            } while (clock.instant().isBefore(deadline));
             throw new StepFailed("UNCONFIRMED: fencing endpoint accepted power-off of " + site + " but it never reported off");
         } catch (IOException | IllegalArgumentException e) {
             throw new StepFailed("UNCONFIRMED: fencing endpoint for " + site + " failed: " + e.getMessage(), e);
@@ -467,6 +469,10 @@ public class StepRunner {
     private Duration remaining(Instant deadline) {
         Duration d = Duration.between(clock.instant(), deadline);
         return d.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : d;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static Instant min(Instant a, Instant b) {
