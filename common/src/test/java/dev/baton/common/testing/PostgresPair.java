@@ -265,23 +265,14 @@ public final class PostgresPair implements AutoCloseable {
 
     /** Waits (at most 60 s) until {@code node} streams from its upstream. */
     public void awaitStreaming(Node node) throws IOException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < until) {
-            try {
-                if ("streaming".equals(queryOne(node, "SELECT status FROM pg_stat_wal_receiver"))) {
-                    return;
-                }
-            } catch (SQLException e) {
-                // starting up
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
+        try {
+            org.awaitility.Awaitility.await(node + " streams from its upstream (log: " + dir.resolve(node.name().toLowerCase(java.util.Locale.ROOT)
+                    + ".log") + ")").atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(SQLException.class)
+                    .until(() -> "streaming".equals(queryOne(node, "SELECT status FROM pg_stat_wal_receiver")));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        throw new IOException(node + " did not start streaming in 60 s; its log: " + dir.resolve(node.name().toLowerCase(java.util.Locale.ROOT) + ".log"));
     }
 
     /** The last {@code lines} lines of {@code node}'s server log, for a failing test's message. */

@@ -65,18 +65,13 @@ public final class RedisPair implements AutoCloseable {
         Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         processes[node.ordinal()] = new ProcessBuilder("/usr/bin/redis-server", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(work.resolve("stdout").toFile()).start();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < until) {
-            try {
-                if ("PONG".equals(command(node, "PING"))) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            sleep(50);
+        try {
+            org.awaitility.Awaitility.await("redis-server " + node + " answers").atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(50)).ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> "PONG".equals(command(node, "PING")));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IOException("redis-server " + node + " did not answer in 30 s: " + Files.readString(work.resolve("stdout")), e);
         }
-        throw new IOException("redis-server " + node + " did not answer in 30 s: " + Files.readString(work.resolve("stdout")));
     }
 
     /** Kills {@code node}'s server (as a crash of its host). */
@@ -111,14 +106,13 @@ public final class RedisPair implements AutoCloseable {
 
     /** Waits (at most 30 s) until {@code node}'s link to its primary is up. */
     public void awaitLink(Node node) throws IOException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < until) {
-            if (command(node, "INFO", "replication").contains("master_link_status:up")) {
-                return;
-            }
-            sleep(50);
+        try {
+            org.awaitility.Awaitility.await(node + "'s replication link is up").atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(50))
+                    .until(() -> command(node, "INFO", "replication").contains("master_link_status:up"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        throw new IOException(node + "'s replication link did not come up in 30 s");
     }
 
     /**
@@ -187,15 +181,6 @@ public final class RedisPair implements AutoCloseable {
             b.append((char) c);
         }
         throw new IOException("connection closed");
-    }
-
-    private static void sleep(long ms) throws IOException {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
     }
 
     @Override

@@ -320,7 +320,7 @@ class CoordinatorConfigTest {
         m.put(s + "[2].type", "start");
         m.put(s + "[3].type", "redis-replicate");
         m.put(s + "[3].site", "from");
-        m.put("baton.coordinator.sites.nbg1.redis.host", "10.0.0.10");
+        m.put("baton.coordinator.sites.nbg1.redis.host", "redis.nbg1.example.net");
         m.put("baton.coordinator.sites.nbg1.redis.password-env", "BATON_TEST_SURELY_UNSET_VARIABLE");
 
         assertThat(ConfigValidator.problems(build(m)))
@@ -333,7 +333,7 @@ class CoordinatorConfigTest {
         m.put(s + "[0].timeout", "6m");
         m.put(s + "[1].type", "redis-promote");
         m.remove(s + "[1].timeout");
-        m.put("baton.coordinator.sites.fsn1.redis.host", "10.0.1.10");
+        m.put("baton.coordinator.sites.fsn1.redis.host", "redis.fsn1.example.net");
         m.put("baton.coordinator.sites.nbg1.redis.password-env", "PATH");
         assertThat(ConfigValidator.problems(build(m))).isEmpty();
         assertThat(build(m).sites().get("fsn1").redis().port()).isEqualTo(6379);
@@ -343,8 +343,8 @@ class CoordinatorConfigTest {
     void aRedisReplicateThatWouldDemoteTheLivePrimaryOrUndoAPromotionAndAFencedDatabaseNeverPromotedAreRefused() {
         String s = "baton.coordinator.runbooks.failover.steps";
         Map<String, String> m = withDatabases(valid());
-        m.put("baton.coordinator.sites.nbg1.redis.host", "10.0.0.10");
-        m.put("baton.coordinator.sites.fsn1.redis.host", "10.0.1.10");
+        m.put("baton.coordinator.sites.nbg1.redis.host", "redis.nbg1.example.net");
+        m.put("baton.coordinator.sites.fsn1.redis.host", "redis.fsn1.example.net");
         m.put(s + "[5].type", "redis-replicate");
         m.put(s + "[5].site", "from");
         m.put(s + "[6].type", "redis-promote");

@@ -186,13 +186,9 @@ class PostgresStepsTest {
 
     private void awaitReplayed() throws Exception {
         String target = pair.queryOne(Node.FIRST, "SELECT pg_current_wal_lsn()");
-        for (int i = 0; i < 600; i++) {
-            if ("t".equals(pair.queryOne(Node.SECOND, "SELECT pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn"))) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the replica did not replay the setup's writes");
+        org.awaitility.Awaitility.await("the replica replays the setup's writes").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> "t".equals(pair.queryOne(Node.SECOND, "SELECT pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn")));
     }
 
     private static RunbookStep step(String type) {
