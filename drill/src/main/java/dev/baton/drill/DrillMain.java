@@ -1,6 +1,8 @@
 package dev.baton.drill;
 
 import dev.baton.drill.run.Campaign;
+import dev.baton.drill.run.DatabaseScenarios;
+import dev.baton.drill.run.DrillDatabases;
 import dev.baton.drill.run.ChaosSummary;
 import dev.baton.drill.run.DrillReport;
 import dev.baton.drill.run.DrillWorld;
@@ -30,7 +32,7 @@ import java.util.Random;
  */
 public final class DrillMain {
     private static final String USAGE = "usage: drill [demo|" + String.join("|", FaultScenarios.NAMES)
-            + "|all|chaos|leader-loss|netns-check|summary FILE...] [--runs N] [--seed S] [--run K] [--jsonl FILE] [--scenarios A,B]"
+            + "|all|chaos|leader-loss|netns-check|database|" + String.join("|", DatabaseScenarios.NAMES) + "|summary FILE...] [--runs N] [--seed S] [--run K] [--jsonl FILE] [--scenarios A,B]"
             + " [--store zookeeper|postgres] [--world loopback|netns] [--parallel P] [--repo DIR] [--keep]";
 
     private DrillMain() {
@@ -74,8 +76,8 @@ public final class DrillMain {
                 case "--scenarios" -> only = List.of(args[++i].split(","));
                 case "--store" -> System.setProperty("baton.drill.store", args[++i]);
                 default -> {
-                    if (List.of("demo", "chaos", "all", "leader-loss", "netns-check").contains(args[i])
-                            || FaultScenarios.NAMES.contains(args[i])) {
+                    if (List.of("demo", "chaos", "all", "leader-loss", "netns-check", "database").contains(args[i])
+                            || FaultScenarios.NAMES.contains(args[i]) || DatabaseScenarios.NAMES.contains(args[i])) {
                         scenario = args[i];
                     } else {
                         System.err.println(USAGE);
@@ -99,7 +101,23 @@ public final class DrillMain {
             System.exit(NetnsWorld.reexecute(args, System.out));
         }
         Places places = inNetns == null ? Places.loopback() : Places.netns(dev.baton.drill.netns.Topology.attach(inNetns));
-        if (!FaultScenarios.NAMES.containsAll(only)) {
+        boolean database = scenario.equals("database") || DatabaseScenarios.NAMES.contains(scenario);
+        if (database) {
+            if (places.isNetns()) {
+                System.err.println("the database drill runs in the loopback world only");
+                System.exit(2);
+            }
+            java.util.Optional<String> why = DrillDatabases.unavailable();
+            if (why.isPresent()) {
+                System.err.println("the database drill cannot run: " + why.get());
+                System.exit(2);
+            }
+            System.setProperty("baton.drill.database", "pair");
+            if (only == FaultScenarios.NAMES) {
+                only = DatabaseScenarios.NAMES;
+            }
+        }
+        if (!(database ? DatabaseScenarios.NAMES : FaultScenarios.NAMES).containsAll(only)) {
             System.err.println("unknown scenario in --scenarios; known: " + FaultScenarios.NAMES);
             System.exit(2);
         }
@@ -107,6 +125,8 @@ public final class DrillMain {
             case "chaos" -> places.isNetns() ? NetnsChaos.campaign(repo, Math.max(runs, onlyRun), seed, keep, System.out, places, onlyRun, share, jsonl)
                     : chaos(repo, Math.max(runs, onlyRun), seed, keep, System.out, only, false, onlyRun, jsonl);
             case "all" -> chaos(repo, only.size(), seed, keep, System.out, only, true, onlyRun, jsonl);
+            // N runs, the database scenarios in turn (15: five of each)
+            case "database" -> chaos(repo, Math.max(runs, onlyRun), seed, keep, System.out, only, true, onlyRun, jsonl);
             case "leader-loss" -> leaderLoss(repo, runs);
             case "netns-check" -> netnsCheck();
             default -> once(repo, scenario, 0, keep, System.out, places).ok();
@@ -151,7 +171,7 @@ public final class DrillMain {
             }
             report = scenario.equals("demo")
                     ? Scenarios.engineCrashThenFailback(world, Duration.ofSeconds(90))
-                    : FaultScenarios.run(scenario, world, Duration.ofSeconds(90));
+                    : scenarioReport(scenario, world);
             report.figure("sites' SSH server", world.sshKind());
         }
         report.print(out);
@@ -179,12 +199,12 @@ public final class DrillMain {
         Campaign<AutoCloseable> campaign = new Campaign<>(repo, dir, out, Places.loopback(), w -> () -> { });
         campaign.run(runs, seed, onlyRun, Campaign.Share.ALL, summary, (i, runSeed) -> {
             Random r = new Random(runSeed);
-            String scenario = inOrder ? scenarios.get(i) : scenarios.get(r.nextInt(scenarios.size()));
+            String scenario = inOrder ? scenarios.get(i % scenarios.size()) : scenarios.get(r.nextInt(scenarios.size()));
             long delay = r.nextInt(3000);
             return new Campaign.Plan<>(scenario, scenario + " (seed " + runSeed + ", fault after " + delay + " ms)", (world, none) -> {
                 world.timeline().record("chaos", "waits " + delay + " ms before the fault");
                 Thread.sleep(delay);
-                DrillReport rep = FaultScenarios.run(scenario, world, Duration.ofSeconds(90));
+                DrillReport rep = scenarioReport(scenario, world);
                 rep.figure("sites' SSH server", world.sshKind());
                 return rep;
             });
@@ -199,6 +219,11 @@ public final class DrillMain {
             out.println("logs and site directories kept in " + dir);
         }
         return summary.allPassed();
+    }
+
+    private static DrillReport scenarioReport(String scenario, DrillWorld world) throws Exception {
+        return DatabaseScenarios.NAMES.contains(scenario) ? DatabaseScenarios.run(scenario, world, Duration.ofSeconds(90))
+                : FaultScenarios.run(scenario, world, Duration.ofSeconds(90));
     }
 
     /**

@@ -156,7 +156,8 @@ public final class PostgresPair implements AutoCloseable {
     /** {@code .pgpass} for {@code node}'s replication connection to {@code upstream}, mode 0600. */
     private Path pgpass(Node node, Node upstream) throws IOException {
         Path f = dir.resolve(node.name().toLowerCase(java.util.Locale.ROOT) + ".pgpass");
-        Files.writeString(f, "127.0.0.1:" + port(upstream) + ":*:" + USER + ":" + password + "\n");
+        // any port: the replica may reach its upstream through a forwarder of its own (see replicateThrough)
+        Files.writeString(f, "127.0.0.1:*:*:" + USER + ":" + password + "\n");
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         return f;
     }
@@ -186,6 +187,20 @@ public final class PostgresPair implements AutoCloseable {
         lines.add("primary_conninfo = '" + conninfo(node, upstream) + "'");
         Files.write(auto, lines);
         Files.writeString(data(node).resolve("standby.signal"), "");
+    }
+
+    /**
+     * Points {@code node}'s (running) WAL receiver at {@code upstream} through 127.0.0.1:{@code port}, a forwarder in
+     * front of it that a test can cut, and lets it retry every 500 ms (instead of 5 s) once the path is back. Until
+     * the next {@link #reset}, base backup or rewind.
+     */
+    public void replicateThrough(Node node, Node upstream, int port) throws IOException, SQLException {
+        String conninfo = conninfo(node, upstream).replace("port=" + port(upstream) + " ", "port=" + port + " ") + " connect_timeout=2";
+        try (Connection c = connect(node); Statement st = c.createStatement()) {
+            st.execute("ALTER SYSTEM SET primary_conninfo = '" + conninfo.replace("'", "''") + "'");
+            st.execute("ALTER SYSTEM SET wal_retrieve_retry_interval = '500ms'");
+            st.execute("SELECT pg_reload_conf()");
+        }
     }
 
     /** Starts {@code node} on its own port and socket directory whatever its configuration files say (a rewind copies the other's). */

@@ -13,6 +13,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,7 +30,10 @@ import java.util.concurrent.TimeUnit;
  * A stand-in trading engine, run as its own process by a simulated site. It continues the state
  * sequence it finds in {@code <root>/state/engine.json}, writes the next number several times a
  * second (atomically: temp file + rename), holds a session with the broker simulator, and serves
- * {@code /health} and {@code /health/detailed} as the seeds' engine does.
+ * {@code /health} and {@code /health/detailed} as the seeds' engine does. With {@code DRILL_ENGINE_DB_URL} (and
+ * {@code DRILL_ENGINE_DB_USER}, {@code DRILL_ENGINE_DB_PASSWORD}) in its environment it also commits one order per
+ * write to its site's PostgreSQL ({@code orders(id, site, seq, epoch, written_at)}, as the drill's database world
+ * creates it): the rows the drill counts for the database RPO.
  *
  * <pre>java -cp drill.jar dev.baton.drill.engine.FakeEngine site root port brokerUrl account [periodMs]</pre>
  */
@@ -43,6 +50,10 @@ public final class FakeEngine {
     private volatile String sessionId;
     private volatile boolean connected;
     private volatile Instant lastLoginAttempt = Instant.EPOCH;
+    private final String dbUrl = System.getenv("DRILL_ENGINE_DB_URL");
+    private Connection db;
+    private Instant lastDbAttempt = Instant.EPOCH;
+    private String lastDbError = "";
 
     FakeEngine(String site, Path root, URI broker, String account) {
         this.site = site;
@@ -112,9 +123,64 @@ public final class FakeEngine {
             Path tmp = state.resolve(".engine.json.tmp");
             Files.write(tmp, Json.MAPPER.writeValueAsBytes(doc));
             Files.move(tmp, state.resolve("engine.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            writeOrder();
             keepSession();
         } catch (IOException | RuntimeException e) {
             System.err.println("engine tick failed: " + e);
+        }
+    }
+
+    /**
+     * Commits order {@code seq} to the site's database (autocommit: one transaction per order, acknowledged by the
+     * primary alone, as asynchronous streaming replication leaves it). A refused or failed write (a fenced, read-only
+     * or stopped database) is logged once per kind and retried with the next order on a fresh connection, at most
+     * every 500 ms: the engine keeps trading, as the users' engines do when their database hiccups.
+     */
+    private void writeOrder() {
+        if (dbUrl == null) {
+            return;
+        }
+        try {
+            if (db == null) {
+                if (Duration.between(lastDbAttempt, Instant.now()).toMillis() < 500) {
+                    return;
+                }
+                lastDbAttempt = Instant.now();
+                java.util.Properties p = new java.util.Properties();
+                p.setProperty("user", System.getenv().getOrDefault("DRILL_ENGINE_DB_USER", "postgres"));
+                p.setProperty("password", System.getenv().getOrDefault("DRILL_ENGINE_DB_PASSWORD", ""));
+                p.setProperty("connectTimeout", "1");
+                p.setProperty("socketTimeout", "2");
+                db = DriverManager.getConnection(dbUrl, p);
+            }
+            try (PreparedStatement insert = db.prepareStatement("INSERT INTO orders (site, seq, epoch) VALUES (?, ?, ?)")) {
+                insert.setString(1, site);
+                insert.setLong(2, seq);
+                insert.setLong(3, epoch);
+                insert.executeUpdate();
+            }
+            if (!lastDbError.isEmpty()) {
+                System.err.println("order writes resumed at seq " + seq);
+                lastDbError = "";
+            }
+        } catch (SQLException e) {
+            String kind = e.getSQLState() + "";
+            if (!kind.equals(lastDbError)) {
+                System.err.println("order " + seq + " not written: " + e.getMessage());
+                lastDbError = kind;
+            }
+            closeDb();
+        }
+    }
+
+    private void closeDb() {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (SQLException e) {
+                // gone already
+            }
+            db = null;
         }
     }
 

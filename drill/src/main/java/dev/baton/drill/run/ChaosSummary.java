@@ -24,7 +24,7 @@ public final class ChaosSummary {
      */
     record Run(int index, String scenario, long seed, boolean passed, boolean error, Double detection, Double rto, Long rpo,
             int violations, int falseFailovers, int epochRegressions, int stateRegressions, double seconds, String note,
-            Double leaseGap, int gateStops) {
+            Double leaseGap, int gateStops, Map<String, String> figures) {
     }
 
     private final List<Run> runs = new ArrayList<>();
@@ -90,6 +90,10 @@ public final class ChaosSummary {
         line.put("leaseGapSeconds", r.leaseGap());
         line.put("gateStops", r.gateStops());
         line.put("note", r.note());
+        if (!r.figures().isEmpty()) {
+            // every figure as the report printed it (the database world's are only here)
+            line.put("figures", new java.util.TreeMap<>(r.figures()));
+        }
         try {
             java.nio.file.Files.createDirectories(jsonl.toAbsolutePath().getParent());
             byte[] bytes = (dev.baton.drill.Json.MAPPER.writeValueAsString(line) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -123,11 +127,11 @@ public final class ChaosSummary {
         record(new Run(index, scenario, seed, report.ok(), false, detection, rto, rpo, violations == null ? 0 : violations.intValue(),
                 falseFailovers, epochs == null ? 0 : epochs.intValue(), states == null ? 0 : states.intValue(), took.toMillis() / 1000.0,
                 report.ok() ? "" : String.join("; ", report.violations()), seconds(f.get("longest gap between lease grants")),
-                gateStops == null ? 0 : gateStops.intValue()));
+                gateStops == null ? 0 : gateStops.intValue(), f));
     }
 
     public void error(int index, String scenario, long seed, String message) {
-        record(new Run(index, scenario, seed, false, true, null, null, null, 0, 0, 0, 0, 0, "ERROR " + message, null, 0));
+        record(new Run(index, scenario, seed, false, true, null, null, null, 0, 0, 0, 0, 0, "ERROR " + message, null, 0, Map.of()));
     }
 
     /**
@@ -171,7 +175,13 @@ public final class ChaosSummary {
                 decimal(j, "detectionSeconds"), decimal(j, "rtoSeconds"), j.path("rpoRecords").isNumber() ? j.path("rpoRecords").asLong() : null,
                 j.path("brokerViolations").asInt(), j.path("falseFailovers").asInt(), j.path("epochRegressions").asInt(),
                 j.path("stateRegressions").asInt(), j.path("seconds").asDouble(), j.path("note").asText(), decimal(j, "leaseGapSeconds"),
-                j.path("gateStops").asInt());
+                j.path("gateStops").asInt(), figures(j.path("figures")));
+    }
+
+    private static Map<String, String> figures(com.fasterxml.jackson.databind.JsonNode j) {
+        Map<String, String> f = new java.util.LinkedHashMap<>();
+        j.fields().forEachRemaining(e -> f.put(e.getKey(), e.getValue().asText()));
+        return f;
     }
 
     private static Double decimal(com.fasterxml.jackson.databind.JsonNode j, String field) {
@@ -210,6 +220,43 @@ public final class ChaosSummary {
                     + "logged one: %s; engine stopped by its gate in %d of %d runs.%n", gaps.size(), dist(gaps),
                     runs.stream().filter(r -> r.gateStops() > 0).count(), runs.size());
         }
+        List<Run> database = runs.stream().filter(r -> r.figures().containsKey("database RPO (rows)")).toList();
+        if (!database.isEmpty()) {
+            out.println();
+            out.println("| database scenario | runs | passed | database RPO p50 / max (rows) | database RPO p50 / max (s) | Baton's recorded bound "
+                    + "p50 / max (s) | promotion p50 / max (s) | failback rejoin p50 / max (s) | rewound | failback p50 / max (s) "
+                    + "| failback database RPO max (rows) | broker violations |");
+            out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            Map<String, List<Run>> byDatabaseScenario = new TreeMap<>();
+            database.forEach(r -> byDatabaseScenario.computeIfAbsent(r.scenario(), k -> new ArrayList<>()).add(r));
+            byDatabaseScenario.forEach((name, rs) -> databaseRow(out, "`" + name + "`", rs));
+        }
+    }
+
+    private static void databaseRow(PrintStream out, String name, List<Run> rs) {
+        long passed = rs.stream().filter(Run::passed).count();
+        out.printf("| %s | %d | %d | %s | %s | %s | %s | %s | %d of %d | %s | %s | %d |%n", name, rs.size(), passed,
+                spread(rs, "database RPO (rows)", "%.0f"), spread(rs, "database RPO (seconds)", "%.2f"),
+                spread(rs, "database RPO recorded by Baton (bound)", "%.2f"), spread(rs, "promotion (pg-promote)", "%.2f"),
+                spread(rs, "failback rejoin (pg-rejoin)", "%.2f"),
+                rs.stream().filter(r -> r.figures().getOrDefault("failback rejoin kind", "").startsWith("rewound")).count(), rs.size(),
+                spread(rs, "failback (request -> engine + DNS)", "%.2f"),
+                rs.stream().map(r -> value(r.figures().get("failback database RPO (rows)"))).filter(v -> v != null).max(Double::compare)
+                        .map(v -> String.format("%.0f", v)).orElse("-"),
+                rs.stream().mapToInt(Run::violations).sum());
+    }
+
+    /** p50 / max of a figure over the runs that report it, "-" when none does. */
+    private static String spread(List<Run> rs, String figure, String format) {
+        List<Double> v = rs.stream().map(r -> value(r.figures().get(figure))).filter(d -> d != null).sorted().toList();
+        return v.isEmpty() ? "-" : String.format(format + " / " + format, pct(v, 50), v.get(v.size() - 1));
+    }
+
+    /** "3.08 s" or "12" -> the number; anything else -> null. */
+    private static Double value(String figure) {
+        Double s = seconds(figure);
+        Long n = s == null ? number(figure) : null;
+        return s != null ? s : n == null ? null : n.doubleValue();
     }
 
     private static void row(PrintStream out, String name, Collection<Run> rs) {

@@ -102,6 +102,10 @@ public final class DrillWorld implements AutoCloseable {
     /** {@code zookeeper} (the default: an ensemble and two coordinators) or {@code postgres} (one coordinator). */
     private final String store;
     private ZooKeeperEnsemble ensemble;
+    /** The database world's PostgreSQL pair ({@link #databaseMode}), null without it. */
+    private DrillDatabases databases;
+    /** Whether this world runs the PostgreSQL pair ({@link #databaseMode} unless its starter said). */
+    private final boolean database;
     /** The places the drill simulates, each with its own ZooKeeper server in the ZooKeeper mode. */
     public static final List<String> PLACES = List.of("primary", "standby", "witness");
     /** The coordinator at the standby; in the ZooKeeper mode a second one runs at the witness. */
@@ -122,12 +126,31 @@ public final class DrillWorld implements AutoCloseable {
         return primary == null ? "not started" : primary.ssh().kind();
     }
 
-    private DrillWorld(Path repo, Path dir, Timeline timeline, Places places) {
+    private DrillWorld(Path repo, Path dir, Timeline timeline, Places places, boolean database) {
+        this.database = database;
         this.repo = repo;
         this.places = places;
         this.dir = dir;
         this.timeline = timeline;
         this.store = storeMode();
+    }
+
+    /**
+     * {@code BATON_DRILL_DATABASE=pair} (or {@code -Dbaton.drill.database=pair}, or {@code DrillMain database}): the
+     * sites get a PostgreSQL primary and its streaming replica, the engines commit orders to them, and the runbooks
+     * fence, check, promote and rejoin the databases (issue #18). Off by default.
+     */
+    public static boolean databaseMode() {
+        String asked = System.getProperty("baton.drill.database", System.getenv().getOrDefault("BATON_DRILL_DATABASE", "none"));
+        if (!asked.equals("pair") && !asked.equals("none")) {
+            throw new IllegalArgumentException("the drill's database is pair or none, not " + asked);
+        }
+        return asked.equals("pair");
+    }
+
+    /** The PostgreSQL pair of the database world; empty without it. */
+    public java.util.Optional<DrillDatabases> databases() {
+        return java.util.Optional.ofNullable(databases);
     }
 
     /** {@code BATON_DRILL_STORE} (or {@code -Dbaton.drill.store}, or {@code --store}): zookeeper unless postgres is asked for. */
@@ -173,7 +196,12 @@ public final class DrillWorld implements AutoCloseable {
 
     /** As {@link #start(Path, Path, PrintStream)}, each part where {@code places} puts it. */
     public static DrillWorld start(Path repo, Path dir, PrintStream out, Places places) throws Exception {
-        DrillWorld w = new DrillWorld(repo, dir, new Timeline(out), places);
+        return start(repo, dir, out, places, databaseMode());
+    }
+
+    /** As {@link #start(Path, Path, PrintStream, Places)}, with the database world's PostgreSQL pair or without. */
+    public static DrillWorld start(Path repo, Path dir, PrintStream out, Places places, boolean database) throws Exception {
+        DrillWorld w = new DrillWorld(repo, dir, new Timeline(out), places, database);
         Runtime.getRuntime().addShutdownHook(w.shutdownHook);
         try {
             w.startParts();
@@ -207,6 +235,22 @@ public final class DrillWorld implements AutoCloseable {
         standby = keep(new SimulatedSite("standby", dir.resolve("sites/standby"), broker.url(), ACCOUNT, places.of("standby"), places.toOps()));
         // the primary's server power API (its fencing endpoint, when a scenario configures one): power-off kills its engine
         power = keep(new PowerApiFake(POWER_TOKEN, primary::crashEngine));
+        if (database) {
+            if (places.isNetns()) {
+                throw new IOException("the database world runs on loopback only (its PostgreSQL pair runs as the drill's own account)");
+            }
+            java.util.Optional<String> why = DrillDatabases.unavailable();
+            if (why.isPresent()) {
+                throw new IOException("the database drill cannot run: " + why.get());
+            }
+            databases = keep(DrillDatabases.start(dir.resolve("databases")));
+            for (SimulatedSite site : List.of(primary, standby)) {
+                site.engineEnvironment(databases.engineEnvironment(site.name()));
+                databases.installRejoin(site, repo);
+            }
+            timeline.record("world", "PostgreSQL pair: the primary's server on 127.0.0.1:" + databases.port("primary")
+                    + ", the standby's streaming replica of it on 127.0.0.1:" + databases.port("standby") + " (through a path the drill can cut)");
+        }
         Files.writeString(primary.root().resolve(".env"), "IB_ACCOUNT=" + ACCOUNT + "\nIB_PASSWORD=drill-not-a-secret\n");
         Files.setPosixFilePermissions(primary.root().resolve(".env"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         if (zookeeper()) {
@@ -458,6 +502,9 @@ public final class DrillWorld implements AutoCloseable {
             site(env, p, site);
             env.put(p + "ROLE", site.name());
             env.put(p + "DNS_VALUE", site == primary ? PRIMARY_ADDRESS : STANDBY_ADDRESS);
+            if (databases != null) {
+                databases.coordinatorEnvironment(env, p, site.name());
+            }
         }
         env.put(c + "OBSERVERS_NAMES", String.join(",", OBSERVERS));
         env.put(c + "OBSERVERS_STALENESS", "5s");
@@ -491,8 +538,8 @@ public final class DrillWorld implements AutoCloseable {
         env.put(c + "GUARD_INTERVAL", "3s");
         // a restarted coordinator takes the lease back (and resumes its journal) within a few seconds
         env.put(c + "LEADER_LEASE", "6s");
-        runbook(env, "FAILOVER", false);
-        runbook(env, "FAILBACK", true);
+        runbook(env, "FAILOVER", false, databases != null);
+        runbook(env, "FAILBACK", true, databases != null);
         env.put("QUARKUS_REST_CLIENT_STATE_SYNC_URL", services.get("state-sync").url());
         env.put("QUARKUS_REST_CLIENT_DNS_MANAGER_URL", services.get("dns-manager").url());
         env.put("QUARKUS_REST_CLIENT_NOTIFIER_URL", services.get("notifier").url());
@@ -505,15 +552,29 @@ public final class DrillWorld implements AutoCloseable {
      * site UP rather than for its container to run. With no cooldown between operations (one world serves many
      * runs), an operation that ended as soon as the container ran left the engine still starting while the
      * observers saw the site DOWN, and the policy failed straight back over (seen in the first chaos runs).
+     * {@code database}: the database world's steps as docs/RUNBOOK.md lays them out: a failback first makes the old
+     * primary's server a replica of the active one ({@code baton-pg-rejoin}: rewound if it diverged); both kinds
+     * fence the old site's database read-only after the engine, check the replica holds what the old primary wrote
+     * (lag above 1 s refused while the old primary answers) and promote it before the engine starts.
      */
-    private static void runbook(Map<String, String> env, String kind, boolean failback) {
+    private static void runbook(Map<String, String> env, String kind, boolean failback, boolean database) {
         List<String[]> steps = new ArrayList<>();
         steps.add(new String[] {"announce", "notify", "WARNING", "{kind} {from} -> {to} started (epoch {epoch}): {reason}", "30s", "continue"});
+        if (failback && database) {
+            steps.add(new String[] {"rejoin-database", "pg-rejoin", null, null, "3m", "abort"});
+        }
         if (failback) {
             steps.add(new String[] {"re-sync-to-primary", "sync", null, null, "2m", "abort"});
         }
         steps.add(new String[] {"fence", "fence", null, null, "2m", "abort"});
+        if (database) {
+            steps.add(new String[] {"fence-database", "pg-fence-old", null, null, "30s", "abort"});
+        }
         steps.add(new String[] {"final-sync", "sync", null, null, "2m", "abort"});
+        if (database) {
+            steps.add(new String[] {"check-replica", "pg-check-replica", null, null, "30s", "abort"});
+            steps.add(new String[] {"promote-database", "pg-promote", null, null, "90s", "abort"});
+        }
         steps.add(new String[] {"start", "start", null, null, "5m", "abort"});
         steps.add(new String[] {"wait-healthy", "wait-healthy", null, null, "2m", "needs-operator"});
         steps.add(new String[] {"dns", "dns", null, null, "5m", "needs-operator"});
@@ -529,6 +590,18 @@ public final class DrillWorld implements AutoCloseable {
             }
             env.put(p + "TIMEOUT", st[4]);
             env.put(p + "ON_FAILURE", st[5]);
+            switch (st[1]) {
+                case "pg-rejoin" -> {
+                    env.put(p + "COMMAND", "baton-pg-rejoin");
+                    env.put(p + "MAX_LAG", "1s");
+                }
+                case "pg-check-replica" -> {
+                    env.put(p + "MAX_LAG", "1s");
+                    env.put(p + "DURATION", "5s");
+                }
+                default -> {
+                }
+            }
             if (st[1].equals("wait-healthy")) {
                 env.put(p + "SOURCE", "verdicts");
                 env.put(p + "DURATION", "2m");
@@ -762,6 +835,9 @@ public final class DrillWorld implements AutoCloseable {
     public void reset(Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         links.values().forEach(Link::restore);
+        if (databases != null) {
+            databases.heal();
+        }
         if (places.isNetns()) {
             dev.baton.drill.netns.Nemesis.healAll(places.topology().orElseThrow());
         }
@@ -807,6 +883,10 @@ public final class DrillWorld implements AutoCloseable {
                 }
                 timeline.record("reset", "not steady (state " + state() + "); settling again");
             }
+        }
+        if (databases != null) {
+            databases.reset();
+            timeline.record("reset", "PostgreSQL pair: the primary's server writable, the standby's a fresh replica streaming from it");
         }
         markBaseline();
     }

@@ -443,7 +443,7 @@ public final class FaultScenarios {
         return report;
     }
 
-    private static void awaitObserversFresh(DrillWorld w) throws Exception {
+    static void awaitObserversFresh(DrillWorld w) throws Exception {
         Scenarios.follow(w, Duration.ofSeconds(30), "observers fresh again", () -> {
             JsonNode st = w.coordinatorStatus();
             return st != null && DrillWorld.OBSERVERS.stream().noneMatch(o -> st.path("observers").path(o).path("stale").asBoolean(true));
@@ -460,7 +460,7 @@ public final class FaultScenarios {
     }
 
     /** The operation's first step of {@code type}, or a missing node. */
-    private static JsonNode step(JsonNode op, String type) {
+    static JsonNode step(JsonNode op, String type) {
         if (op != null) {
             for (JsonNode step : op.path("steps")) {
                 if (type.equals(step.path("type").asText())) {
@@ -471,7 +471,7 @@ public final class FaultScenarios {
         return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
-    private static Instant parseInstant(String text) {
+    static Instant parseInstant(String text) {
         try {
             return text == null ? null : Instant.parse(text);
         } catch (java.time.format.DateTimeParseException e) {
@@ -479,7 +479,7 @@ public final class FaultScenarios {
         }
     }
 
-    private static String stepDetail(JsonNode op, String type) {
+    static String stepDetail(JsonNode op, String type) {
         if (op == null) {
             return "(no operation)";
         }
@@ -503,7 +503,7 @@ public final class FaultScenarios {
      * read at the end, so nothing may be lost (strict); otherwise the standby continues from the last copy
      * replicated before the loss, and what it missed is the RPO (a figure, not a violation).
      */
-    private static void failoverFigures(DrillWorld w, DrillReport report, Instant fault, java.util.function.LongSupplier lastSeq,
+    static void failoverFigures(DrillWorld w, DrillReport report, Instant fault, java.util.function.LongSupplier lastSeq,
             Duration limit, boolean finalPull) throws Exception {
         Instant failingOver = Scenarios.follow(w, limit, "FAILING_OVER",
                 () -> Set.of("FAILING_OVER", "STANDBY_ACTIVE").contains(Scenarios.state(w)));
@@ -537,7 +537,7 @@ public final class FaultScenarios {
      * ({@code oneEngine}; else: none on the standby), (when {@code failovers >= 0}) the expected number of
      * failover operations, and, when Baton acted, alerts delivered on both channels.
      */
-    private static void settleChecks(DrillWorld w, DrillReport report, int failovers, boolean oneEngine) throws Exception {
+    static void settleChecks(DrillWorld w, DrillReport report, int failovers, boolean oneEngine) throws Exception {
         var violations = w.violations();
         report.figure("broker violations", String.valueOf(violations.size()));
         report.check("no double-active", violations.isEmpty(),

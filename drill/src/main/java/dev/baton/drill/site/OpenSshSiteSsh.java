@@ -30,8 +30,10 @@ final class OpenSshSiteSsh implements SiteSsh {
     private final Path root;
     private final Path key;
     private final Path knownHosts;
+    private final Path bin;
 
-    private OpenSshSiteSsh(OpenSshServer server, HttpServer control, Path root, Path key, Path knownHosts) {
+    private OpenSshSiteSsh(OpenSshServer server, HttpServer control, Path root, Path key, Path knownHosts, Path bin) {
+        this.bin = bin;
         this.server = server;
         this.control = control;
         this.root = root;
@@ -97,7 +99,7 @@ final class OpenSshSiteSsh implements SiteSsh {
             server = OpenSshServer.start(dir, placement, List.of("ed25519"), "SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin HOME=" + dir);
             Path key = server.userKey("id_ed25519", "ed25519", "");
             Path knownHosts = server.knownHosts("known_hosts", true);
-            return new OpenSshSiteSsh(server, control, root, key, knownHosts);
+            return new OpenSshSiteSsh(server, control, root, key, knownHosts, bin);
         } catch (IOException | RuntimeException e) {
             control.stop(0);
             if (server != null) {
@@ -144,6 +146,11 @@ final class OpenSshSiteSsh implements SiteSsh {
     @Override
     public String root() {
         return root.toString();
+    }
+
+    @Override
+    public java.util.Optional<Path> toolDirectory() {
+        return java.util.Optional.of(bin);
     }
 
     @Override

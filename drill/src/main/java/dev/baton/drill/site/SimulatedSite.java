@@ -58,6 +58,7 @@ public final class SimulatedSite implements AutoCloseable {
     /** The engine process the drill itself stopped or crashed last (its exit is recorded by whoever stopped it). */
     private volatile Process ended;
     private volatile StartGate gate;
+    private volatile Map<String, String> engineEnvironment = Map.of();
     /** How much of engine.out earlier runs wrote (a world serves many runs): {@link #lastOutput} reads after it. */
     private volatile long outputMark;
 
@@ -148,6 +149,11 @@ public final class SimulatedSite implements AutoCloseable {
     }
 
     /** Every later engine start goes through {@code gate}. */
+    /** Extra environment for every engine started from now on (the drill's database world: where it writes orders). */
+    public void engineEnvironment(Map<String, String> env) {
+        this.engineEnvironment = Map.copyOf(env);
+    }
+
     public void useGate(StartGate gate) {
         this.gate = gate;
     }
@@ -299,6 +305,7 @@ public final class SimulatedSite implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(placement.command(command))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("engine.out").toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(root.resolve("engine.err").toFile()));
+        pb.environment().putAll(engineEnvironment);
         if (g != null) {
             Map<String, String> env = pb.environment();
             env.put("BATON_SITE", name);

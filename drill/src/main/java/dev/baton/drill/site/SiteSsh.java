@@ -27,6 +27,14 @@ public interface SiteSsh extends AutoCloseable {
 
     boolean isRunning();
 
+    /**
+     * A directory on the PATH of the server's sessions where the drill may install a site-side tool (as an operator
+     * puts {@code baton-pg-rejoin} on a host); empty when the server runs no real shell (MINA answers commands itself).
+     */
+    default java.util.Optional<Path> toolDirectory() {
+        return java.util.Optional.empty();
+    }
+
     /** The site drops off the network as far as SSH is concerned: the server and every session it serves end. */
     void stop() throws IOException;
 

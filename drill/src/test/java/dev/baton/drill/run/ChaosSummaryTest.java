@@ -130,6 +130,41 @@ class ChaosSummaryTest {
         assertThat(ChaosSummary.seconds("n/a")).isNull();
     }
 
+    @Test
+    void theDatabaseWorldsFiguresAreKeptInTheJsonLinesAndTabledPerScenario(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("database.jsonl");
+        ChaosSummary written = new ChaosSummary(file, "abc1234", "zookeeper");
+        written.add(1, "db-host-loss-lagging", 1L, database("8", "2.06 s", "10.40 s", "rewound (pg_rewind)"), Duration.ofSeconds(90));
+        written.add(2, "db-host-loss-lagging", 2L, database("12", "2.40 s", "9.10 s", "rewound (pg_rewind)"), Duration.ofSeconds(90));
+        written.add(3, "db-old-primary-up", 3L, database("0", "0.00 s", null, "no rewind required"), Duration.ofSeconds(80));
+        written.add(4, "engine-crash", 4L, failover("3.00 s", "9.00 s", "0", "1", "0"), Duration.ofSeconds(20));
+
+        String out = print(ChaosSummary.of(List.of(file)));
+
+        assertThat(dev.baton.drill.Json.MAPPER.readTree(java.nio.file.Files.readAllLines(file).get(0)).path("figures")
+                .path("database RPO (rows)").asText()).isEqualTo("8");
+        assertThat(out).contains("| `db-host-loss-lagging` | 2 | 2 | 8 / 12 | 2.06 / 2.40 | 9.10 / 10.40 | 0.35 / 0.35 | 4.41 / 4.41 | 2 of 2 "
+                + "| 28.21 / 28.21 | 0 | 0 |");
+        assertThat(out).contains("| `db-old-primary-up` | 1 | 1 | 0 / 0 | 0.00 / 0.00 | - | 0.35 / 0.35 | 4.41 / 4.41 | 0 of 1 |");
+        assertThat(out).doesNotContain("| `engine-crash` | 1 | 1 | -");
+    }
+
+    private static DrillReport database(String rows, String seconds, String bound, String rejoin) {
+        DrillReport r = failover("3.00 s", "15.00 s", "0", "1", "0");
+        r.figure("database RPO (rows)", rows);
+        r.figure("database RPO (seconds)", seconds);
+        if (bound != null) {
+            r.figure("database RPO recorded by Baton (bound)", bound);
+        }
+        r.figure("promotion (pg-promote)", "0.35 s");
+        r.figure("failback rejoin (pg-rejoin)", "4.41 s");
+        r.figure("failback rejoin kind", rejoin);
+        r.figure("failback (request -> engine + DNS)", "28.21 s");
+        r.figure("failback database RPO (rows)", "0");
+        return r;
+    }
+
     private static DrillReport failover(String detection, String rto, String rpo, String failovers, String violations) {
         DrillReport r = new DrillReport("x");
         r.figure("detection (fault -> decision)", detection);
