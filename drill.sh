@@ -7,6 +7,9 @@
 #   ./drill.sh <scenario> | all | chaos --runs N --seed S
 #                         one fault scenario, every scenario once, or N seeded random ones in one world
 #                         (docs/DRILL.md)
+#   ./drill.sh database --runs 15
+#                         the database world: a real PostgreSQL primary and streaming replica under the sites,
+#                         the engines committing orders; each database scenario in turn, RPO in rows and seconds
 #   ./drill.sh chaos --world netns --runs N --seed S
 #                         as root: every place (primary, standby, witness) in a network namespace of its own,
 #                         real partitions between them, seeded fault schedules and a history checker
@@ -55,13 +58,15 @@ run() {
 # --world netns: every place in a network namespace of its own; it needs root (ip netns) and runs as root, so its
 # database is Debian's PostgreSQL server run as the postgres account (PostgreSQL refuses root)
 netns=false
+database=false
 prev=""
 for a in "$@"; do
   [ "$prev" = --world ] && [ "$a" = netns ] && netns=true
+  case $a in database|db-*) database=true ;; esac
   prev=$a
 done
-if $netns && [ "$(id -u)" = 0 ] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-  echo "drill: installing postgresql (the namespace world's database)"
+if { $netns || $database; } && [ "$(id -u)" = 0 ] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  echo "drill: installing postgresql (the namespace world's database; the database world's primary and replica)"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 fi
 
