@@ -86,6 +86,23 @@ public final class RedisPair implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code node}'s killed server again on its configuration file, as a recovered host starts it: the first a
+     * primary, the second a replica of the first; empty (nothing is saved to disk).
+     */
+    public void restart(Node node) throws IOException {
+        Process p = processes[node.ordinal()];
+        if (p != null && p.isAlive()) {
+            return;
+        }
+        launch(node, node == Node.FIRST ? null : Node.FIRST);
+    }
+
+    public boolean running(Node node) {
+        Process p = processes[node.ordinal()];
+        return p != null && p.isAlive();
+    }
+
     public int port(Node node) {
         return ports[node.ordinal()];
     }

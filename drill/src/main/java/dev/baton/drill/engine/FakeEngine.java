@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  * {@code /health} and {@code /health/detailed} as the seeds' engine does. With {@code DRILL_ENGINE_DB_URL} (and
  * {@code DRILL_ENGINE_DB_USER}, {@code DRILL_ENGINE_DB_PASSWORD}) in its environment it also commits one order per
  * write to its site's PostgreSQL ({@code orders(id, site, seq, epoch, written_at)}, as the drill's database world
- * creates it): the rows the drill counts for the database RPO.
+ * creates it): the rows the drill counts for the database RPO. With {@code DRILL_ENGINE_REDIS_PORT} (and
+ * {@code DRILL_ENGINE_REDIS_PASSWORD}) it also appends {@code <site>:<seq>} to the list {@code orders} of its site's
+ * Redis on 127.0.0.1 (RESP over a socket, as an engine's cache write would go).
  *
  * <pre>java -cp drill.jar dev.baton.drill.engine.FakeEngine site root port brokerUrl account [periodMs]</pre>
  */
@@ -54,6 +56,10 @@ public final class FakeEngine {
     private Connection db;
     private Instant lastDbAttempt = Instant.EPOCH;
     private String lastDbError = "";
+    private final String redisPort = System.getenv("DRILL_ENGINE_REDIS_PORT");
+    private java.net.Socket redis;
+    private Instant lastRedisAttempt = Instant.EPOCH;
+    private String lastRedisError = "";
 
     FakeEngine(String site, Path root, URI broker, String account) {
         this.site = site;
@@ -124,6 +130,7 @@ public final class FakeEngine {
             Files.write(tmp, Json.MAPPER.writeValueAsBytes(doc));
             Files.move(tmp, state.resolve("engine.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             writeOrder();
+            pushOrder();
             keepSession();
         } catch (IOException | RuntimeException e) {
             System.err.println("engine tick failed: " + e);
@@ -171,6 +178,76 @@ public final class FakeEngine {
             }
             closeDb();
         }
+    }
+
+    /**
+     * Appends this order to its site's Redis ({@code RPUSH orders <site>:<seq>}); a refusal (a replica answers
+     * READONLY) or a lost connection is logged once per kind, the connection dropped and tried again, at most every
+     * 500 ms.
+     */
+    private void pushOrder() {
+        if (redisPort == null) {
+            return;
+        }
+        try {
+            if (redis == null) {
+                if (Duration.between(lastRedisAttempt, Instant.now()).toMillis() < 500) {
+                    return;
+                }
+                lastRedisAttempt = Instant.now();
+                java.net.Socket s = new java.net.Socket();
+                s.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(redisPort)), 1000);
+                s.setSoTimeout(2000);
+                redis = s;
+                String auth = resp("AUTH", System.getenv().getOrDefault("DRILL_ENGINE_REDIS_PASSWORD", ""));
+                if (!auth.startsWith("+OK")) {
+                    throw new IOException("AUTH refused: " + auth);
+                }
+            }
+            String reply = resp("RPUSH", "orders", site + ":" + seq);
+            if (!reply.startsWith(":")) {
+                throw new IOException(reply);
+            }
+            if (!lastRedisError.isEmpty()) {
+                System.err.println("Redis order writes resumed at seq " + seq);
+                lastRedisError = "";
+            }
+        } catch (IOException | RuntimeException e) {
+            String kind = String.valueOf(e.getMessage()).split(" ")[0];
+            if (!kind.equals(lastRedisError)) {
+                System.err.println("order " + seq + " not pushed to Redis: " + e.getMessage());
+                lastRedisError = kind;
+            }
+            try {
+                if (redis != null) {
+                    redis.close();
+                }
+            } catch (IOException ignored) {
+                // gone already
+            }
+            redis = null;
+        }
+    }
+
+    /** One command and the first line of its reply (the commands here answer in one line). */
+    private String resp(String... args) throws IOException {
+        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            b.append('$').append(a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        }
+        redis.getOutputStream().write(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        redis.getOutputStream().flush();
+        StringBuilder line = new StringBuilder();
+        java.io.InputStream in = redis.getInputStream();
+        int c;
+        while ((c = in.read()) != '\r') {
+            if (c < 0) {
+                throw new IOException("connection closed");
+            }
+            line.append((char) c);
+        }
+        in.read();
+        return line.toString();
     }
 
     private void closeDb() {

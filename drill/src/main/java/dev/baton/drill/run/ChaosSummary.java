@@ -224,9 +224,9 @@ public final class ChaosSummary {
         if (!database.isEmpty()) {
             out.println();
             out.println("| database scenario | runs | passed | database RPO p50 / max (rows) | database RPO p50 / max (s) | Baton's recorded bound "
-                    + "p50 / max (s) | promotion p50 / max (s) | failback rejoin p50 / max (s) | rewound | failback p50 / max (s) "
-                    + "| failback database RPO max (rows) | broker violations |");
-            out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                    + "p50 / max (s) | promotion p50 / max (s) | database RTO p50 / max (s) | failback rejoin p50 / max (s) | rewound | failback p50 / max (s) "
+                    + "| failback database RPO max (rows) | Redis RPO max (entries) | broker violations |");
+            out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             Map<String, List<Run>> byDatabaseScenario = new TreeMap<>();
             database.forEach(r -> byDatabaseScenario.computeIfAbsent(r.scenario(), k -> new ArrayList<>()).add(r));
             byDatabaseScenario.forEach((name, rs) -> databaseRow(out, "`" + name + "`", rs));
@@ -235,15 +235,20 @@ public final class ChaosSummary {
 
     private static void databaseRow(PrintStream out, String name, List<Run> rs) {
         long passed = rs.stream().filter(Run::passed).count();
-        out.printf("| %s | %d | %d | %s | %s | %s | %s | %s | %d of %d | %s | %s | %d |%n", name, rs.size(), passed,
+        out.printf("| %s | %d | %d | %s | %s | %s | %s | %s | %s | %d of %d | %s | %s | %s | %d |%n", name, rs.size(), passed,
                 spread(rs, "database RPO (rows)", "%.0f"), spread(rs, "database RPO (seconds)", "%.2f"),
                 spread(rs, "database RPO recorded by Baton (bound)", "%.2f"), spread(rs, "promotion (pg-promote)", "%.2f"),
+                spread(rs, "database RTO (fault -> first order on the new primary)", "%.2f"),
                 spread(rs, "failback rejoin (pg-rejoin)", "%.2f"),
                 rs.stream().filter(r -> r.figures().getOrDefault("failback rejoin kind", "").startsWith("rewound")).count(), rs.size(),
                 spread(rs, "failback (request -> engine + DNS)", "%.2f"),
-                rs.stream().map(r -> value(r.figures().get("failback database RPO (rows)"))).filter(v -> v != null).max(Double::compare)
-                        .map(v -> String.format("%.0f", v)).orElse("-"),
+                max(rs, "failback database RPO (rows)"), max(rs, "Redis RPO (entries)"),
                 rs.stream().mapToInt(Run::violations).sum());
+    }
+
+    private static String max(List<Run> rs, String figure) {
+        return rs.stream().map(r -> value(r.figures().get(figure))).filter(v -> v != null).max(Double::compare)
+                .map(v -> String.format("%.0f", v)).orElse("-");
     }
 
     /** p50 / max of a figure over the runs that report it, "-" when none does. */

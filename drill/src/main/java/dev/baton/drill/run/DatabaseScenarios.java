@@ -48,13 +48,15 @@ public final class DatabaseScenarios {
         Instant fault = Instant.now();
         w.primary().crashEngine();
         long last = Scenarios.seq(w.primary().root());
+        long redisLast = dbs.hasRedis() ? dbs.redisLastSeq("primary", "primary") : -1;
         FaultScenarios.failoverFigures(w, report, fault, () -> last, limit, true);
         JsonNode op = Scenarios.lastOperation(w, "FAILOVER");
         String fenced = FaultScenarios.stepDetail(op, "pg-fence-old");
         report.check("the old primary's database fenced read-only and confirmed", fenced.startsWith("read-only:"), "pg-fence-old: " + fenced);
-        DrillDatabases.Orders old = databaseFailoverFigures(w, dbs, report, op);
+        DrillDatabases.Orders old = databaseFailoverFigures(w, dbs, report, op, fault);
         report.check("database RPO 0 rows (replica caught up, old primary reachable)", "0".equals(report.figures().get("database RPO (rows)")),
                 "lost " + report.figures().get("database RPO (rows)") + " row(s)");
+        redisFailover(w, dbs, report, redisLast, true);
         failbackWithRejoin(w, dbs, report, limit, old);
         FaultScenarios.settleChecks(w, report, 1, true);
         return report;
@@ -83,7 +85,11 @@ public final class DatabaseScenarios {
                 + "its observer gone");
         Instant fault = Instant.now();
         w.primary().crashEngine();
+        long redisLast = dbs.hasRedis() ? dbs.redisLastSeq("primary", "primary") : -1;
         dbs.crash("primary");
+        if (dbs.hasRedis()) {
+            dbs.crashRedis("primary");
+        }
         long last = Scenarios.seq(w.primary().root());
         w.primary().cutSsh();
         for (String observer : DrillWorld.OBSERVERS) {
@@ -106,7 +112,11 @@ public final class DatabaseScenarios {
         }
         w.restartService("health-checker-primary-side");
         dbs.startAgain("primary");
-        DrillDatabases.Orders old = databaseFailoverFigures(w, dbs, report, op);
+        DrillDatabases.Orders old = databaseFailoverFigures(w, dbs, report, op, fault);
+        redisFailover(w, dbs, report, redisLast, false);
+        if (dbs.hasRedis()) {
+            dbs.startRedisAgain("primary");
+        }
         Double lostSeconds = seconds(report.figures().get("database RPO (seconds)"));
         Matcher bound = RPO_BOUND.matcher(FaultScenarios.stepDetail(op, "pg-check-replica"));
         Double recorded = bound.find() ? Double.valueOf(bound.group(1)) : null;
@@ -124,7 +134,8 @@ public final class DatabaseScenarios {
      * replica check journaled, and the ordering invariant: the old database fenced before the new engine started.
      * Returns the old primary's own orders as its server holds them.
      */
-    private static DrillDatabases.Orders databaseFailoverFigures(DrillWorld w, DrillDatabases dbs, DrillReport report, JsonNode op) throws Exception {
+    private static DrillDatabases.Orders databaseFailoverFigures(DrillWorld w, DrillDatabases dbs, DrillReport report, JsonNode op, Instant fault)
+            throws Exception {
         report.figure("promotion (pg-promote)", Scenarios.stepDuration(op, "pg-promote"));
         report.figure("replica check (Baton)", FaultScenarios.stepDetail(op, "pg-check-replica").replaceFirst("^.*?; ", ""));
         Instant fencedAt = instant(FaultScenarios.step(op, "pg-fence-old").path("finishedAt"));
@@ -150,7 +161,7 @@ public final class DatabaseScenarios {
                 return false;
             }
         });
-        report.figure("standby's first login -> its first order committed", Scenarios.between(login, first[0]));
+        report.figure("database RTO (fault -> first order on the new primary)", Scenarios.between(fault, first[0]));
         report.check("the new engine commits orders to the promoted database", first[0] != null, first[0] == null ? "none seen in 30 s"
                 : "the first committed at " + first[0]);
         return old;
@@ -191,9 +202,46 @@ public final class DatabaseScenarios {
                 return false;
             }
         });
+        redisFailback(w, dbs, report);
         report.check("the primary's server is a writable primary again, taking its engine's orders", resumed != null && !dbs.inRecovery("primary"),
                 resumed == null ? "no order committed on it within 30 s of the failback" : dbs.inRecovery("primary") ? "it is in recovery"
                         : "orders committed on it, not in recovery");
+    }
+
+    /**
+     * The Redis side of the failover: the standby's Redis a primary taking the new engine's orders, what it holds of
+     * the old engine's (the Redis RPO in entries, against the old primary's list as the dead engine left it), and,
+     * where the old primary's Redis survived ({@code oldUp}), that Baton made it a replica of the new one.
+     */
+    private static void redisFailover(DrillWorld w, DrillDatabases dbs, DrillReport report, long oldLast, boolean oldUp) throws Exception {
+        if (!dbs.hasRedis()) {
+            return;
+        }
+        Instant writing = Scenarios.follow(w, Duration.ofSeconds(30), "the standby's engine appends orders to its promoted Redis",
+                () -> dbs.redisLastSeq("standby", "standby") >= 0);
+        String role = dbs.redisRole("standby");
+        report.check("the standby's Redis promoted and taking the new engine's orders", role.equals("master") && writing != null,
+                "ROLE " + role + (writing == null ? ", no order of the standby's engine in 30 s" : ", the standby's orders arrive"));
+        long kept = dbs.redisLastSeq("standby", "primary");
+        report.figure("Redis RPO (entries)", oldLast < 0 || kept < 0 ? "n/a" : Long.toString(Math.max(0, oldLast - kept)));
+        if (oldUp) {
+            String oldRole = dbs.redisRole("primary");
+            report.check("the old primary's Redis made a replica of the new one", oldRole.equals("slave"), "ROLE " + oldRole);
+        }
+    }
+
+    /** After the failback: the primary's Redis a primary again holding the standby's orders, the standby's its replica. */
+    private static void redisFailback(DrillWorld w, DrillDatabases dbs, DrillReport report) throws Exception {
+        if (!dbs.hasRedis()) {
+            return;
+        }
+        long standbyLast = w.standby().lastOutput("stopped-at-seq ");
+        long kept = dbs.redisLastSeq("primary", "standby");
+        report.figure("failback Redis RPO (entries)", standbyLast < 0 || kept < 0 ? "n/a" : Long.toString(Math.max(0, standbyLast - kept)));
+        Instant replica = Scenarios.follow(w, Duration.ofSeconds(30), "the standby's Redis follows the primary's",
+                () -> dbs.redisRole("standby").equals("slave"));
+        report.check("Redis back: the primary's a primary, the standby's its replica", dbs.redisRole("primary").equals("master") && replica != null,
+                "primary's ROLE " + dbs.redisRole("primary") + ", standby's " + dbs.redisRole("standby"));
     }
 
     private static Instant instant(JsonNode at) {

@@ -2,6 +2,7 @@ package dev.baton.drill.run;
 
 import dev.baton.common.testing.PostgresPair;
 import dev.baton.common.testing.PostgresPair.Node;
+import dev.baton.common.testing.RedisPair;
 import dev.baton.drill.site.Link;
 import dev.baton.drill.site.SimulatedSite;
 import java.io.IOException;
@@ -23,7 +24,9 @@ import java.util.Map;
  * streaming through a {@link Link} a scenario can cut (the replica then lags while the primary takes orders), each
  * site's engine committing one order per state write to its own site's database, and {@code baton-pg-rejoin} (the
  * shipped script, {@code deploy/site/baton-pg-rejoin}) on each site's PATH with that site's server, as an operator
- * installs it. The coordinator reaches both servers with the pair's account and password file.
+ * installs it. The coordinator reaches both servers with the pair's account and password file. Where Debian's
+ * {@code redis-server} is installed, a Redis primary and its replica too (a {@link RedisPair}), each engine appending
+ * its orders to its own site's.
  */
 public final class DrillDatabases implements AutoCloseable {
     /** The orders the engines commit; {@code id} orders them across sites, {@code written_at} is the primary's clock at commit. */
@@ -34,6 +37,9 @@ public final class DrillDatabases implements AutoCloseable {
     private final Link replication;
     private final Path dir;
     private final Path passwordFile;
+    /** The Redis pair; null where redis-server is not installed. */
+    private RedisPair redis;
+    private Path redisPasswordFile;
 
     private DrillDatabases(PostgresPair pair, Link replication, Path dir) throws IOException {
         this.passwordFile = pair.passwordFile();
@@ -62,6 +68,10 @@ public final class DrillDatabases implements AutoCloseable {
             link = new Link("standby-db->primary-db:replication", pair.port(Node.FIRST));
             DrillDatabases dbs = new DrillDatabases(pair, link, dir);
             dbs.streamThroughLink();
+            if (RedisPair.available()) {
+                dbs.redis = RedisPair.start();
+                dbs.redisPasswordFile = dbs.redis.passwordFile();
+            }
             return dbs;
         } catch (IOException | SQLException | RuntimeException e) {
             if (link != null) {
@@ -76,14 +86,28 @@ public final class DrillDatabases implements AutoCloseable {
         return site.equals("primary") ? Node.FIRST : Node.SECOND;
     }
 
+    private static RedisPair.Node redisNode(String site) {
+        return site.equals("primary") ? RedisPair.Node.FIRST : RedisPair.Node.SECOND;
+    }
+
+    /** Whether this world runs the Redis pair (Debian's redis-server installed). */
+    boolean hasRedis() {
+        return redis != null;
+    }
+
     public int port(String site) {
         return pair.port(node(site));
     }
 
     /** What {@code site}'s engine needs to commit its orders to that site's database. */
     Map<String, String> engineEnvironment(String site) {
-        return Map.of("DRILL_ENGINE_DB_URL", "jdbc:postgresql://127.0.0.1:" + port(site) + "/" + PostgresPair.DATABASE,
-                "DRILL_ENGINE_DB_USER", PostgresPair.USER, "DRILL_ENGINE_DB_PASSWORD", pair.password());
+        Map<String, String> env = new LinkedHashMap<>(Map.of("DRILL_ENGINE_DB_URL", "jdbc:postgresql://127.0.0.1:" + port(site) + "/"
+                + PostgresPair.DATABASE, "DRILL_ENGINE_DB_USER", PostgresPair.USER, "DRILL_ENGINE_DB_PASSWORD", pair.password()));
+        if (redis != null) {
+            env.put("DRILL_ENGINE_REDIS_PORT", Integer.toString(redis.port(redisNode(site))));
+            env.put("DRILL_ENGINE_REDIS_PASSWORD", redis.password());
+        }
+        return env;
     }
 
     /** {@code sites.<site>.database.*} for the coordinator, {@code prefix} ending in {@code SITES_<SITE>_}. */
@@ -95,6 +119,11 @@ public final class DrillDatabases implements AutoCloseable {
         env.put(p + "NAME", PostgresPair.DATABASE);
         env.put(p + "PASSWORD_FILE", passwordFile.toString());
         env.put(p + "SSL_MODE", "disable");
+        if (redis != null) {
+            env.put(prefix + "REDIS_HOST", "127.0.0.1");
+            env.put(prefix + "REDIS_PORT", Integer.toString(redis.port(redisNode(site))));
+            env.put(prefix + "REDIS_PASSWORD_FILE", redisPasswordFile.toString());
+        }
     }
 
     /**
@@ -193,6 +222,41 @@ public final class DrillDatabases implements AutoCloseable {
         return Long.parseLong(pair.queryOne(node(site), "SELECT coalesce(max(id), 0) FROM orders"));
     }
 
+    /** {@code site}'s Redis role, the first line of {@code ROLE}: {@code master}, {@code slave}; {@code down} when it does not answer. */
+    String redisRole(String site) {
+        try {
+            return redis.command(redisNode(site), "ROLE").split("\n")[0];
+        } catch (IOException e) {
+            return "down";
+        }
+    }
+
+    /** The last sequence number of {@code writer}'s orders in {@code site}'s Redis list (-1: none, or it does not answer). */
+    long redisLastSeq(String site, String writer) {
+        try {
+            String all = redis.command(redisNode(site), "LRANGE", "orders", "0", "-1");
+            long last = -1;
+            for (String entry : all == null ? new String[0] : all.split("\n")) {
+                if (entry.startsWith(writer + ":")) {
+                    last = Long.parseLong(entry.substring(writer.length() + 1));
+                }
+            }
+            return last;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** {@code site}'s Redis killed, as its host dies. */
+    void crashRedis(String site) throws IOException {
+        redis.kill(redisNode(site));
+    }
+
+    /** {@code site}'s Redis started again on its configuration, as a recovered host starts it (empty: nothing saved). */
+    void startRedisAgain(String site) throws IOException {
+        redis.restart(redisNode(site));
+    }
+
     /** {@code pg_is_in_recovery()} of {@code site}'s server. */
     boolean inRecovery(String site) throws SQLException {
         return "t".equals(pair.queryOne(node(site), "SELECT pg_is_in_recovery()"));
@@ -207,12 +271,24 @@ public final class DrillDatabases implements AutoCloseable {
         replication.restore();
         pair.reset();
         streamThroughLink();
+        if (redis != null) {
+            // the primary's a primary again with an empty list, the standby's its replica
+            redis.restart(RedisPair.Node.FIRST);
+            redis.restart(RedisPair.Node.SECOND);
+            redis.command(RedisPair.Node.FIRST, "REPLICAOF", "NO", "ONE");
+            redis.command(RedisPair.Node.FIRST, "DEL", "orders");
+            redis.command(RedisPair.Node.SECOND, "REPLICAOF", "127.0.0.1", Integer.toString(redis.port(RedisPair.Node.FIRST)));
+            redis.awaitLink(RedisPair.Node.SECOND);
+        }
     }
 
     /** Before the world's own reset (which may fail back): the path healed and the primary's server up. */
     void heal() throws IOException {
         replication.restore();
         startAgain("primary");
+        if (redis != null) {
+            redis.restart(RedisPair.Node.FIRST);
+        }
     }
 
     private void streamThroughLink() throws IOException, SQLException {
@@ -235,6 +311,9 @@ public final class DrillDatabases implements AutoCloseable {
     public void close() throws IOException {
         try {
             replication.close();
+            if (redis != null) {
+                redis.close();
+            }
         } finally {
             pair.close();
         }

@@ -538,8 +538,8 @@ public final class DrillWorld implements AutoCloseable {
         env.put(c + "GUARD_INTERVAL", "3s");
         // a restarted coordinator takes the lease back (and resumes its journal) within a few seconds
         env.put(c + "LEADER_LEASE", "6s");
-        runbook(env, "FAILOVER", false, databases != null);
-        runbook(env, "FAILBACK", true, databases != null);
+        runbook(env, "FAILOVER", false, databases != null, databases != null && databases.hasRedis());
+        runbook(env, "FAILBACK", true, databases != null, databases != null && databases.hasRedis());
         env.put("QUARKUS_REST_CLIENT_STATE_SYNC_URL", services.get("state-sync").url());
         env.put("QUARKUS_REST_CLIENT_DNS_MANAGER_URL", services.get("dns-manager").url());
         env.put("QUARKUS_REST_CLIENT_NOTIFIER_URL", services.get("notifier").url());
@@ -555,13 +555,18 @@ public final class DrillWorld implements AutoCloseable {
      * {@code database}: the database world's steps as docs/RUNBOOK.md lays them out: a failback first makes the old
      * primary's server a replica of the active one ({@code baton-pg-rejoin}: rewound if it diverged); both kinds
      * fence the old site's database read-only after the engine, check the replica holds what the old primary wrote
-     * (lag above 1 s refused while the old primary answers) and promote it before the engine starts.
+     * (lag above 1 s refused while the old primary answers) and promote it before the engine starts. {@code redis}:
+     * the new site's Redis promoted after the database and the old site's made its replica (a lost one is left to the
+     * failback: that step continues on failure); a failback first makes the primary's Redis follow the standby's.
      */
-    private static void runbook(Map<String, String> env, String kind, boolean failback, boolean database) {
+    private static void runbook(Map<String, String> env, String kind, boolean failback, boolean database, boolean redis) {
         List<String[]> steps = new ArrayList<>();
         steps.add(new String[] {"announce", "notify", "WARNING", "{kind} {from} -> {to} started (epoch {epoch}): {reason}", "30s", "continue"});
         if (failback && database) {
             steps.add(new String[] {"rejoin-database", "pg-rejoin", null, null, "3m", "abort"});
+        }
+        if (failback && redis) {
+            steps.add(new String[] {"redis-follow-active", "redis-replicate", null, null, "90s", "abort", "to"});
         }
         if (failback) {
             steps.add(new String[] {"re-sync-to-primary", "sync", null, null, "2m", "abort"});
@@ -574,6 +579,10 @@ public final class DrillWorld implements AutoCloseable {
         if (database) {
             steps.add(new String[] {"check-replica", "pg-check-replica", null, null, "30s", "abort"});
             steps.add(new String[] {"promote-database", "pg-promote", null, null, "90s", "abort"});
+        }
+        if (redis) {
+            steps.add(new String[] {"promote-redis", "redis-promote", null, null, "30s", "abort"});
+            steps.add(new String[] {"redis-follow-new", "redis-replicate", null, null, "15s", "continue", "from"});
         }
         steps.add(new String[] {"start", "start", null, null, "5m", "abort"});
         steps.add(new String[] {"wait-healthy", "wait-healthy", null, null, "2m", "needs-operator"});
@@ -590,7 +599,11 @@ public final class DrillWorld implements AutoCloseable {
             }
             env.put(p + "TIMEOUT", st[4]);
             env.put(p + "ON_FAILURE", st[5]);
+            if (st.length > 6) {
+                env.put(p + "SITE", st[6]);
+            }
             switch (st[1]) {
+                case "redis-replicate" -> env.put(p + "DURATION", st[6].equals("from") ? "5s" : "60s");
                 case "pg-rejoin" -> {
                     env.put(p + "COMMAND", "baton-pg-rejoin");
                     env.put(p + "MAX_LAG", "1s");

@@ -144,9 +144,9 @@ class ChaosSummaryTest {
 
         assertThat(dev.baton.drill.Json.MAPPER.readTree(java.nio.file.Files.readAllLines(file).get(0)).path("figures")
                 .path("database RPO (rows)").asText()).isEqualTo("8");
-        assertThat(out).contains("| `db-host-loss-lagging` | 2 | 2 | 8 / 12 | 2.06 / 2.40 | 9.10 / 10.40 | 0.35 / 0.35 | 4.41 / 4.41 | 2 of 2 "
-                + "| 28.21 / 28.21 | 0 | 0 |");
-        assertThat(out).contains("| `db-old-primary-up` | 1 | 1 | 0 / 0 | 0.00 / 0.00 | - | 0.35 / 0.35 | 4.41 / 4.41 | 0 of 1 |");
+        assertThat(out).contains("| `db-host-loss-lagging` | 2 | 2 | 8 / 12 | 2.06 / 2.40 | 9.10 / 10.40 | 0.35 / 0.35 | 12.50 / 12.50 | 4.41 / 4.41 | 2 of 2 "
+                + "| 28.21 / 28.21 | 0 | 0 | 0 |");
+        assertThat(out).contains("| `db-old-primary-up` | 1 | 1 | 0 / 0 | 0.00 / 0.00 | - | 0.35 / 0.35 | 12.50 / 12.50 | 4.41 / 4.41 | 0 of 1 |");
         assertThat(out).doesNotContain("| `engine-crash` | 1 | 1 | -");
     }
 
@@ -158,10 +158,12 @@ class ChaosSummaryTest {
             r.figure("database RPO recorded by Baton (bound)", bound);
         }
         r.figure("promotion (pg-promote)", "0.35 s");
+        r.figure("database RTO (fault -> first order on the new primary)", "12.50 s");
         r.figure("failback rejoin (pg-rejoin)", "4.41 s");
         r.figure("failback rejoin kind", rejoin);
         r.figure("failback (request -> engine + DNS)", "28.21 s");
         r.figure("failback database RPO (rows)", "0");
+        r.figure("Redis RPO (entries)", "0");
         return r;
     }
 
