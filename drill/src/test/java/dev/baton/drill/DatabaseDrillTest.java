@@ -2,7 +2,6 @@ package dev.baton.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.common.testing.KnotServers;
 import dev.baton.common.testing.OpenSshServer;
 import dev.baton.common.testing.PostgresPair;
 import dev.baton.common.testing.RequiredTool;
@@ -10,7 +9,6 @@ import dev.baton.drill.run.DatabaseScenarios;
 import dev.baton.drill.run.DrillReport;
 import dev.baton.drill.run.DrillWorld;
 import dev.baton.drill.run.Places;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -31,10 +29,7 @@ class DatabaseDrillTest {
 
     @Test
     void aLostPrimaryWithALaggingReplicaFailsOverWithinItsRecordedBoundAndIsRewoundOnFailback() throws Exception {
-        Path repo = Path.of("..").toAbsolutePath().normalize();
-        RequiredTool.require(Files.isRegularFile(repo.resolve("failover-coordinator/target/quarkus-app/quarkus-run.jar")),
-                "the service jars (./mvnw package or verify builds them before this module)");
-        RequiredTool.require(KnotServers.available(), "knotd (Debian package knot), the drill's authoritative nameservers");
+        Path repo = BuiltRepository.require();
         RequiredTool.require(OpenSshServer.available(), "Debian's OpenSSH sshd: the sites run baton-pg-rejoin in a real shell");
         PostgresPair.require();
 

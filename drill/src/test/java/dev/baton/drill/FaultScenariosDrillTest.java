@@ -2,13 +2,10 @@ package dev.baton.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.common.testing.KnotServers;
-import dev.baton.common.testing.RequiredTool;
 import dev.baton.drill.run.DrillReport;
 import dev.baton.drill.run.DrillWorld;
 import dev.baton.drill.run.FaultScenarios;
 import dev.baton.drill.run.Scenarios;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,10 +29,7 @@ class FaultScenariosDrillTest {
 
     @Test
     void everyInvariantHoldsInEveryScenario() throws Exception {
-        Path repo = Path.of("..").toAbsolutePath().normalize();
-        RequiredTool.require(Files.isRegularFile(repo.resolve("failover-coordinator/target/quarkus-app/quarkus-run.jar")),
-                "the service jars (./mvnw package or verify builds them before this module)");
-        RequiredTool.require(KnotServers.available(), "knotd (Debian package knot), the drill's authoritative nameservers");
+        Path repo = BuiltRepository.require();
 
         Map<String, List<String>> failed = new LinkedHashMap<>();
         DrillReport demo;
