@@ -15,7 +15,8 @@ import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Every mutating REST call needs {@code Authorization: Bearer <token>}. Reads stay open, and
+ * Every mutating REST call needs {@code Authorization: Bearer <token>}, and so does a read marked
+ * {@link TokenRequired} (an export of recorded verdicts). Other reads stay open, and
  * {@code /q/health}, {@code /q/metrics} are not REST resources so they are never filtered.
  */
 @ApplicationScoped
@@ -30,8 +31,8 @@ public class BearerTokenFilter {
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-    public Response filter(ContainerRequestContext request) {
-        if (!MUTATING.contains(request.getMethod())) {
+    public Response filter(ContainerRequestContext request, jakarta.ws.rs.container.ResourceInfo resource) {
+        if (!MUTATING.contains(request.getMethod()) && !tokenRequired(resource)) {
             return null;
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
@@ -39,6 +40,11 @@ public class BearerTokenFilter {
             return unauthorized("missing bearer token");
         }
         return accepts(header.substring(PREFIX.length()).trim()) ? null : unauthorized("invalid bearer token");
+    }
+
+    private static boolean tokenRequired(jakarta.ws.rs.container.ResourceInfo resource) {
+        return resource != null && (resource.getResourceMethod() != null && resource.getResourceMethod().isAnnotationPresent(TokenRequired.class)
+                || resource.getResourceClass() != null && resource.getResourceClass().isAnnotationPresent(TokenRequired.class));
     }
 
     /** Compares digests so neither the content nor the length of a token leaks through timing. */

@@ -44,6 +44,7 @@ public final class ConfigValidator {
             problems.addAll(dev.baton.coordinator.runbook.SiteDatabases.problems(P + "sites." + name + ".database.", s.database()));
             problems.addAll(dev.baton.coordinator.runbook.SiteRedis.problems(P + "sites." + name + ".redis.", s.redis()));
         });
+        dev.baton.coordinator.replay.VerdictRecorder.problem(c.recording()).ifPresent(problems::add);
         int observers = c.observers().names().size();
         c.observers().quorum().ifPresent(q -> {
             if (q > observers) {

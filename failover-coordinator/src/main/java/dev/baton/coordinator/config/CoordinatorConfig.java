@@ -75,6 +75,32 @@ public interface CoordinatorConfig {
     @WithDefault("2s")
     Duration tick();
 
+    /** The verdict recording: every verdict this instance receives and the decisions it acts on, for {@code baton replay}. */
+    @Valid
+    VerdictRecording recording();
+
+    /**
+     * Where and how long this instance keeps its verdict recording (docs/OPERATOR.md, "Tuning with replay"): JSON lines
+     * in segments on its own disk, each closed segment gzip-compressed, the oldest deleted past the retention.
+     */
+    interface VerdictRecording {
+        /** Record at all. Default true. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The directory of the segments (created if missing; must be writable). Default {@code recording}, under the working directory. */
+        @WithDefault("recording")
+        String directory();
+
+        /** Segments that ended longer ago than this are deleted. Default 30d. */
+        @WithDefault("30d")
+        Duration retention();
+
+        /** How long one segment spans before the next begins. Default 1h. */
+        @WithDefault("1h")
+        Duration segment();
+    }
+
     /** An operation found running at start-up is resumed when younger than this, else aborted to DEGRADED. Default 10m. */
     @WithName("resume-max-age")
     @WithDefault("10m")

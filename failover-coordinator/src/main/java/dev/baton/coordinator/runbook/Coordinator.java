@@ -71,6 +71,7 @@ public class Coordinator {
     private final Map<String, SyncSeen> syncSeen = new HashMap<>();
     private final Map<String, dev.baton.coordinator.ui.BackgroundRefresh> syncRefresh = new java.util.concurrent.ConcurrentHashMap<>();
     private final ReplicaLag replicaLag;
+    private final dev.baton.coordinator.replay.VerdictRecorder recording;
     private volatile Decision lastDecision;
     private volatile String lastRecordedRefusal;
 
@@ -79,8 +80,9 @@ public class Coordinator {
 
     public Coordinator(CoordinatorStore store, VerdictBook verdicts, RunbookPlanner planner, RunbookExecutor executor, SiteShell shell,
             Sites sites, StateSyncClient stateSync, NotifierClient notifier, Leadership lease, CoordinatorMetrics metrics,
-            CoordinatorConfig config, ObjectMapper json, Clock clock, ReplicaLag replicaLag) {
+            CoordinatorConfig config, ObjectMapper json, Clock clock, ReplicaLag replicaLag, dev.baton.coordinator.replay.VerdictRecorder recording) {
         this.replicaLag = replicaLag;
+        this.recording = recording;
         this.store = store;
         this.verdicts = verdicts;
         this.planner = planner;
@@ -237,6 +239,7 @@ public class Coordinator {
         }
         StateRow s = store.state();
         metrics.observe(s.state(), s.epoch(), s.frozen());
+        recording.state(s.state(), s.activeSite());
         PolicyInput input = input(s, false);
         Decision d = policy.decideAutomatic(input);
         lastDecision = d;
@@ -254,6 +257,7 @@ public class Coordinator {
                     metrics.detectionToDecision(Duration.between(d.firstDownAt(), d.at()));
                 }
                 OperationRow.Kind kind = sites.isPrimary(s.activeSite()) ? OperationRow.Kind.FAILOVER : OperationRow.Kind.FAILBACK;
+                recording.decision(d);
                 begin(kind, "automatic", "automatic: " + d.summary(), s, d, false);
             }
             case REMEDIATE -> remediate(s, d);
@@ -406,6 +410,7 @@ public class Coordinator {
             throw new Refusal(422, "Unknown observer", "observer '" + report.observer() + "' is not in baton.coordinator.observers.names", null);
         }
         verdicts.record(report);
+        recording.verdict(report);
     }
 
     private void requireLeader() {

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.baton.common.testing.EmbeddedPostgresResource;
 import dev.baton.common.wire.HealthStatus;
+import dev.baton.coordinator.replay.Replayer;
 import dev.baton.coordinator.support.InjectWorld;
 import dev.baton.coordinator.support.World;
 import dev.baton.coordinator.support.WorldResource;
@@ -16,6 +17,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +41,8 @@ class ScheduledFailoverTest {
     World world;
 
     @Test
-    void quorumOfDownVerdictsFailsOverOnItsOwnAndTheGuardKeepsTheOldPrimaryDown() {
+    void quorumOfDownVerdictsFailsOverOnItsOwnAndTheGuardKeepsTheOldPrimaryDown() throws Exception {
+        Instant started = Instant.now().minusMillis(1);
         verdicts(HealthStatus.DOWN, HealthStatus.UP);
 
         // observers keep reporting (their heartbeat), as they would while the primary stays down
@@ -58,5 +62,28 @@ class ScheduledFailoverTest {
                 });
         given().get("/api/v1/status").then().body("state", equalTo("STANDBY_ACTIVE"));
         world.assertNeverTwoEngines();
+        theReplayOfItsRecordingDecidesAsItDid(started);
+    }
+
+    /**
+     * The golden check of {@code baton replay}: this coordinator's own recording of the run, replayed with its own
+     * settings, fails over from the same site to the same site, one tick at most after the live decision (the replay
+     * ticks every 500 ms from the recording's first entry; the live scheduler's ticks may only come later).
+     */
+    private static void theReplayOfItsRecordingDecidesAsItDid(Instant started) throws Exception {
+        String recording = given().auth().oauth2(dev.baton.coordinator.support.CoordinatorTestSupport.TOKEN).queryParam("from", started.toString())
+                .get("/api/v1/verdicts/export").then().statusCode(200).extract().asString();
+        List<String> live = recording.lines().filter(l -> l.startsWith("{\"t\":\"d\"")).toList();
+        assertThat(live).hasSize(1).allMatch(l -> l.contains("\"action\":\"PROCEED\",\"from\":\"primary\",\"to\":\"standby\""));
+
+        Replayer.Report replay = Replayer.replay(new java.io.BufferedReader(new java.io.StringReader(recording)), List.of(Map.of("tick", "500ms",
+                "remediation", "false", "maintenance-windows", "none")), Duration.ofSeconds(30));
+
+        Replayer.Result r = replay.results().get(0);
+        assertThat(r.failovers()).hasSize(1);
+        assertThat(r.failovers().get(0).from()).isEqualTo("primary");
+        assertThat(r.failovers().get(0).to()).isEqualTo("standby");
+        assertThat(r.sameAsActual()).isEqualTo(1);
+        assertThat(r.failovers().get(0).fromActual()).isLessThanOrEqualTo(Duration.ofMillis(500));
     }
 }

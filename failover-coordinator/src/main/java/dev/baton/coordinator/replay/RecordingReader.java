@@ -1,0 +1,96 @@
+package dev.baton.coordinator.replay;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * Reads a recording line by line (streaming: a month of verdicts is never held in memory) and refuses a bad one with
+ * its line number: a line that does not parse (a truncated last line included), a schema version this Baton does not
+ * read, an observer the recording's header (or the replayed settings) does not name, or time going backwards (each entry's time at or after the
+ * one before; labels, which {@code baton label} appends later, are exempt).
+ */
+public final class RecordingReader implements AutoCloseable {
+    private final BufferedReader in;
+    private Set<String> observers;
+    private final Recording.Header header;
+    private long lineNumber = 1;
+    private long last = Long.MIN_VALUE;
+
+    /** A recording that cannot be replayed: where and why. */
+    public static final class BadRecording extends Exception {
+        private final long line;
+
+        BadRecording(long line, String reason) {
+            super("line " + line + ": " + reason);
+            this.line = line;
+        }
+
+        public long line() {
+            return line;
+        }
+    }
+
+    /** Reads the header; verdicts may then come from the observers it names. */
+    public RecordingReader(BufferedReader in) throws IOException, BadRecording {
+        this.in = in;
+        String first = in.readLine();
+        if (first == null) {
+            throw new BadRecording(1, "empty: not a Baton verdict recording");
+        }
+        try {
+            header = Recording.parseHeader(first);
+        } catch (Recording.Malformed e) {
+            throw new BadRecording(1, e.getMessage());
+        }
+        observers = header.observers();
+    }
+
+    /** Verdicts from now on must come from {@code names} (the replayed settings' observers). */
+    public void requireObservers(Set<String> names) {
+        observers = Set.copyOf(names);
+    }
+
+    public Recording.Header header() {
+        return header;
+    }
+
+    /** The next entry, null at the end. */
+    public Recording.Entry next() throws IOException, BadRecording {
+        String line;
+        do {
+            line = in.readLine();
+            lineNumber++;
+            if (line == null) {
+                return null;
+            }
+        } while (line.isBlank());
+        Recording.Entry e;
+        try {
+            e = Recording.parse(line);
+        } catch (Recording.Malformed m) {
+            throw new BadRecording(lineNumber, m.getMessage());
+        }
+        if (e instanceof Recording.Verdict v && !observers.contains(v.report().observer())) {
+            throw new BadRecording(lineNumber, "unknown observer \"" + v.report().observer() + "\" (the observers: "
+                    + new java.util.TreeSet<>(observers) + ")");
+        }
+        if (!(e instanceof Recording.Label)) {
+            if (e.at() < last) {
+                throw new BadRecording(lineNumber, "time goes backwards: " + java.time.Instant.ofEpochMilli(e.at()) + " after "
+                        + java.time.Instant.ofEpochMilli(last));
+            }
+            last = e.at();
+        }
+        return e;
+    }
+
+    public long lineNumber() {
+        return lineNumber;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

@@ -1,0 +1,281 @@
+package dev.baton.coordinator.replay;
+
+import dev.baton.common.wire.FailoverState;
+import dev.baton.common.wire.VerdictReport;
+import dev.baton.coordinator.config.CoordinatorConfig;
+import dev.baton.coordinator.policy.Decision;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.BufferedWriter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PushbackInputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.jboss.logging.Logger;
+
+/**
+ * This coordinator instance's verdict recording ({@link Recording}): every verdict report it accepts, every change of
+ * state its policy ticks see and every decision it acts on, appended as JSON lines to a segment on its own disk
+ * ({@code baton.coordinator.recording.directory}); a new segment every {@code segment} (each starting with the
+ * header), the closed one gzip-compressed beside it, segments older than {@code retention} deleted. Never in the
+ * decision store: it holds only what deciding needs. A write that fails (a full disk) is logged once and costs the
+ * coordinator nothing else: recording is for tuning, not for deciding.
+ */
+@ApplicationScoped
+public class VerdictRecorder {
+    private static final Logger LOG = Logger.getLogger(VerdictRecorder.class);
+    static final String PREFIX = "verdicts-";
+    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final CoordinatorConfig.VerdictRecording config;
+    private final Clock clock;
+    private final String header;
+    private final Path directory;
+    private BufferedWriter out;
+    private Path current;
+    private Instant segmentStarted;
+    private boolean failing;
+    private FailoverState lastState;
+    private String lastActive;
+
+    public VerdictRecorder(CoordinatorConfig config, Clock clock) {
+        this.config = config.recording();
+        this.clock = clock;
+        this.directory = Path.of(this.config.directory());
+        String primary = config.sites().entrySet().stream().filter(e -> e.getValue().role().equals("primary")).map(e -> e.getKey()).findFirst()
+                .orElse("primary");
+        String standby = config.sites().entrySet().stream().filter(e -> e.getValue().role().equals("standby")).map(e -> e.getKey()).findFirst()
+                .orElse("standby");
+        this.header = Recording.header(new Recording.Header(Recording.VERSION, config.leader().id().orElse(hostName()), primary, standby,
+                Set.copyOf(config.observers().names())));
+    }
+
+    /** The start-up check: the directory can be created and written (else the coordinator does not start, naming the key). */
+    public static Optional<String> problem(CoordinatorConfig.VerdictRecording c) {
+        if (!c.enabled()) {
+            return Optional.empty();
+        }
+        try {
+            Path dir = Files.createDirectories(Path.of(c.directory()));
+            Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("baton.coordinator.recording.directory: cannot write to " + c.directory() + " (" + e.getMessage()
+                    + "); give it a writable directory or set baton.coordinator.recording.enabled=false");
+        }
+        if (c.segment().compareTo(Duration.ofMinutes(1)) < 0) {
+            return Optional.of("baton.coordinator.recording.segment: at least 1m, was " + c.segment());
+        }
+        if (c.retention().compareTo(c.segment()) < 0) {
+            return Optional.of("baton.coordinator.recording.retention: at least one segment (" + c.segment() + "), was " + c.retention());
+        }
+        return Optional.empty();
+    }
+
+    /** A verdict report as accepted, stamped with the time it was received. */
+    public void verdict(VerdictReport report) {
+        Instant now = clock.instant();
+        append(now, Recording.line(new Recording.Verdict(now.toEpochMilli(), report)));
+    }
+
+    /** The state a policy tick saw; recorded when it or the active site changed. */
+    public void state(FailoverState state, String active) {
+        synchronized (this) {
+            if (state == lastState && active.equals(lastActive)) {
+                return;
+            }
+            lastState = state;
+            lastActive = active;
+        }
+        Instant now = clock.instant();
+        append(now, Recording.line(new Recording.State(now.toEpochMilli(), state, active)));
+    }
+
+    /** A decision the coordinator acts on (an automatic operation begins on it). */
+    public void decision(Decision d) {
+        Instant now = clock.instant();
+        append(now, Recording.line(new Recording.DecisionMade(d.at().toEpochMilli(), d.action().name(), d.from(), d.to(), d.summary())));
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    private synchronized void append(Instant now, String line) {
+        if (!config.enabled()) {
+            return;
+        }
+        try {
+            if (out == null || !now.isBefore(segmentStarted.plus(config.segment()))) {
+                roll(now);
+            }
+            out.write(line);
+            out.write('\n');
+            out.flush();
+            if (failing) {
+                LOG.infof("verdict recording writes again to %s", current);
+                failing = false;
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!failing) {
+                LOG.warnf("verdict recording: cannot write to %s (%s); verdicts are not recorded until it can", directory, e.getMessage());
+                failing = true;
+            }
+            closeQuietly();
+        }
+    }
+
+    /** Closes the current segment (compressing it in the background), starts the next, deletes what retention let go. */
+    private void roll(Instant now) throws IOException {
+        Path closed = current;
+        closeQuietly();
+        if (closed != null) {
+            compressLater(closed);
+        }
+        Files.createDirectories(directory);
+        segmentStarted = now;
+        current = directory.resolve(PREFIX + NAME.format(now) + ".jsonl");
+        out = Files.newBufferedWriter(current, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        out.write(header);
+        out.write('\n');
+        synchronized (this) {
+            // a new segment says where things stand: the next tick records the state again
+            lastState = null;
+            lastActive = null;
+        }
+        deleteExpired(now);
+    }
+
+    private void closeQuietly() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // it was failing already
+            }
+            out = null;
+        }
+    }
+
+    private void compressLater(Path segment) {
+        Thread t = new Thread(() -> {
+            try {
+                compress(segment);
+            } catch (IOException e) {
+                LOG.warnf("verdict recording: cannot compress %s (%s); it stays uncompressed", segment, e.getMessage());
+            }
+        }, "verdict-recording-gzip");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** {@code x.jsonl} to {@code x.jsonl.gz}, written beside it and renamed into place before the original goes. */
+    static void compress(Path segment) throws IOException {
+        Path gz = segment.resolveSibling(segment.getFileName() + ".gz");
+        Path tmp = segment.resolveSibling(segment.getFileName() + ".gz.tmp");
+        try (InputStream in = Files.newInputStream(segment); OutputStream o = new GZIPOutputStream(Files.newOutputStream(tmp))) {
+            in.transferTo(o);
+        }
+        Files.move(tmp, gz, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.delete(segment);
+    }
+
+    private void deleteExpired(Instant now) throws IOException {
+        Instant cutoff = now.minus(config.retention());
+        for (Segment s : segments(directory)) {
+            if (s.started().plus(config.segment()).isBefore(cutoff) && !s.path().equals(current)) {
+                Files.deleteIfExists(s.path());
+            }
+        }
+    }
+
+    /** One segment on disk and when it began (from its name). */
+    record Segment(Path path, Instant started) {
+    }
+
+    /** The segments in {@code dir}, oldest first (compressed or not; a half-written {@code .gz.tmp} is not one). */
+    static List<Segment> segments(Path dir) throws IOException {
+        List<Segment> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(PREFIX) && (n.endsWith(".jsonl") || n.endsWith(".jsonl.gz"))) {
+                    String stamp = n.substring(PREFIX.length(), n.indexOf(".jsonl"));
+                    try {
+                        out.add(new Segment(p, Instant.from(NAME.parse(stamp))));
+                    } catch (java.time.format.DateTimeParseException e) {
+                        // not one of ours
+                    }
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Segment::started).thenComparing(s -> s.path().getFileName().toString()));
+        return out;
+    }
+
+    /**
+     * The segments of {@code dir} that may hold entries between {@code from} and {@code to} (epoch ms) as one
+     * recording: the first segment's header, then every segment's entries in order (each later header left out).
+     */
+    public static InputStream segmentsAsOne(Path dir, long from, long to) throws IOException {
+        List<Segment> all = segments(dir);
+        List<InputStream> parts = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            Segment s = all.get(i);
+            long end = i + 1 < all.size() ? all.get(i + 1).started().toEpochMilli() : Long.MAX_VALUE;
+            if (end < from || s.started().toEpochMilli() > to) {
+                continue;
+            }
+            InputStream in = decompressed(Files.newInputStream(s.path()));
+            parts.add(parts.isEmpty() ? in : skipFirstLine(in));
+        }
+        if (parts.isEmpty()) {
+            throw new IOException("no recording segment in " + dir + (from > 0 || to < Long.MAX_VALUE ? " for that time range" : ""));
+        }
+        return new SequenceInputStream(Collections.enumeration(parts));
+    }
+
+    /** The stream itself, or gunzipped when it starts with gzip's magic bytes. */
+    public static InputStream decompressed(InputStream raw) throws IOException {
+        PushbackInputStream in = new PushbackInputStream(raw, 2);
+        byte[] magic = in.readNBytes(2);
+        in.unread(magic);
+        return magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b ? new GZIPInputStream(in) : in;
+    }
+
+    private static InputStream skipFirstLine(InputStream in) throws IOException {
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            // the header, said once already
+        }
+        return c == -1 ? new ByteArrayInputStream(new byte[0]) : in;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "coordinator";
+        }
+    }
+}
