@@ -183,6 +183,7 @@ class RealPeersIT {
             pb.environment().putAll(env);
             pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
             pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+            pb.environment().put("BATON_COORDINATOR_RECORDING_DIRECTORY", "target/recording-real-peers");
             return pb.start();
         }
 

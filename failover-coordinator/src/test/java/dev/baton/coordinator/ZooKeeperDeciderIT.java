@@ -87,6 +87,7 @@ class ZooKeeperDeciderIT {
             props.put("baton.coordinator.zookeeper.base-path", base);
             props.put("baton.coordinator.leader.id", id);
             props.put("baton.coordinator.tick", "300ms");
+            props.put("baton.coordinator.recording.directory", "target/recording-" + id);
             props.put("baton.coordinator.guard.interval", "1h");
             props.put("baton.coordinator.policy.maintenance-windows", "none");
             // no observers run here: the operator's failover does not wait for verdicts on the standby

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,18 +63,14 @@ public final class DatabaseScenarios {
 
     /**
      * The primary's host dies at once: its engine, its database (an immediate shutdown, as a power cut leaves it),
-     * its SSH server and every path to it. A fencing endpoint (the primary's power API) is configured: the only way
-     * Baton may count an unreachable database as fenced. {@code lagging}: the replication path was cut {@link #LAG}
+     * its SSH server and every path to it. The database world configures the primary's power API as its fencing
+     * endpoint: the only way Baton may count an unreachable database as fenced. {@code lagging}: the replication path was cut {@link #LAG}
      * before, so the replica misses what the primary committed since. The database RPO is measured once the host is
      * back (its server started again, holding its last orders) and compared with the bound Baton recorded; the
      * failback then rewinds the diverged old primary into a replica.
      */
     static DrillReport hostLoss(DrillWorld w, DrillDatabases dbs, Duration limit, boolean lagging) throws Exception {
         DrillReport report = new DrillReport(lagging ? "db-host-loss-lagging" : "db-host-loss");
-        String p = "BATON_COORDINATOR_SITES_PRIMARY_FENCING_ENDPOINT_";
-        w.reconfigureCoordinator(Map.of(p + "URL", w.power().powerOffUrl(), p + "STATUS_URL", w.power().statusUrl(), p + "TOKEN",
-                DrillWorld.POWER_TOKEN), "with a fencing endpoint for the primary (its power API)");
-        FaultScenarios.awaitObserversFresh(w);
         if (lagging) {
             dbs.cutReplication();
             w.timeline().record("fault", "replication path cut: the standby's replica lags while the primary commits orders");

@@ -504,6 +504,13 @@ public final class DrillWorld implements AutoCloseable {
             env.put(p + "DNS_VALUE", site == primary ? PRIMARY_ADDRESS : STANDBY_ADDRESS);
             if (databases != null) {
                 databases.coordinatorEnvironment(env, p, site.name());
+                if (site == primary) {
+                    // the database world's primary has its power API as fencing endpoint from the start: an unreachable
+                    // database counts as fenced only on a site powered off (docs/RUNBOOK.md)
+                    env.put(p + "FENCING_ENDPOINT_URL", power.powerOffUrl());
+                    env.put(p + "FENCING_ENDPOINT_STATUS_URL", power.statusUrl());
+                    env.put(p + "FENCING_ENDPOINT_TOKEN", POWER_TOKEN);
+                }
             }
         }
         env.put(c + "OBSERVERS_NAMES", String.join(",", OBSERVERS));
@@ -535,6 +542,8 @@ public final class DrillWorld implements AutoCloseable {
         env.put(c + "CLIENTS_DNS_MANAGER_TOKEN", TOKEN);
         env.put(c + "CLIENTS_NOTIFIER_TOKEN", TOKEN);
         env.put(c + "TICK", "500ms");
+        // each coordinator's verdict recording (baton replay) in the world's directory, not where the drill was started
+        env.put(c + "RECORDING_DIRECTORY", dir.resolve("recording").resolve(name).toString());
         env.put(c + "GUARD_INTERVAL", "3s");
         // a restarted coordinator takes the lease back (and resumes its journal) within a few seconds
         env.put(c + "LEADER_LEASE", "6s");

@@ -55,15 +55,24 @@ public class VerdictRecorder {
     private FailoverState lastState;
     private String lastActive;
 
+    @jakarta.inject.Inject
     public VerdictRecorder(CoordinatorConfig config, Clock clock) {
-        this.config = config.recording();
+        this(config.recording(), header(config), clock);
+    }
+
+    VerdictRecorder(CoordinatorConfig.VerdictRecording config, String header, Clock clock) {
+        this.config = config;
         this.clock = clock;
-        this.directory = Path.of(this.config.directory());
+        this.directory = Path.of(config.directory());
+        this.header = header;
+    }
+
+    private static String header(CoordinatorConfig config) {
         String primary = config.sites().entrySet().stream().filter(e -> e.getValue().role().equals("primary")).map(e -> e.getKey()).findFirst()
                 .orElse("primary");
         String standby = config.sites().entrySet().stream().filter(e -> e.getValue().role().equals("standby")).map(e -> e.getKey()).findFirst()
                 .orElse("standby");
-        this.header = Recording.header(new Recording.Header(Recording.VERSION, config.leader().id().orElse(hostName()), primary, standby,
+        return Recording.header(new Recording.Header(Recording.VERSION, config.leader().id().orElse(hostName()), primary, standby,
                 Set.copyOf(config.observers().names())));
     }
 
@@ -96,16 +105,14 @@ public class VerdictRecorder {
     }
 
     /** The state a policy tick saw; recorded when it or the active site changed. */
-    public void state(FailoverState state, String active) {
-        synchronized (this) {
-            if (state == lastState && active.equals(lastActive)) {
-                return;
-            }
-            lastState = state;
-            lastActive = active;
+    public synchronized void state(FailoverState state, String active) {
+        if (state == lastState && active.equals(lastActive)) {
+            return;
         }
         Instant now = clock.instant();
         append(now, Recording.line(new Recording.State(now.toEpochMilli(), state, active)));
+        lastState = state;
+        lastActive = active;
     }
 
     /** A decision the coordinator acts on (an automatic operation begins on it). */
@@ -155,10 +162,10 @@ public class VerdictRecorder {
         out = Files.newBufferedWriter(current, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         out.write(header);
         out.write('\n');
-        synchronized (this) {
-            // a new segment says where things stand: the next tick records the state again
-            lastState = null;
-            lastActive = null;
+        if (lastState != null) {
+            // each segment says where things stand from its start
+            out.write(Recording.line(new Recording.State(now.toEpochMilli(), lastState, lastActive)));
+            out.write('\n');
         }
         deleteExpired(now);
     }
@@ -186,15 +193,23 @@ public class VerdictRecorder {
         t.start();
     }
 
-    /** {@code x.jsonl} to {@code x.jsonl.gz}, written beside it and renamed into place before the original goes. */
+    /**
+     * {@code x.jsonl} to {@code x.jsonl.gz}, written beside it and renamed into place before the original goes. When
+     * retention deleted the original meanwhile, the copy goes too.
+     */
     static void compress(Path segment) throws IOException {
         Path gz = segment.resolveSibling(segment.getFileName() + ".gz");
         Path tmp = segment.resolveSibling(segment.getFileName() + ".gz.tmp");
         try (InputStream in = Files.newInputStream(segment); OutputStream o = new GZIPOutputStream(Files.newOutputStream(tmp))) {
             in.transferTo(o);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            Files.deleteIfExists(tmp);
+            return;
         }
         Files.move(tmp, gz, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        Files.delete(segment);
+        if (!Files.deleteIfExists(segment)) {
+            Files.deleteIfExists(gz);
+        }
     }
 
     private void deleteExpired(Instant now) throws IOException {
@@ -230,7 +245,14 @@ public class VerdictRecorder {
             }
         }
         out.sort(java.util.Comparator.comparing(Segment::started).thenComparing(s -> s.path().getFileName().toString()));
-        return out;
+        // while a segment is being compressed both files exist for a moment: the uncompressed one is read
+        List<Segment> once = new ArrayList<>();
+        for (Segment s : out) {
+            if (once.isEmpty() || !once.get(once.size() - 1).started().equals(s.started())) {
+                once.add(s);
+            }
+        }
+        return once;
     }
 
     /**

@@ -136,6 +136,32 @@ class BatonCliTest {
     }
 
     @Test
+    void exportWritesTheRecordingAndLabelAppendsGroundTruthThatReplayReads() throws Exception {
+        String from = java.time.Instant.now().minusMillis(1).toString();
+        verdicts(HealthStatus.UP, HealthStatus.UP);
+
+        Run unauthorized = baton(withUrl(), "export", "--from", from);
+        assertThat(unauthorized.exit()).isEqualTo(4);
+        Run export = baton(withUrlAndToken(), "export", "--from", from);
+        assertThat(export.exit()).as(export.err()).isZero();
+        Path recording = home.resolve("recording.jsonl");
+        Files.writeString(recording, export.out());
+        Run label = baton(Map.of(), "label", recording.toString(), "--site", "primary", "--from", "2026-12-06T10:00:00Z", "--to",
+                "2026-12-06T10:05:00Z", "--due", "--note", "kill(engine) \"drill\"");
+        assertThat(label.exit()).as(label.err()).isZero();
+
+        List<String> lines = Files.readAllLines(recording);
+        assertThat(lines.get(0)).contains("\"schema\":\"baton-verdicts\"");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("{\"t\":\"l\",\"from\":1796551200000,\"to\":1796551500000,\"site\":\"primary\","
+                + "\"due\":true,\"note\":\"kill(engine) \\\"drill\\\"\"}");
+        dev.baton.coordinator.replay.Replayer.Report replayed = dev.baton.coordinator.replay.Replayer.replay(Files.newBufferedReader(recording),
+                List.of(Map.of()), java.time.Duration.ofSeconds(30));
+        assertThat(replayed.totals().verdicts()).isEqualTo(3);
+        assertThat(replayed.totals().labels()).isEqualTo(1);
+        assertThat(baton(Map.of(), "label", recording.toString(), "--site", "primary").exit()).isEqualTo(2);
+    }
+
+    @Test
     void aWrongOrMissingTokenExitsFourAndChangesNothing() throws Exception {
         Run wrong = baton(Map.of("BATON_URL", coordinator.toString(), "BATON_TOKEN", "not-the-token"), "freeze", "--reason", "x");
         assertThat(wrong.exit()).isEqualTo(4);

@@ -1,0 +1,128 @@
+package dev.baton.coordinator.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.common.wire.FailoverState;
+import dev.baton.coordinator.config.CoordinatorConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recording on disk: segments by time, each closed one compressed, the expired ones gone, read back as one. */
+class VerdictRecorderTest {
+    private static final String HEADER = Recording.header(new Recording.Header(1, "c1", "primary", "standby",
+            Set.copyOf(ReplayerTest.OBSERVERS)));
+
+    private static final class Settable extends Clock {
+        Instant now = Instant.parse("2026-12-01T00:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private static CoordinatorConfig.VerdictRecording settings(Path dir, Duration segment, Duration retention) {
+        return new CoordinatorConfig.VerdictRecording() {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public String directory() {
+                return dir.toString();
+            }
+
+            @Override
+            public Duration retention() {
+                return retention;
+            }
+
+            @Override
+            public Duration segment() {
+                return segment;
+            }
+        };
+    }
+
+    @Test
+    void segmentsRollCompressExpireAndReadBackAsOneRecording(@TempDir Path dir) throws Exception {
+        Settable clock = new Settable();
+        VerdictRecorder r = new VerdictRecorder(settings(dir, Duration.ofHours(1), Duration.ofHours(3)), HEADER, clock);
+        Instant start = clock.now;
+        for (int hour = 0; hour < 6; hour++) {
+            clock.now = start.plus(Duration.ofHours(hour));
+            r.state(FailoverState.PRIMARY_ACTIVE, "primary");
+            r.verdict(ReplayerTest.report("witness", clock.now.toEpochMilli(), hour == 5));
+        }
+
+        // six hourly segments were begun; the one that ended more than 3 h before the last began (00:00-01:00) is
+        // gone, the closed ones are compressed (in the background), the current one is not
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (var files = Files.list(dir)) {
+                return files.map(f -> f.getFileName().toString()).sorted().toList().equals(List.of("verdicts-20261201T010000Z.jsonl.gz",
+                        "verdicts-20261201T020000Z.jsonl.gz", "verdicts-20261201T030000Z.jsonl.gz", "verdicts-20261201T040000Z.jsonl.gz",
+                        "verdicts-20261201T050000Z.jsonl"));
+            }
+        });
+        assertThat(VerdictRecorder.segments(dir)).extracting(s -> s.started().toString()).containsExactly("2026-12-01T01:00:00Z",
+                "2026-12-01T02:00:00Z", "2026-12-01T03:00:00Z", "2026-12-01T04:00:00Z", "2026-12-01T05:00:00Z");
+
+        List<String> lines;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(VerdictRecorder.segmentsAsOne(dir, 0, Long.MAX_VALUE),
+                StandardCharsets.UTF_8))) {
+            lines = in.lines().toList();
+        }
+        // one header, then per segment its state (a new segment records it again) and its verdict
+        assertThat(lines).hasSize(1 + 5 * 2);
+        assertThat(lines.get(0)).isEqualTo(HEADER);
+        assertThat(lines.stream().filter(l -> l.contains("\"schema\""))).hasSize(1);
+        assertThat(lines.get(10)).contains("\"st\":\"DOWN\"");
+        Replayer.Report report = Replayer.replay(new BufferedReader(new InputStreamReader(VerdictRecorder.segmentsAsOne(dir, 0, Long.MAX_VALUE),
+                StandardCharsets.UTF_8)), List.of(java.util.Map.of()), Duration.ofSeconds(30));
+        assertThat(report.totals().verdicts()).isEqualTo(5);
+
+        // a range picks the segments that may hold it
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(VerdictRecorder.segmentsAsOne(dir,
+                Instant.parse("2026-12-01T05:10:00Z").toEpochMilli(), Long.MAX_VALUE), StandardCharsets.UTF_8))) {
+            assertThat(in.lines().toList()).hasSize(3);
+        }
+    }
+
+    @Test
+    void aStateIsRecordedOnlyWhenItChanges(@TempDir Path dir) throws Exception {
+        Settable clock = new Settable();
+        VerdictRecorder r = new VerdictRecorder(settings(dir, Duration.ofHours(1), Duration.ofDays(30)), HEADER, clock);
+        r.state(FailoverState.PRIMARY_ACTIVE, "primary");
+        r.state(FailoverState.PRIMARY_ACTIVE, "primary");
+        r.state(FailoverState.FAILING_OVER, "primary");
+        r.state(FailoverState.STANDBY_ACTIVE, "standby");
+
+        List<String> lines = Files.readAllLines(VerdictRecorder.segments(dir).get(0).path());
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(3)).isEqualTo("{\"t\":\"s\",\"at\":" + clock.now.toEpochMilli() + ",\"state\":\"STANDBY_ACTIVE\",\"active\":\"standby\"}");
+    }
+}
