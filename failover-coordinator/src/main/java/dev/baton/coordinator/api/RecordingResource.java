@@ -52,6 +52,8 @@ public class RecordingResource {
         if (end < start) {
             return problem(400, "Bad Request", "to is before from");
         }
+        // what was received up to this request is in the export: the recorder's queue written out first
+        recorder.flush(java.time.Duration.ofSeconds(5));
         BufferedReader in;
         try {
             in = new BufferedReader(new InputStreamReader(VerdictRecorder.segmentsAsOne(recorder.directory(), start, end), StandardCharsets.UTF_8));

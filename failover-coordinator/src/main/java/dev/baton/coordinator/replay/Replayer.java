@@ -9,11 +9,8 @@ import dev.baton.coordinator.policy.PolicyInput;
 import dev.baton.coordinator.policy.VerdictBook;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -139,30 +136,6 @@ public final class Replayer {
                 : Instant.ofEpochMilli(last), labels.size()), results);
     }
 
-    /** A clock the replay sets to the recorded time. */
-    private static final class RecordedClock extends Clock {
-        private Instant now = Instant.EPOCH;
-
-        void at(long millis) {
-            now = Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     /** One candidate's coordinator, reduced to its policy. */
     private static final class Run {
         private final Candidate candidate;
@@ -170,7 +143,7 @@ public final class Replayer {
         private final String standby;
         private final long tick;
         private final long operation;
-        private final RecordedClock clock = new RecordedClock();
+        private final RecordedClock clock = new RecordedClock(Instant.EPOCH);
         private final VerdictBook book = new VerdictBook(clock);
         private final FailoverPolicy policy = new FailoverPolicy();
         private final Deque<Instant> lastDay = new ArrayDeque<>();

@@ -35,8 +35,10 @@ import org.jboss.logging.Logger;
  * state its policy ticks see and every decision it acts on, appended as JSON lines to a segment on its own disk
  * ({@code baton.coordinator.recording.directory}); a new segment every {@code segment} (each starting with the
  * header), the closed one gzip-compressed beside it, segments older than {@code retention} deleted. Never in the
- * decision store: it holds only what deciding needs. A write that fails (a full disk) is logged once and costs the
- * coordinator nothing else: recording is for tuning, not for deciding.
+ * decision store: it holds only what deciding needs. Callers only queue a line (bounded, never waiting): a thread of
+ * its own writes them, so a slow or hung disk can never hold up a verdict POST or a policy tick. A write that fails (a
+ * full disk) or a queue that overflows is logged once and costs the coordinator nothing else: recording is for
+ * tuning, not for deciding.
  */
 @ApplicationScoped
 public class VerdictRecorder {
@@ -52,8 +54,23 @@ public class VerdictRecorder {
     private Path current;
     private Instant segmentStarted;
     private boolean failing;
+    /** The last state queued (callers' side: a state is queued only when it changed). */
     private FailoverState lastState;
     private String lastActive;
+    /** The last state written (the writer's side: each new segment starts with it). */
+    private FailoverState writtenState;
+    private String writtenActive;
+    /** How many lines may wait for the writer: minutes of verdicts; beyond it lines are dropped and counted. */
+    static final int QUEUE = 20_000;
+    private final java.util.concurrent.BlockingQueue<Pending> queue = new java.util.concurrent.ArrayBlockingQueue<>(QUEUE);
+    private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+    private Thread writer;
+
+    /** A line waiting for the writer; a state entry also carries the state, for the next segment's first lines. */
+    private record Pending(Instant at, String line, FailoverState state, String active) {
+    }
 
     @jakarta.inject.Inject
     public VerdictRecorder(CoordinatorConfig config, Clock clock) {
@@ -101,7 +118,7 @@ public class VerdictRecorder {
     /** A verdict report as accepted, stamped with the time it was received. */
     public void verdict(VerdictReport report) {
         Instant now = clock.instant();
-        append(now, Recording.line(new Recording.Verdict(now.toEpochMilli(), report)));
+        enqueue(new Pending(now, Recording.line(new Recording.Verdict(now.toEpochMilli(), report)), null, null));
     }
 
     /** The state a policy tick saw; recorded when it or the active site changed. */
@@ -110,7 +127,7 @@ public class VerdictRecorder {
             return;
         }
         Instant now = clock.instant();
-        append(now, Recording.line(new Recording.State(now.toEpochMilli(), state, active)));
+        enqueue(new Pending(now, Recording.line(new Recording.State(now.toEpochMilli(), state, active)), state, active));
         lastState = state;
         lastActive = active;
     }
@@ -118,24 +135,79 @@ public class VerdictRecorder {
     /** A decision the coordinator acts on (an automatic operation begins on it). */
     public void decision(Decision d) {
         Instant now = clock.instant();
-        append(now, Recording.line(new Recording.DecisionMade(d.at().toEpochMilli(), d.action().name(), d.from(), d.to(), d.summary())));
+        enqueue(new Pending(now, Recording.line(new Recording.DecisionMade(d.at().toEpochMilli(), d.action().name(), d.from(), d.to(),
+                d.summary())), null, null));
     }
 
     public Path directory() {
         return directory;
     }
 
-    private synchronized void append(Instant now, String line) {
+    private void enqueue(Pending p) {
         if (!config.enabled()) {
             return;
         }
-        try {
-            if (out == null || !now.isBefore(segmentStarted.plus(config.segment()))) {
-                roll(now);
+        synchronized (queue) {
+            if (writer == null) {
+                writer = new Thread(this::write, "verdict-recording");
+                writer.setDaemon(true);
+                writer.start();
             }
-            out.write(line);
+        }
+        if (queue.offer(p)) {
+            queued.incrementAndGet();
+        } else if (dropped.getAndIncrement() == 0) {
+            LOG.warnf("verdict recording: %d lines wait for %s; lines are dropped until it catches up", QUEUE, directory);
+        }
+    }
+
+    /** The writer thread: every queued line, in order. */
+    private void write() {
+        while (true) {
+            Pending p;
+            try {
+                p = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            append(p);
+            done.incrementAndGet();
+        }
+    }
+
+    /**
+     * Waits (at most {@code max}) until every line queued so far is written: an export reads what was recorded up to
+     * its request. False when the writer did not catch up in time.
+     */
+    public boolean flush(Duration max) {
+        long target = queued.get();
+        long deadline = System.nanoTime() + max.toNanos();
+        while (done.get() < target) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void append(Pending p) {
+        try {
+            if (out == null || !p.at().isBefore(segmentStarted.plus(config.segment()))) {
+                roll(p.at());
+            }
+            out.write(p.line());
             out.write('\n');
             out.flush();
+            if (p.state() != null) {
+                writtenState = p.state();
+                writtenActive = p.active();
+            }
             if (failing) {
                 LOG.infof("verdict recording writes again to %s", current);
                 failing = false;
@@ -162,9 +234,9 @@ public class VerdictRecorder {
         out = Files.newBufferedWriter(current, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         out.write(header);
         out.write('\n');
-        if (lastState != null) {
+        if (writtenState != null) {
             // each segment says where things stand from its start
-            out.write(Recording.line(new Recording.State(now.toEpochMilli(), lastState, lastActive)));
+            out.write(Recording.line(new Recording.State(now.toEpochMilli(), writtenState, writtenActive)));
             out.write('\n');
         }
         deleteExpired(now);

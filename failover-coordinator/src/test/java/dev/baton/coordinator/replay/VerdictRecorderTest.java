@@ -9,11 +9,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import org.awaitility.Awaitility;
@@ -24,25 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class VerdictRecorderTest {
     private static final String HEADER = Recording.header(new Recording.Header(1, "c1", "primary", "standby",
             Set.copyOf(ReplayerTest.OBSERVERS)));
-
-    private static final class Settable extends Clock {
-        Instant now = Instant.parse("2026-12-01T00:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private static CoordinatorConfig.VerdictRecording settings(Path dir, Duration segment, Duration retention) {
         return new CoordinatorConfig.VerdictRecording() {
@@ -70,14 +48,15 @@ class VerdictRecorderTest {
 
     @Test
     void segmentsRollCompressExpireAndReadBackAsOneRecording(@TempDir Path dir) throws Exception {
-        Settable clock = new Settable();
+        RecordedClock clock = new RecordedClock(Instant.parse("2026-12-01T00:00:00Z"));
         VerdictRecorder r = new VerdictRecorder(settings(dir, Duration.ofHours(1), Duration.ofHours(3)), HEADER, clock);
-        Instant start = clock.now;
+        Instant start = clock.instant();
         for (int hour = 0; hour < 6; hour++) {
-            clock.now = start.plus(Duration.ofHours(hour));
+            clock.set(start.plus(Duration.ofHours(hour)));
             r.state(FailoverState.PRIMARY_ACTIVE, "primary");
-            r.verdict(ReplayerTest.report("witness", clock.now.toEpochMilli(), hour == 5));
+            r.verdict(ReplayerTest.report("witness", clock.instant().toEpochMilli(), hour == 5));
         }
+        assertThat(r.flush(Duration.ofSeconds(10))).isTrue();
 
         // six hourly segments were begun; the one that ended more than 3 h before the last began (00:00-01:00) is
         // gone, the closed ones are compressed (in the background), the current one is not
@@ -114,15 +93,27 @@ class VerdictRecorderTest {
 
     @Test
     void aStateIsRecordedOnlyWhenItChanges(@TempDir Path dir) throws Exception {
-        Settable clock = new Settable();
+        RecordedClock clock = new RecordedClock(Instant.parse("2026-12-01T00:00:00Z"));
         VerdictRecorder r = new VerdictRecorder(settings(dir, Duration.ofHours(1), Duration.ofDays(30)), HEADER, clock);
         r.state(FailoverState.PRIMARY_ACTIVE, "primary");
         r.state(FailoverState.PRIMARY_ACTIVE, "primary");
         r.state(FailoverState.FAILING_OVER, "primary");
         r.state(FailoverState.STANDBY_ACTIVE, "standby");
+        assertThat(r.flush(Duration.ofSeconds(10))).isTrue();
 
         List<String> lines = Files.readAllLines(VerdictRecorder.segments(dir).get(0).path());
         assertThat(lines).hasSize(4);
-        assertThat(lines.get(3)).isEqualTo("{\"t\":\"s\",\"at\":" + clock.now.toEpochMilli() + ",\"state\":\"STANDBY_ACTIVE\",\"active\":\"standby\"}");
+        assertThat(lines.get(3)).isEqualTo("{\"t\":\"s\",\"at\":" + clock.instant().toEpochMilli() + ",\"state\":\"STANDBY_ACTIVE\",\"active\":\"standby\"}");
+    }
+
+    @Test
+    void aDirectoryThatCannotBeWrittenStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+
+        assertThat(VerdictRecorder.problem(settings(file.resolve("recording"), Duration.ofHours(1), Duration.ofDays(30))))
+                .hasValueSatisfying(p -> assertThat(p).startsWith("baton.coordinator.recording.directory: cannot write to "));
+        assertThat(VerdictRecorder.problem(settings(dir, Duration.ofSeconds(10), Duration.ofDays(30))))
+                .hasValue("baton.coordinator.recording.segment: at least 1m, was PT10S");
+        assertThat(VerdictRecorder.problem(settings(dir, Duration.ofHours(1), Duration.ofDays(30)))).isEmpty();
     }
 }
