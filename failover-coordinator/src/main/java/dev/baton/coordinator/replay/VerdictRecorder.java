@@ -67,6 +67,8 @@ public class VerdictRecorder {
     private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
     private Thread writer;
+    /** The last time stamped on a queued line. */
+    private Instant lastStamp;
 
     /** A line waiting for the writer; a state entry also carries the state, for the next segment's first lines. */
     private record Pending(Instant at, String line, FailoverState state, String active) {
@@ -117,8 +119,7 @@ public class VerdictRecorder {
 
     /** A verdict report as accepted, stamped with the time it was received. */
     public void verdict(VerdictReport report) {
-        Instant now = clock.instant();
-        enqueue(new Pending(now, Recording.line(new Recording.Verdict(now.toEpochMilli(), report)), null, null));
+        enqueue(now -> Recording.line(new Recording.Verdict(now.toEpochMilli(), report)), null, null);
     }
 
     /** The state a policy tick saw; recorded when it or the active site changed. */
@@ -126,24 +127,26 @@ public class VerdictRecorder {
         if (state == lastState && active.equals(lastActive)) {
             return;
         }
-        Instant now = clock.instant();
-        enqueue(new Pending(now, Recording.line(new Recording.State(now.toEpochMilli(), state, active)), state, active));
+        enqueue(now -> Recording.line(new Recording.State(now.toEpochMilli(), state, active)), state, active);
         lastState = state;
         lastActive = active;
     }
 
-    /** A decision the coordinator acts on (an automatic operation begins on it). */
+    /** A decision the coordinator acts on (an automatic operation begins on it), stamped when it is acted on. */
     public void decision(Decision d) {
-        Instant now = clock.instant();
-        enqueue(new Pending(now, Recording.line(new Recording.DecisionMade(d.at().toEpochMilli(), d.action().name(), d.from(), d.to(),
-                d.summary())), null, null));
+        enqueue(now -> Recording.line(new Recording.DecisionMade(now.toEpochMilli(), d.action().name(), d.from(), d.to(), d.summary())), null,
+                null);
     }
 
     public Path directory() {
         return directory;
     }
 
-    private void enqueue(Pending p) {
+    /**
+     * Stamps and queues one line. Stamp and place in the queue are taken together, so the file's times never go
+     * backwards (verdict POSTs and policy ticks record from different threads), nor when the wall clock steps back.
+     */
+    private void enqueue(java.util.function.Function<Instant, String> line, FailoverState state, String active) {
         if (!config.enabled()) {
             return;
         }
@@ -153,11 +156,16 @@ public class VerdictRecorder {
                 writer.setDaemon(true);
                 writer.start();
             }
-        }
-        if (queue.offer(p)) {
-            queued.incrementAndGet();
-        } else if (dropped.getAndIncrement() == 0) {
-            LOG.warnf("verdict recording: %d lines wait for %s; lines are dropped until it catches up", QUEUE, directory);
+            Instant now = clock.instant();
+            if (lastStamp != null && now.isBefore(lastStamp)) {
+                now = lastStamp;
+            }
+            lastStamp = now;
+            if (queue.offer(new Pending(now, line.apply(now), state, active))) {
+                queued.incrementAndGet();
+            } else if (dropped.getAndIncrement() == 0) {
+                LOG.warnf("verdict recording: %d lines wait for %s; lines are dropped until it catches up", QUEUE, directory);
+            }
         }
     }
 

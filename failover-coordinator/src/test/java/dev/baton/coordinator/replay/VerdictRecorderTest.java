@@ -116,4 +116,24 @@ class VerdictRecorderTest {
                 .hasValue("baton.coordinator.recording.segment: at least 1m, was PT10S");
         assertThat(VerdictRecorder.problem(settings(dir, Duration.ofHours(1), Duration.ofDays(30)))).isEmpty();
     }
+
+    @Test
+    void timesNeverGoBackwardsInTheFileEvenWhenTheClockDoes(@TempDir Path dir) throws Exception {
+        RecordedClock clock = new RecordedClock(Instant.parse("2026-12-01T00:00:10Z"));
+        VerdictRecorder r = new VerdictRecorder(settings(dir, Duration.ofHours(1), Duration.ofDays(30)), HEADER, clock);
+        r.verdict(ReplayerTest.report("witness", clock.instant().toEpochMilli(), false));
+        clock.set(Instant.parse("2026-12-01T00:00:09.500Z"));
+        r.state(FailoverState.PRIMARY_ACTIVE, "primary");
+        r.verdict(ReplayerTest.report("standby", clock.instant().toEpochMilli(), false));
+        assertThat(r.flush(Duration.ofSeconds(10))).isTrue();
+
+        try (RecordingReader in = new RecordingReader(Files.newBufferedReader(VerdictRecorder.segments(dir).get(0).path()))) {
+            List<Long> at = new java.util.ArrayList<>();
+            for (Recording.Entry e = in.next(); e != null; e = in.next()) {
+                at.add(e.at());
+            }
+            long ten = Instant.parse("2026-12-01T00:00:10Z").toEpochMilli();
+            assertThat(at).containsExactly(ten, ten, ten);
+        }
+    }
 }
