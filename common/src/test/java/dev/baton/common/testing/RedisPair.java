@@ -98,11 +98,6 @@ public final class RedisPair implements AutoCloseable {
         launch(node, node == Node.FIRST ? null : Node.FIRST);
     }
 
-    public boolean running(Node node) {
-        Process p = processes[node.ordinal()];
-        return p != null && p.isAlive();
-    }
-
     public int port(Node node) {
         return ports[node.ordinal()];
     }
@@ -151,7 +146,8 @@ public final class RedisPair implements AutoCloseable {
         }
     }
 
-    private static void write(OutputStream out, String... args) throws IOException {
+    /** One RESP command on {@code out} (the drill's fake engine writes its orders with it too). */
+    public static void write(OutputStream out, String... args) throws IOException {
         StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
         for (String a : args) {
             b.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
@@ -160,7 +156,11 @@ public final class RedisPair implements AutoCloseable {
         out.flush();
     }
 
-    private static String read(InputStream in) throws IOException {
+    /**
+     * One RESP reply from {@code in}: a simple string or integer as text, a bulk string's content (null for none), an
+     * array's elements one per line; an error reply throws with Redis's message.
+     */
+    public static String read(InputStream in) throws IOException {
         String line = line(in);
         switch (line.charAt(0)) {
             case '+', ':' -> {

@@ -3,6 +3,7 @@ package dev.baton.drill.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.baton.common.testing.RedisPair;
 import dev.baton.drill.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -199,15 +200,12 @@ public final class FakeEngine {
                 s.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(redisPort)), 1000);
                 s.setSoTimeout(2000);
                 redis = s;
-                String auth = resp("AUTH", System.getenv().getOrDefault("DRILL_ENGINE_REDIS_PASSWORD", ""));
-                if (!auth.startsWith("+OK")) {
-                    throw new IOException("AUTH refused: " + auth);
-                }
+                RedisPair.write(s.getOutputStream(), "AUTH", System.getenv().getOrDefault("DRILL_ENGINE_REDIS_PASSWORD", ""));
+                RedisPair.read(s.getInputStream());
             }
-            String reply = resp("RPUSH", "orders", site + ":" + seq);
-            if (!reply.startsWith(":")) {
-                throw new IOException(reply);
-            }
+            // an error reply (READONLY from a replica, a refused AUTH) throws with Redis's own words
+            RedisPair.write(redis.getOutputStream(), "RPUSH", "orders", site + ":" + seq);
+            RedisPair.read(redis.getInputStream());
             if (!lastRedisError.isEmpty()) {
                 System.err.println("Redis order writes resumed at seq " + seq);
                 lastRedisError = "";
@@ -227,27 +225,6 @@ public final class FakeEngine {
             }
             redis = null;
         }
-    }
-
-    /** One command and the first line of its reply (the commands here answer in one line). */
-    private String resp(String... args) throws IOException {
-        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
-        for (String a : args) {
-            b.append('$').append(a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
-        }
-        redis.getOutputStream().write(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        redis.getOutputStream().flush();
-        StringBuilder line = new StringBuilder();
-        java.io.InputStream in = redis.getInputStream();
-        int c;
-        while ((c = in.read()) != '\r') {
-            if (c < 0) {
-                throw new IOException("connection closed");
-            }
-            line.append((char) c);
-        }
-        in.read();
-        return line.toString();
     }
 
     private void closeDb() {

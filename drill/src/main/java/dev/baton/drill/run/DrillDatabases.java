@@ -178,10 +178,6 @@ public final class DrillDatabases implements AutoCloseable {
         }
     }
 
-    boolean running(String site) {
-        return pair.running(node(site));
-    }
-
     /**
      * The orders {@code writer}'s engine committed, as {@code site}'s database holds them: how many, the last (by
      * id) and when it was committed.

@@ -115,10 +115,6 @@ public final class Candidate {
         return String.join(" ", parts);
     }
 
-    public Map<String, String> given() {
-        return Map.copyOf(given);
-    }
-
     private static String value(Map<String, String> given, String key) {
         return given.containsKey(key) ? given.get(key) : defaultOf(key);
     }

@@ -85,10 +85,6 @@ public final class RecordingReader implements AutoCloseable {
         return e;
     }
 
-    public long lineNumber() {
-        return lineNumber;
-    }
-
     @Override
     public void close() throws IOException {
         in.close();
