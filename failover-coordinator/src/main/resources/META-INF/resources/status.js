@@ -115,6 +115,49 @@
     return html;
   }
 
+  // "What if?": POST /api/v1/replay with the recorded settings and the edited ones; the token stays in this page
+  var whatif = $('whatif');
+  if (whatif) {
+    whatif.onsubmit = function (e) {
+      e.preventDefault();
+      var edited = {};
+      ['confirmation', 'quorum', 'staleness'].forEach(function (k) {
+        var v = whatif.elements[k].value.trim();
+        if (v) edited[k] = v;
+      });
+      var out = $('whatif-result');
+      if (!Object.keys(edited).length) { out.innerHTML = '<p class="flag warn">Change a setting first.</p>'; return; }
+      out.innerHTML = '<p class="quiet">replaying…</p>';
+      fetch('/api/v1/replay', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Authorization': 'Bearer ' + whatif.elements.token.value },
+        body: JSON.stringify({ candidates: [{}, edited], days: Number(whatif.elements.days.value) || 7 })
+      }).then(function (r) {
+        return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+      }).then(function (r) {
+        out.innerHTML = r.ok ? replayTable(r.body) : '<p class="flag bad">' + esc(r.body.detail || r.body.title || 'the replay failed') + '</p>';
+      }).catch(function (err) { out.innerHTML = '<p class="flag bad">' + esc(err) + '</p>'; });
+    };
+  }
+
+  function replayTable(v) {
+    var judged = v.candidates.some(function (c) { return c.judged; });
+    return '<p>' + esc(v.verdictReports) + ' verdict reports from ' + time(v.from) + ' to ' + time(v.to) + ', ' + esc(v.labels) + ' label(s)' +
+      (judged ? '' : ' (no ground truth: false and missed failovers cannot be told)') + '</p>' +
+      '<div class="scroll"><table><thead><tr><th>setting</th><th>failovers</th><th>as recorded</th><th>extra</th><th>avoided</th>' +
+      '<th>false</th><th>missed</th><th>detection p50 / p99</th></tr></thead><tbody>' + v.candidates.map(function (c) {
+        return '<tr><td>' + esc(c.candidate) + (c.pareto ? ' ★' : '') + '</td><td>' + esc(c.failovers) + '</td><td>' + esc(c.sameAsRecorded) +
+          ' of ' + esc(c.recordedFailovers) + '</td><td>' + esc(c.extra) + '</td><td>' + esc(c.avoided) + '</td><td>' +
+          (c.falseFailovers == null ? '-' : esc(c.falseFailovers) + (c.notJudged ? ' (+' + esc(c.notJudged) + ' not judged)' : '')) + '</td><td>' + (c.missed == null ? '-' : esc(c.missed)) + '</td><td>' +
+          ms(c.detectionP50Ms) + ' / ' + ms(c.detectionP99Ms) + '</td></tr>';
+      }).join('') + '</tbody></table></div>' + v.candidates.filter(function (c) { return c.failoverList.length; }).map(function (c) {
+        return '<p><b>' + esc(c.candidate) + '</b></p><ul>' + c.failoverList.map(function (f) {
+          return '<li>' + time(f.at) + ' ' + esc(f.from) + ' → ' + esc(f.to) + (f.verdict === 'FALSE' ? ' <span class="flag bad">false failover</span>' : '') +
+            (f.fromRecordedMs == null ? ' <span class="flag warn">not in the recording</span>' : '') + '</li>';
+        }).join('') + '</ul>';
+      }).join('');
+  }
+
   if (!window.EventSource) return;
   var source = new EventSource('/api/v1/status/stream');
   source.onmessage = function (e) {

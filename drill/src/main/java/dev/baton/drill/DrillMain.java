@@ -33,7 +33,7 @@ import java.util.Random;
 public final class DrillMain {
     private static final String USAGE = "usage: drill [demo|" + String.join("|", FaultScenarios.NAMES)
             + "|all|chaos|leader-loss|netns-check|database|" + String.join("|", DatabaseScenarios.NAMES) + "|summary FILE...] [--runs N] [--seed S] [--run K] [--jsonl FILE] [--scenarios A,B]"
-            + " [--store zookeeper|postgres] [--world loopback|netns] [--parallel P] [--repo DIR] [--keep]";
+            + " [--store zookeeper|postgres] [--world loopback|netns] [--parallel P] [--corpus DIR] [--repo DIR] [--keep]";
 
     private DrillMain() {
     }
@@ -75,6 +75,8 @@ public final class DrillMain {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--scenarios" -> only = List.of(args[++i].split(","));
                 case "--store" -> System.setProperty("baton.drill.store", args[++i]);
+                // each run's verdict recording, labelled with the faults injected: a corpus for baton replay
+                case "--corpus" -> System.setProperty(dev.baton.drill.run.Corpus.PROPERTY, Path.of(args[++i]).toAbsolutePath().toString());
                 default -> {
                     if (List.of("demo", "chaos", "all", "leader-loss", "netns-check", "database").contains(args[i])
                             || FaultScenarios.NAMES.contains(args[i]) || DatabaseScenarios.NAMES.contains(args[i])) {

@@ -127,7 +127,7 @@ public final class NetnsChaos {
         campaign.run(runs, seed, onlyRun, share, summary, (i, runSeed) -> {
             List<Fault> faults = schedule(runSeed);
             String name = String.join(" + ", faults.stream().map(Fault::what).toList());
-            return new Campaign.Plan<>(name, "seed " + runSeed + ": " + faults, (world, history) -> run(world, history, faults, name));
+            return new Campaign.Plan<>(name, "seed " + runSeed + ": " + faults, (world, history) -> run(world, history, faults, name, runSeed));
         });
         int worlds = campaign.worlds();
         out.printf("%n== chaos summary (namespace world): %d runs, seed %d, %d world(s), %.1f min%n", runs, seed, worlds,
@@ -152,7 +152,7 @@ public final class NetnsChaos {
 
     private static final java.util.regex.Pattern LEASE_GAP = java.util.regex.Pattern.compile("lease renewed after (\\d+\\.\\d+)s without a grant");
 
-    static DrillReport run(DrillWorld world, History history, List<Fault> faults, String name) throws Exception {
+    static DrillReport run(DrillWorld world, History history, List<Fault> faults, String name, long runSeed) throws Exception {
         DrillReport rep = new DrillReport(name);
         Topology t = world.places().topology().orElseThrow();
         Instant start = Instant.now();
@@ -218,6 +218,8 @@ public final class NetnsChaos {
         Instant healed = Instant.now();
         track(now, null, null);
         String state = settle(world, healed.plus(SETTLE));
+        Corpus.directory().ifPresent(dir -> Corpus.write(world, dir, "netns-" + runSeed, start, healed, labels(now, name))
+                .ifPresent(f -> rep.figure("replay corpus", f.getFileName().toString())));
 
         // ---- the checks
         int violations = world.violations().size();
@@ -516,6 +518,37 @@ public final class NetnsChaos {
             }
         }
         return false;
+    }
+
+    /**
+     * The run's ground truth for replay: a failover of the primary was due from the moment a quorum of live observers
+     * saw it DOWN, in each stretch that lasted {@link #DUE_AFTER} (to the end of the blindness around it); a stretch in
+     * which a quorum could not see it UP but that did not last so long is a blip that a failover should ride out.
+     * The recording ends with the last heal: after it, what the observers saw is the world the live coordinator made
+     * (a primary it fenced stays DOWN), not the faults.
+     */
+    static List<Corpus.Label> labels(InForce now, String name) {
+        List<Corpus.Label> out = new ArrayList<>();
+        List<Instant[]> dueBlind = new ArrayList<>();
+        for (Instant[] d : now.down) {
+            if (d[1] != null && Duration.between(d[0], d[1]).compareTo(DUE_AFTER) >= 0) {
+                Instant end = d[1];
+                for (Instant[] b : now.blind) {
+                    if (!b[0].isAfter(d[0]) && b[1] != null && b[1].isAfter(end)) {
+                        end = b[1];
+                        dueBlind.add(b);
+                    }
+                }
+                out.add(new Corpus.Label(d[0], end, "primary", true, name + ": DOWN for a quorum " + Duration.between(d[0], d[1]).toMillis() + " ms"));
+            }
+        }
+        for (Instant[] b : now.blind) {
+            boolean containsDue = dueBlind.contains(b) || out.stream().anyMatch(l -> !l.from().isBefore(b[0]) && b[1] != null && !l.from().isAfter(b[1]));
+            if (b[1] != null && !containsDue) {
+                out.add(new Corpus.Label(b[0], b[1], "primary", false, name + ": a blip of " + Duration.between(b[0], b[1]).toMillis() + " ms"));
+            }
+        }
+        return out;
     }
 
     /** When a quorum of live observers had seen the active site DOWN for {@link #DUE_AFTER} in a row, if ever. */

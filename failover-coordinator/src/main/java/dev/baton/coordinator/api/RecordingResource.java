@@ -80,10 +80,14 @@ public class RecordingResource {
     }
 
     /**
-     * Whether an entry belongs in the range: its time (a label: its span overlaps). A line that does not parse (the
+     * Whether an entry belongs in the range: its time (a label: its span overlaps; a later header: always). A line that does not parse (the
      * last one of a segment cut off by a crash) is left out: the export is always a recording replay can read.
      */
     static boolean within(String line, long start, long end) {
+        if (line.startsWith("{\"schema\"")) {
+            // a restart's header: where the settings changed (docs/OPERATOR.md)
+            return true;
+        }
         try {
             Recording.Entry e = Recording.entry(line);
             if (e instanceof Recording.Label l) {

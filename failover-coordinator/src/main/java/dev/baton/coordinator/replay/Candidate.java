@@ -40,11 +40,13 @@ public final class Candidate {
     private final Map<String, String> given;
     private final PolicySettings settings;
     private final Duration tick;
+    private final boolean recorded;
 
-    private Candidate(Map<String, String> given, PolicySettings settings, Duration tick) {
+    private Candidate(Map<String, String> given, PolicySettings settings, Duration tick, boolean recorded) {
         this.given = given;
         this.settings = settings;
         this.tick = tick;
+        this.recorded = recorded;
     }
 
     /** A setting that cannot be replayed: names the key. */
@@ -59,8 +61,32 @@ public final class Candidate {
      * not given (those of the recording).
      */
     public static Candidate of(Map<String, String> values, Set<String> observers) {
+        return of(Map.of(), values, observers);
+    }
+
+    /**
+     * {@code recorded}: the settings the live coordinator decided with (the recording's header), under the
+     * {@code values} given; what neither has is the coordinator's default.
+     */
+    public static Candidate of(Map<String, String> recorded, Map<String, String> values, Set<String> observers) {
+        return of(recorded, values, observers, !recorded.isEmpty());
+    }
+
+    /** As {@link #of(Map, Map, Set)}; {@code asRecorded}: its label, when nothing is given, is "as recorded". */
+    public static Candidate of(Map<String, String> recorded, Map<String, String> values, Set<String> observers, boolean asRecorded) {
         Map<String, String> given = new LinkedHashMap<>();
         values.forEach((k, v) -> given.put(key(k), v));
+        Map<String, String> all = new LinkedHashMap<>();
+        recorded.forEach((k, v) -> {
+            if (KEYS.contains(k)) {
+                all.put(k, v);
+            }
+        });
+        all.putAll(given);
+        return build(given, all, observers, asRecorded);
+    }
+
+    private static Candidate build(Map<String, String> shown, Map<String, String> given, Set<String> observers, boolean recorded) {
         List<String> names = given.containsKey("observers.names") ? Arrays.stream(given.get("observers.names").split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).toList() : List.copyOf(new java.util.TreeSet<>(observers));
         if (names.isEmpty()) {
@@ -77,7 +103,7 @@ public final class Candidate {
                     bool(given, "policy.remediation.enabled"), duration(given, "policy.remediation.grace"),
                     value(given, "policy.target-ready-ignores") == null ? null
                             : java.util.regex.Pattern.compile(value(given, "policy.target-ready-ignores")));
-            return new Candidate(given, s, duration(given, "tick"));
+            return new Candidate(shown, s, duration(given, "tick"), recorded);
         } catch (BadSetting e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -103,10 +129,23 @@ public final class Candidate {
         return tick;
     }
 
-    /** What was given, as {@code key=value, ...} in short names ("defaults" when nothing). */
+    /** This candidate (its label) with the settings of {@code other}: a restart's, in a replay as recorded. */
+    Candidate withSettingsOf(Candidate other) {
+        return new Candidate(given, other.settings, other.tick, recorded);
+    }
+
+    /** The settings given (full keys under {@link #PREFIX}), over the recorded or default ones. */
+    public Map<String, String> given() {
+        return java.util.Collections.unmodifiableMap(given);
+    }
+
+    /**
+     * What was given, as {@code key=value, ...} in short names ("as recorded" or "defaults" when nothing: the live
+     * coordinator's settings, or the coordinator's defaults for a recording that has none).
+     */
     public String label() {
         if (given.isEmpty()) {
-            return "defaults";
+            return recorded ? "as recorded" : "defaults";
         }
         Map<String, String> back = new LinkedHashMap<>();
         SHORT.forEach((s, k) -> back.put(k, s));
@@ -142,6 +181,38 @@ public final class Candidate {
             throw new BadSetting(PREFIX + key + ": \"" + v + "\" is not true or false");
         }
         return Boolean.parseBoolean(v);
+    }
+
+    /**
+     * The settings {@code config} decides with, under {@link #KEYS} (what the recording's header keeps): durations in
+     * milliseconds, lists joined with commas, an unset optional left out.
+     */
+    public static Map<String, String> live(CoordinatorConfig config) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String key : KEYS) {
+            Object v = config;
+            Class<?> type = CoordinatorConfig.class;
+            for (String part : key.split("\\.")) {
+                Method m = v == null ? null : method(type, part);
+                try {
+                    v = m == null ? null : m.invoke(v);
+                } catch (ReflectiveOperationException e) {
+                    v = null;
+                }
+                if (v instanceof java.util.Optional<?> o) {
+                    v = o.orElse(null);
+                }
+                type = m == null ? Object.class : m.getReturnType();
+            }
+            if (v instanceof Duration d) {
+                out.put(key, d.toMillis() + "ms");
+            } else if (v instanceof java.util.Collection<?> c) {
+                out.put(key, String.join(",", c.stream().map(String::valueOf).toList()));
+            } else if (v != null) {
+                out.put(key, v.toString());
+            }
+        }
+        return out;
     }
 
     /** The coordinator's default for {@code key}: its {@code @WithDefault}, found by walking {@link CoordinatorConfig}. */

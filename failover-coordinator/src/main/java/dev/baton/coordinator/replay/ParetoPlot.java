@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * The picture to look at before changing a threshold: each candidate as a point, detection time (or, without labels,
  * the time from the first DOWN verdict) across, false failovers (or, without labels, failovers the live coordinator
- * did not start) up, the Pareto front joined and its points filled. Plain SVG, no script.
+ * did not start) up, each labelled with its missed failovers where the recording is labelled, the Pareto front (of
+ * the three: see {@link ReplayTable#pareto}) joined and its points filled. Plain SVG, no script.
  */
 final class ParetoPlot {
     private static final int W = 720;
@@ -80,11 +81,13 @@ final class ParetoPlot {
             boolean f = front.get(i);
             s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" stroke=\"#c0392b\"/>%n", cx, cy,
                     f ? "#c0392b" : "white"));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\">%s</text>%n", cx + 7, cy - 6, escape(results.get(i).candidate().label())));
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\">%s</text>%n", cx + 7, cy - 6, escape(results.get(i).candidate().label()
+                    + (judged ? " (missed " + results.get(i).missed() + ")" : ""))));
         }
         long never = points.stream().filter(p -> !Double.isFinite(p[0])).count();
         if (never > 0) {
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%d candidate(s) never failed over: not plotted</text>%n", x0 + 8, y1 + 12, never));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%d candidate(s) %s: not plotted</text>%n", x0 + 8, y1 + 12, never,
+                    judged ? "detected no fault that made a failover due" : "never failed over"));
         }
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#c0392b\">filled: Pareto front</text>%n", x1 - 120, y1 + 12));
         s.append("</svg>\n");

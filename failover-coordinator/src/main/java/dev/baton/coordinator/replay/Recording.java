@@ -46,7 +46,7 @@ public final class Recording {
     }
 
     /** One line of a recording after its header. */
-    public sealed interface Entry permits Verdict, State, DecisionMade, Label {
+    public sealed interface Entry permits Verdict, State, DecisionMade, Label, Restart {
         /** When it happened on the coordinator's clock (a verdict: when it was received). */
         long at();
     }
@@ -68,12 +68,27 @@ public final class Recording {
     }
 
     /**
-     * The first line: which coordinator recorded it, which site is the primary and which the standby, and the
-     * observers whose verdicts it counted.
+     * A header again, after the first line: the coordinator restarted here (a recording made of several of its
+     * segments keeps a later segment's header where it differs from the one before), and from here on decided with
+     * this header's settings. {@code at}: the time of the entry before it.
      */
-    public record Header(int version, String coordinator, String primary, String standby, java.util.Set<String> observers) {
+    public record Restart(long at, Header header) implements Entry {
+    }
+
+    /**
+     * The first line: which coordinator recorded it, which site is the primary and which the standby, the observers
+     * whose verdicts it counted, and the policy settings it decided with ({@link Candidate}'s keys; empty in a
+     * recording made by hand: a replay then starts from the coordinator's defaults).
+     */
+    public record Header(int version, String coordinator, String primary, String standby, java.util.Set<String> observers,
+            Map<String, String> settings) {
         public Header {
             observers = java.util.Set.copyOf(observers);
+            settings = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(settings));
+        }
+
+        public Header(int version, String coordinator, String primary, String standby, java.util.Set<String> observers) {
+            this(version, coordinator, primary, standby, observers, Map.of());
         }
     }
 
@@ -85,11 +100,21 @@ public final class Recording {
             g.writeStringField("primary", h.primary());
             g.writeStringField("standby", h.standby());
             g.writeStringField("observers", String.join(",", new java.util.TreeSet<>(h.observers())));
+            if (!h.settings().isEmpty()) {
+                g.writeObjectFieldStart("settings");
+                for (Map.Entry<String, String> s : h.settings().entrySet()) {
+                    g.writeStringField(s.getKey(), s.getValue());
+                }
+                g.writeEndObject();
+            }
         });
     }
 
     /** One entry as its line (no newline). */
     public static String line(Entry e) {
+        if (e instanceof Restart r) {
+            return header(r.header());
+        }
         return write(g -> {
             if (e instanceof Verdict v) {
                 g.writeStringField("t", "v");
@@ -161,6 +186,11 @@ public final class Recording {
         }
     }
 
+    /** Whether {@code line} is a header (the first line, or a {@link Restart}). */
+    static boolean isHeader(String line) {
+        return line.startsWith("{\"schema\"");
+    }
+
     static Header parseHeader(String line) throws Malformed {
         Map<String, Object> f = fields(line);
         if (!SCHEMA.equals(f.get("schema"))) {
@@ -179,7 +209,11 @@ public final class Recording {
         if (observers.isEmpty()) {
             throw new Malformed("the header names no observer");
         }
-        return new Header(VERSION, text(f, "coordinator", false), text(f, "primary", true), text(f, "standby", true), observers);
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (f.get("settings") instanceof Map<?, ?> m) {
+            m.forEach((k, value) -> settings.put(k.toString(), value.toString()));
+        }
+        return new Header(VERSION, text(f, "coordinator", false), text(f, "primary", true), text(f, "standby", true), observers, settings);
     }
 
     /** One entry line, parsed; {@link IllegalArgumentException} with the reason when it is not one. */
@@ -352,6 +386,17 @@ public final class Recording {
                     f.put(name, p.getLongValue());
                 } else if (v.isScalarValue()) {
                     f.put(name, p.getValueAsString());
+                } else if (v == JsonToken.START_OBJECT) {
+                    // one level of text values (the header's settings); anything deeper is not the header's
+                    Map<String, String> inner = new LinkedHashMap<>();
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String key = p.currentName();
+                        if (!p.nextToken().isScalarValue()) {
+                            throw new Malformed("\"" + name + "\"." + key + " must be a text value");
+                        }
+                        inner.put(key, p.getValueAsString());
+                    }
+                    f.put(name, inner);
                 } else {
                     p.skipChildren();
                 }

@@ -8,7 +8,8 @@ import java.util.Set;
  * Reads a recording line by line (streaming: a month of verdicts is never held in memory) and refuses a bad one with
  * its line number: a line that does not parse (a truncated last line included), a schema version this Baton does not
  * read, an observer the recording's header (or the replayed settings) does not name, or time going backwards (each entry's time at or after the
- * one before; labels, which {@code baton label} appends later, are exempt).
+ * one before; labels, which {@code baton label} appends later, are exempt). A header after the first line is a
+ * {@link Recording.Restart}.
  */
 public final class RecordingReader implements AutoCloseable {
     private final BufferedReader in;
@@ -67,9 +68,14 @@ public final class RecordingReader implements AutoCloseable {
         } while (line.isBlank());
         Recording.Entry e;
         try {
-            e = Recording.parse(line);
+            e = Recording.isHeader(line) ? new Recording.Restart(Math.max(0, last), Recording.parseHeader(line)) : Recording.parse(line);
         } catch (Recording.Malformed m) {
             throw new BadRecording(lineNumber, m.getMessage());
+        }
+        if (e instanceof Recording.Restart r) {
+            // the restarted coordinator's observers may be others
+            observers = union(observers, r.header().observers());
+            return e;
         }
         if (e instanceof Recording.Verdict v && !observers.contains(v.report().observer())) {
             throw new BadRecording(lineNumber, "unknown observer \"" + v.report().observer() + "\" (the observers: "
@@ -83,6 +89,12 @@ public final class RecordingReader implements AutoCloseable {
             last = e.at();
         }
         return e;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     @Override

@@ -16,11 +16,13 @@ import java.util.Map;
  * {@code baton replay} (bin/baton runs it with the coordinator's classes; docs/OPERATOR.md):
  *
  * <pre>
- * baton replay RECORDING [--set KEY=VALUE]... [--sweep KEY=SPEC[,VALUE...][,KEY=SPEC...]] [--operation 30s] [--plot FILE.svg]
+ * baton replay RECORDING... [--set KEY=VALUE]... [--sweep KEY=SPEC[,VALUE...][,KEY=SPEC...]] [--shipped] [--operation 30s] [--plot FILE.svg]
  * </pre>
  *
  * RECORDING: a recording file ({@code .gz} or not), a recording directory (its segments in order), or {@code -}
- * (standard input). {@code --set}: the setting replayed (the coordinator's defaults for the rest); {@code --sweep}:
+ * (standard input); several (a corpus: one recording per drill or chaos run) are each replayed with the same
+ * candidates and their results added up. {@code --set}: the setting replayed (for the rest, the settings the
+ * recording was made with, or with {@code --shipped} the coordinator's defaults); {@code --sweep}:
  * one candidate per combination, e.g. {@code confirmation=1s..10s:1s,quorum=2,3} (a range {@code FROM..TO:STEP} of
  * durations or numbers, or values one by one). Prints a table per candidate (failovers, how they compare with what
  * the live coordinator did, and, where the recording is labelled, false and missed failovers and detection time),
@@ -28,7 +30,8 @@ import java.util.Map;
  * else is printed then).
  */
 public final class ReplayMain {
-    static final String USAGE = "usage: baton replay RECORDING [--set KEY=VALUE]... [--sweep KEY=SPEC[,...]] [--operation 30s] [--plot FILE.svg]";
+    static final String USAGE = "usage: baton replay RECORDING... [--set KEY=VALUE]... [--sweep KEY=SPEC[,...]] [--shipped] [--operation 30s]"
+            + " [--plot FILE.svg]";
 
     private ReplayMain() {
     }
@@ -38,7 +41,9 @@ public final class ReplayMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        List<Path> recordings = new java.util.ArrayList<>();
         Path recording = null;
+        boolean asRecorded = true;
         Map<String, String> base = new LinkedHashMap<>();
         String sweep = null;
         Duration operation = Duration.ofSeconds(30);
@@ -57,26 +62,31 @@ public final class ReplayMain {
                     case "--sweep" -> sweep = value(args, ++i, "--sweep");
                     case "--operation" -> operation = io.quarkus.runtime.configuration.DurationConverter.parseDuration(value(args, ++i, "--operation"));
                     case "--plot" -> plot = Path.of(value(args, ++i, "--plot"));
+                    case "--shipped" -> asRecorded = false;
                     case "-h", "--help" -> {
                         out.println(USAGE);
                         return 0;
                     }
                     default -> {
-                        if (args[i].startsWith("--") || recording != null) {
+                        if (args[i].startsWith("--") || args[i].equals("-") && !recordings.isEmpty()) {
                             throw new IllegalArgumentException("unexpected " + args[i]);
                         }
-                        recording = Path.of(args[i]);
+                        recordings.add(Path.of(args[i]));
                     }
                 }
             }
-            if (recording == null) {
+            if (recordings.isEmpty()) {
                 throw new IllegalArgumentException("which recording?");
             }
             List<Map<String, String>> candidates = Sweep.candidates(base, sweep);
-            Replayer.Report report;
-            try (BufferedReader in = open(recording)) {
-                report = Replayer.replay(in, candidates, operation);
+            List<Replayer.Report> reports = new java.util.ArrayList<>();
+            for (Path r : recordings) {
+                recording = r;
+                try (BufferedReader in = open(r)) {
+                    reports.add(Replayer.replay(in, candidates, operation, asRecorded));
+                }
             }
+            Replayer.Report report = Replayer.combine(reports);
             ReplayTable.print(report, out);
             if (plot != null) {
                 Files.writeString(plot, ParetoPlot.svg(report));

@@ -49,6 +49,12 @@ public final class Replayer {
         DUE,
         /** Outside every fault that made one due (or inside one labelled not to): a false failover. */
         FALSE,
+        /**
+         * Outside every fault that made one due, but after the recorded coordinator began failing over from the same
+         * site: what the observers saw there since may be its own fence, not the fault, so it cannot be judged (a
+         * replay cannot know what the site would have done untouched). Counted neither false nor due.
+         */
+        AFTER_RECORDED,
         /** No labels in the recording: not judged. */
         UNJUDGED
     }
@@ -59,6 +65,11 @@ public final class Replayer {
 
         public int extra() {
             return failovers.size() - sameAsActual;
+        }
+
+        /** Failovers after the recorded one from the same site and outside every labelled fault: not judged. */
+        public int notJudged() {
+            return (int) failovers.stream().filter(f -> f.verdict() == Verdict.AFTER_RECORDED).count();
         }
 
         /** Nearest-rank percentile of the detection times, null when there is none. */
@@ -73,33 +84,40 @@ public final class Replayer {
     }
 
     /** The recording's totals, for the report's first line. */
-    public record Totals(Recording.Header header, long verdicts, long checkVerdicts, Instant from, Instant to, int labels) {
+    public record Totals(Recording.Header header, int recordings, long verdicts, long checkVerdicts, Instant from, Instant to, int labels) {
     }
 
     /** The outcome of one pass: the totals and each candidate's result, in the candidates' order. */
     public record Report(Totals totals, List<Result> results) {
     }
 
-    /**
-     * Replays {@code recording} for each of {@code candidates} ({@code key -> value} maps, see {@link Candidate});
-     * {@code operation}: how long a started operation takes. A bad recording or setting throws before anything is
-     * reported.
-     */
+    /** {@link #replay(BufferedReader, List, Duration, boolean)} starting from the settings the recording was made with. */
     public static Report replay(BufferedReader recording, List<Map<String, String>> candidates, Duration operation) throws IOException,
             RecordingReader.BadRecording {
+        return replay(recording, candidates, operation, true);
+    }
+
+    /**
+     * Replays {@code recording} for each of {@code candidates} ({@code key -> value} maps, see {@link Candidate});
+     * {@code operation}: how long a started operation takes; {@code asRecorded}: what a candidate does not set is
+     * what the live coordinator decided with (the recording's header), else the coordinator's defaults. A bad
+     * recording or setting throws before anything is reported.
+     */
+    public static Report replay(BufferedReader recording, List<Map<String, String>> candidates, Duration operation, boolean asRecorded)
+            throws IOException, RecordingReader.BadRecording {
         RecordingReader checked = new RecordingReader(recording);
         Recording.Header header = checked.header();
         Set<String> observers = new java.util.HashSet<>(header.observers());
         List<Run> runs = new ArrayList<>();
         for (Map<String, String> c : candidates) {
-            Candidate candidate = Candidate.of(c, header.observers());
+            Candidate candidate = Candidate.of(asRecorded ? header.settings() : Map.of(), c, header.observers(), asRecorded);
             observers.addAll(candidate.settings().observers());
-            runs.add(new Run(candidate, header, operation.toMillis()));
+            runs.add(new Run(candidate, c, header, operation.toMillis()));
         }
         // a candidate may name observers of its own: a verdict from one neither the header nor a candidate names is an error
         checked.requireObservers(observers);
         List<Recording.Label> labels = new ArrayList<>();
-        List<Instant> actual = new ArrayList<>();
+        List<Recording.DecisionMade> actual = new ArrayList<>();
         long verdicts = 0;
         long checks = 0;
         long first = -1;
@@ -116,11 +134,16 @@ public final class Replayer {
                 }
             } else if (e instanceof Recording.Label l) {
                 labels.add(l);
+            } else if (e instanceof Recording.Restart restart && asRecorded) {
+                // the coordinator restarted with the settings of this header: so does each candidate, under what it sets
+                for (Run r : runs) {
+                    r.settingsFrom(restart);
+                }
             } else if (e instanceof Recording.DecisionMade d && "PROCEED".equals(d.action())) {
-                actual.add(Instant.ofEpochMilli(d.at()));
+                actual.add(d);
             }
             // a State entry: what the live coordinator did is compared with, not followed
-            if (!(e instanceof Recording.Label)) {
+            if (!(e instanceof Recording.Label) && !(e instanceof Recording.Restart)) {
                 first = first < 0 ? e.at() : first;
                 last = e.at();
             }
@@ -132,16 +155,68 @@ public final class Replayer {
             }
             results.add(r.result(labels, actual));
         }
-        return new Report(new Totals(header, verdicts, checks, first < 0 ? null : Instant.ofEpochMilli(first), last < 0 ? null
+        return new Report(new Totals(header, 1, verdicts, checks, first < 0 ? null : Instant.ofEpochMilli(first), last < 0 ? null
                 : Instant.ofEpochMilli(last), labels.size()), results);
+    }
+
+    /**
+     * Several recordings' reports (a corpus: drill and chaos runs, each its own recording, replayed with the same
+     * candidates) as one: counts added, failovers and detection times pooled, the time span from the first to the
+     * last. The header is the first recording's.
+     */
+    public static Report combine(List<Report> reports) {
+        if (reports.size() == 1) {
+            return reports.get(0);
+        }
+        Report first = reports.get(0);
+        long verdicts = 0;
+        long checks = 0;
+        int labels = 0;
+        int recordings = 0;
+        Instant from = null;
+        Instant to = null;
+        for (Report r : reports) {
+            Totals t = r.totals();
+            verdicts += t.verdicts();
+            checks += t.checkVerdicts();
+            labels += t.labels();
+            recordings += t.recordings();
+            from = t.from() == null ? from : from == null || t.from().isBefore(from) ? t.from() : from;
+            to = t.to() == null ? to : to == null || t.to().isAfter(to) ? t.to() : to;
+        }
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < first.results().size(); i++) {
+            List<Failover> failovers = new ArrayList<>();
+            List<Duration> detections = new ArrayList<>();
+            int actual = 0;
+            int same = 0;
+            int avoided = 0;
+            int falseOnes = 0;
+            int missed = 0;
+            boolean judged = false;
+            for (Report r : reports) {
+                Result x = r.results().get(i);
+                failovers.addAll(x.failovers());
+                detections.addAll(x.detections());
+                actual += x.actualFailovers();
+                same += x.sameAsActual();
+                avoided += x.avoided();
+                falseOnes += x.falseFailovers();
+                missed += x.missed();
+                judged |= x.judged();
+            }
+            results.add(new Result(first.results().get(i).candidate(), failovers, actual, same, avoided, judged, falseOnes, missed, detections));
+        }
+        return new Report(new Totals(first.totals().header(), recordings, verdicts, checks, from, to, labels), results);
     }
 
     /** One candidate's coordinator, reduced to its policy. */
     private static final class Run {
-        private final Candidate candidate;
+        private Candidate candidate;
+        private final Map<String, String> given;
         private final String primary;
         private final String standby;
-        private final long tick;
+        private long tick;
         private final long operation;
         private final RecordedClock clock = new RecordedClock(Instant.EPOCH);
         private final VerdictBook book = new VerdictBook(clock);
@@ -155,13 +230,21 @@ public final class Replayer {
         private Instant remediatedAt;
         private long nextTick = Long.MIN_VALUE;
 
-        Run(Candidate candidate, Recording.Header header, long operation) {
+        Run(Candidate candidate, Map<String, String> given, Recording.Header header, long operation) {
             this.candidate = candidate;
+            this.given = given;
             this.primary = header.primary();
             this.standby = header.standby();
             this.active = primary;
             this.tick = Math.max(1, candidate.tick().toMillis());
             this.operation = operation;
+        }
+
+        /** From here on the restarted coordinator's settings, under the candidate's own; the result keeps the first label. */
+        void settingsFrom(Recording.Restart restart) {
+            Candidate next = Candidate.of(restart.header().settings(), given, restart.header().observers(), true);
+            candidate = candidate.withSettingsOf(next);
+            tick = Math.max(1, next.tick().toMillis());
         }
 
         void verdict(Recording.Verdict v) {
@@ -217,7 +300,8 @@ public final class Replayer {
             }
         }
 
-        Result result(List<Recording.Label> labels, List<Instant> actual) {
+        Result result(List<Recording.Label> labels, List<Recording.DecisionMade> recorded) {
+            List<Instant> actual = recorded.stream().map(d -> Instant.ofEpochMilli(d.at())).toList();
             boolean judged = !labels.isEmpty();
             List<Failover> out = new ArrayList<>();
             List<Duration> detections = new ArrayList<>();
@@ -236,11 +320,13 @@ public final class Replayer {
                 if (judged) {
                     Recording.Label due = labels.stream().filter(l -> l.due() && covers(l, f.from(), f.at())).findFirst().orElse(null);
                     boolean forbidden = labels.stream().anyMatch(l -> !l.due() && covers(l, f.from(), f.at()));
-                    verdict = due != null && !forbidden ? Verdict.DUE : Verdict.FALSE;
+                    boolean unlabelled = !forbidden && labels.stream().noneMatch(l -> covers(l, f.from(), f.at()));
+                    boolean afterRecorded = recorded.stream().anyMatch(d -> f.from().equals(d.from()) && d.at() <= f.at().toEpochMilli());
+                    verdict = due != null && !forbidden ? Verdict.DUE : unlabelled && afterRecorded ? Verdict.AFTER_RECORDED : Verdict.FALSE;
                     if (verdict == Verdict.DUE) {
                         detection = Duration.between(Instant.ofEpochMilli(due.at()), f.at());
                         detections.add(detection);
-                    } else {
+                    } else if (verdict == Verdict.FALSE) {
                         falseOnes++;
                     }
                 }

@@ -92,7 +92,7 @@ public class VerdictRecorder {
         String standby = config.sites().entrySet().stream().filter(e -> e.getValue().role().equals("standby")).map(e -> e.getKey()).findFirst()
                 .orElse("standby");
         return Recording.header(new Recording.Header(Recording.VERSION, config.leader().id().orElse(hostName()), primary, standby,
-                Set.copyOf(config.observers().names())));
+                Set.copyOf(config.observers().names()), Candidate.live(config)));
     }
 
     /** The start-up check: the directory can be created and written (else the coordinator does not start, naming the key). */
@@ -337,11 +337,14 @@ public class VerdictRecorder {
 
     /**
      * The segments of {@code dir} that may hold entries between {@code from} and {@code to} (epoch ms) as one
-     * recording: the first segment's header, then every segment's entries in order (each later header left out).
+     * recording: the first segment's header, then every segment's entries in order; a later segment's header is
+     * left out when it says what the one before said, and kept where it differs (the coordinator restarted with
+     * other settings: a {@link Recording.Restart} to the reader).
      */
     public static InputStream segmentsAsOne(Path dir, long from, long to) throws IOException {
         List<Segment> all = segments(dir);
         List<InputStream> parts = new ArrayList<>();
+        byte[] said = null;
         for (int i = 0; i < all.size(); i++) {
             Segment s = all.get(i);
             long end = i + 1 < all.size() ? all.get(i + 1).started().toEpochMilli() : Long.MAX_VALUE;
@@ -349,7 +352,17 @@ public class VerdictRecorder {
                 continue;
             }
             InputStream in = decompressed(Files.newInputStream(s.path()));
-            parts.add(parts.isEmpty() ? in : skipFirstLine(in));
+            byte[] header = firstLine(in);
+            if (header.length <= 1) {
+                // empty: the coordinator stopped before writing its header
+                in.close();
+                continue;
+            }
+            if (said == null || !java.util.Arrays.equals(said, header)) {
+                parts.add(new ByteArrayInputStream(header));
+                said = header;
+            }
+            parts.add(in);
         }
         if (parts.isEmpty()) {
             throw new IOException("no recording segment in " + dir + (from > 0 || to < Long.MAX_VALUE ? " for that time range" : ""));
@@ -365,12 +378,15 @@ public class VerdictRecorder {
         return magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b ? new GZIPInputStream(in) : in;
     }
 
-    private static InputStream skipFirstLine(InputStream in) throws IOException {
+    /** The first line of {@code in} with its newline (one added at the end of a stream that has none), consumed. */
+    private static byte[] firstLine(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(512);
         int c;
         while ((c = in.read()) != -1 && c != '\n') {
-            // the header, said once already
+            line.write(c);
         }
-        return c == -1 ? new ByteArrayInputStream(new byte[0]) : in;
+        line.write('\n');
+        return line.toByteArray();
     }
 
     private static String hostName() {

@@ -225,4 +225,90 @@ class ReplayerTest {
         String svg = Files.readString(dir.resolve("p.svg"));
         assertThat(svg).startsWith("<svg").contains("confirmation=5s").contains("filled: Pareto front");
     }
+
+    /** {@link #recording} with the header of a coordinator that ran with {@code settings}. */
+    static String recordedWith(Map<String, String> settings) {
+        String r = recording(60, true, false);
+        String header = Recording.header(new Recording.Header(1, "coordinator-standby", "primary", "standby", Set.copyOf(OBSERVERS), settings));
+        return header + r.substring(r.indexOf('\n'));
+    }
+
+    @Test
+    void theHeaderKeepsTheLiveSettingsAndAReplayStartsFromThemUnlessToldTheShippedDefaults() throws Exception {
+        Map<String, String> live = Map.of("tick", "500ms", "observers.staleness", "5000ms", "policy.cooldown", "0ms",
+                "policy.maintenance-windows", "none", "policy.confirmation", "5000ms");
+        String recording = recordedWith(live);
+        assertThat(Recording.parseHeader(recording.substring(0, recording.indexOf('\n'))).settings()).isEqualTo(live);
+
+        Replayer.Report asRecorded = Replayer.replay(new BufferedReader(new StringReader(recording)), List.of(Map.of(), Map.of("confirmation", "2s")),
+                Duration.ofSeconds(30), true);
+        // nothing given: the live 5 s; given: 2 s over the live rest
+        assertThat(asRecorded.results().get(0).candidate().label()).isEqualTo("as recorded");
+        assertThat(asRecorded.results().get(0).failovers()).extracting(Replayer.Failover::at).containsExactly(Instant.ofEpochMilli(T0 + 25_005));
+        assertThat(asRecorded.results().get(1).candidate().label()).isEqualTo("confirmation=2s");
+        assertThat(asRecorded.results().get(1).failovers()).extracting(Replayer.Failover::at).containsExactly(Instant.ofEpochMilli(T0 + 22_005));
+
+        // the shipped defaults (confirmation 30 s) instead of the live settings, the timing keys given
+        Replayer.Report shipped = Replayer.replay(new BufferedReader(new StringReader(recording)), List.of(Map.of("tick", "500ms", "staleness",
+                "5s", "cooldown", "0s", "maintenance-windows", "none")), Duration.ofSeconds(30), false);
+        assertThat(shipped.results().get(0).failovers()).extracting(Replayer.Failover::at).containsExactly(Instant.ofEpochMilli(T0 + 50_005));
+        assertThat(Candidate.defaultOf("policy.confirmation")).isEqualTo("30s");
+    }
+
+    @Test
+    void aHeaderSettingThatIsNotTextIsRefusedWithItsLine() {
+        String bad = "{\"schema\":\"baton-verdicts\",\"version\":1,\"primary\":\"primary\",\"standby\":\"standby\","
+                + "\"observers\":\"witness\",\"settings\":{\"tick\":{\"ms\":500}}}\n";
+
+        assertThatThrownBy(() -> replay(bad, List.of(Map.of()))).isInstanceOf(RecordingReader.BadRecording.class)
+                .hasMessage("line 1: \"settings\".tick must be a text value");
+    }
+
+    @Test
+    void aCorpusOfRecordingsIsReplayedOneByOneAndAddedUp(@TempDir Path dir) throws Exception {
+        Path one = dir.resolve("run-1.jsonl");
+        Path two = dir.resolve("run-2.jsonl.gz");
+        Files.writeString(one, recording(40, true, false));
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(two))) {
+            // the second run: one observer alone sees the primary DOWN, which a quorum of two does not follow
+            out.write(recording(40, true, true).getBytes(StandardCharsets.UTF_8));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<String> args = new ArrayList<>(List.of(one.toString(), two.toString(), "--sweep", "quorum=1,2"));
+        BASE.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+
+        int code = ReplayMain.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).isZero();
+        assertThat(text).contains("2 recordings: 486 verdict reports (1458 check verdicts)").contains(", 4 label(s)");
+        // quorum 1: the fault in both runs (the lone observer's DOWN is enough), detected after 2 s each; quorum 2: the
+        // first run's fault only, the second run's missed
+        assertThat(row(text, "quorum=1")).endsWith(" | 2 | 0 of 0 | 2 | 0 | 0 | 0 | 2.0s / 2.0s | 2.0s | * |");
+        assertThat(row(text, "quorum=2")).endsWith(" | 1 | 0 of 0 | 1 | 0 | 0 | 1 | 2.0s / 2.0s | 2.0s |  |");
+    }
+
+    private static String row(String table, String candidate) {
+        return table.lines().filter(l -> l.startsWith("| ") && l.contains(" " + candidate + " |")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aCoordinatorRestartedWithOtherSettingsIsReplayedWithThemFromThereOnUnlessACandidateSetsThem() throws Exception {
+        Map<String, String> live = Map.of("tick", "500ms", "observers.staleness", "5000ms", "policy.cooldown", "0ms",
+                "policy.maintenance-windows", "none", "policy.confirmation", "5000ms");
+        Map<String, String> restarted = new java.util.HashMap<>(live);
+        restarted.put("policy.confirmation", "2000ms");
+        List<String> lines = new ArrayList<>(List.of(recordedWith(live).split("\n")));
+        // restarted with a 2 s confirmation just before the fault (after the reports of 15 s)
+        lines.add(1 + 31 * 3, Recording.header(new Recording.Header(1, "coordinator-standby", "primary", "standby", Set.copyOf(OBSERVERS),
+                restarted)));
+        String recording = String.join("\n", lines) + "\n";
+
+        Replayer.Report report = Replayer.replay(new BufferedReader(new StringReader(recording)), List.of(Map.of(), Map.of("confirmation", "5s")),
+                Duration.ofSeconds(30), true);
+
+        assertThat(report.results().get(0).candidate().label()).isEqualTo("as recorded");
+        assertThat(report.results().get(0).failovers()).extracting(Replayer.Failover::at).containsExactly(Instant.ofEpochMilli(T0 + 22_005));
+        assertThat(report.results().get(1).failovers()).extracting(Replayer.Failover::at).containsExactly(Instant.ofEpochMilli(T0 + 25_005));
+    }
 }

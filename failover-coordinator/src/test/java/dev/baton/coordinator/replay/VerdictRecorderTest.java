@@ -136,4 +136,33 @@ class VerdictRecorderTest {
             assertThat(at).containsExactly(ten, ten, ten);
         }
     }
+
+    @Test
+    void aRestartWithOtherSettingsKeepsItsHeaderInTheRecordingAndOneWithTheSameDoesNot(@TempDir Path dir) throws Exception {
+        String five = Recording.header(new Recording.Header(1, "c1", "primary", "standby", Set.copyOf(ReplayerTest.OBSERVERS),
+                java.util.Map.of("policy.confirmation", "5000ms")));
+        String two = Recording.header(new Recording.Header(1, "c1", "primary", "standby", Set.copyOf(ReplayerTest.OBSERVERS),
+                java.util.Map.of("policy.confirmation", "2000ms")));
+        Instant t = Instant.parse("2026-12-01T00:00:00Z");
+        // three processes, one after the other: each begins a segment of its own
+        String[] headers = {five, five, two};
+        for (int i = 0; i < headers.length; i++) {
+            RecordedClock clock = new RecordedClock(t.plusSeconds(10L * i));
+            VerdictRecorder r = new VerdictRecorder(settings(dir, Duration.ofHours(1), Duration.ofDays(30)), headers[i], clock);
+            r.verdict(ReplayerTest.report("witness", clock.instant().toEpochMilli(), false));
+            assertThat(r.flush(Duration.ofSeconds(10))).isTrue();
+        }
+
+        List<String> lines;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(VerdictRecorder.segmentsAsOne(dir, 0, Long.MAX_VALUE),
+                StandardCharsets.UTF_8))) {
+            lines = in.lines().toList();
+        }
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(0)).isEqualTo(five);
+        assertThat(lines.get(1)).startsWith("{\"t\":\"v\"");
+        assertThat(lines.get(2)).startsWith("{\"t\":\"v\"");
+        assertThat(lines.get(3)).isEqualTo(two);
+        assertThat(lines.get(4)).startsWith("{\"t\":\"v\"");
+    }
 }

@@ -117,6 +117,15 @@ class StatusPageBrowserTest {
             awaitText(browser, "flags", t -> !t.contains("FROZEN"));
             awaitText(browser, "dns", t -> t.contains("203.0.113.10 (primary)") && t.contains("complete"));
 
+            // "what if": without the token the replay is refused and the page says why; with it, the recorded
+            // settings and the edited one side by side
+            browser.script("var f = document.getElementById('whatif'); f.elements.confirmation.value = '1s'; f.elements.days.value = '1';"
+                    + " f.requestSubmit(); return null;");
+            awaitText(browser, "whatif-result", t -> t.contains("missing bearer token"));
+            browser.script("var f = document.getElementById('whatif'); f.elements.token.value = '" + CoordinatorTestSupport.TOKEN + "';"
+                    + " f.requestSubmit(); return null;");
+            awaitText(browser, "whatif-result", t -> t.contains("as recorded") && t.contains("confirmation=1s") && t.contains("verdict reports"));
+
             // 03:00: the primary's engine stops answering; every observer sees it, the operator fails over
             observersReport(HealthStatus.DOWN);
             awaitText(browser, "observers", t -> t.contains("primary DOWN"));
