@@ -227,7 +227,18 @@ public final class Recording {
 
     /** Parses one entry line. Streaming (no tree): a month of verdicts is parsed here line by line. */
     static Entry parse(String line) throws Malformed {
-        try (JsonParser p = JSON.createParser(line)) {
+        return parse(line, null);
+    }
+
+    /**
+     * As {@link #parse(String)}; {@code knownSites}: a verdict's sites already parsed from the same text (see
+     * {@link RecordingReader}), used instead of building them again.
+     */
+    static Entry parse(String line, Map<String, SiteVerdict> knownSites) throws Malformed {
+        int sitesAt = knownSites == null ? -1 : line.indexOf(",\"s\":{");
+        // the sites known: only the fields before them are parsed
+        String parsed = sitesAt < 0 ? line : line.substring(0, sitesAt) + "}";
+        try (JsonParser p = JSON.createParser(parsed)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new Malformed("not a JSON object");
             }
@@ -277,6 +288,9 @@ public final class Recording {
             }
             if (t == null) {
                 throw new Malformed("no \"t\" (entry type)");
+            }
+            if (sitesAt >= 0) {
+                sites = knownSites;
             }
             return switch (t) {
                 case "v" -> {

@@ -124,6 +124,6 @@ public final class ReplayMain {
         if (Files.isDirectory(recording)) {
             return new BufferedReader(new InputStreamReader(VerdictRecorder.segmentsAsOne(recording, 0, Long.MAX_VALUE), StandardCharsets.UTF_8));
         }
-        return new BufferedReader(new InputStreamReader(VerdictRecorder.decompressed(Files.newInputStream(recording)), StandardCharsets.UTF_8));
+        return new BufferedReader(new InputStreamReader(VerdictRecorder.decompressed(Files.newInputStream(recording)), StandardCharsets.UTF_8), 1 << 16);
     }
 }

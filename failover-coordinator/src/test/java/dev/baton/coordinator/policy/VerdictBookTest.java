@@ -45,4 +45,30 @@ class VerdictBookTest {
         book.record(report(NOW.plusSeconds(3600), HealthStatus.DOWN, NOW.minusSeconds(60)));
         assertThat(book.snapshot().get("obs-a").observedAt()).isEqualTo(NOW);
     }
+
+    @Test
+    void aHeartbeatThatRepeatsTheLastReportMovesOnlyItsTimeAndAChangedCheckIsSeen() {
+        List<dev.baton.common.wire.CheckResult> up = List.of(check("engine", HealthStatus.UP), check("host", HealthStatus.UP));
+        book.record(new VerdictReport("obs-a", NOW.minusSeconds(30), Map.of("primary", new SiteVerdict(HealthStatus.UP, null, up))));
+        ObserverView first = book.snapshot().get("obs-a");
+
+        book.record(new VerdictReport("obs-a", NOW.minusSeconds(20), Map.of("primary", new SiteVerdict(HealthStatus.UP, null, List.copyOf(up)))));
+        ObserverView heartbeat = book.snapshot().get("obs-a");
+        assertThat(heartbeat.observedAt()).isEqualTo(NOW.minusSeconds(20));
+        assertThat(heartbeat.sites()).isEqualTo(first.sites());
+        assertThat(heartbeat.sites().get("primary").since()).isEqualTo(NOW.minusSeconds(30));
+
+        // the same site status, one check DOWN: a new view (readiness reads the checks)
+        book.record(new VerdictReport("obs-a", NOW.minusSeconds(10), Map.of("primary", new SiteVerdict(HealthStatus.UP, null,
+                List.of(check("engine", HealthStatus.UP), check("host", HealthStatus.DOWN))))));
+        ObserverView changed = book.snapshot().get("obs-a");
+        assertThat(changed.sites().get("primary").checks()).containsEntry("host", HealthStatus.DOWN);
+        assertThat(changed.sites().get("primary").since()).isEqualTo(NOW.minusSeconds(30));
+        assertThat(changed.readinessOf("primary", null)).isEqualTo(HealthStatus.UP);
+        assertThat(changed.readinessOf("primary", java.util.regex.Pattern.compile("engine"))).isEqualTo(HealthStatus.DOWN);
+    }
+
+    private static dev.baton.common.wire.CheckResult check(String name, HealthStatus status) {
+        return new dev.baton.common.wire.CheckResult(name, "tcp", null, status, 0, 0, null, null, null);
+    }
 }

@@ -311,4 +311,29 @@ class ReplayerTest {
         assertThat(report.results().get(0).failovers()).extracting(Replayer.Failover::at).containsExactly(Instant.ofEpochMilli(T0 + 22_005));
         assertThat(report.results().get(1).failovers()).extracting(Replayer.Failover::at).containsExactly(Instant.ofEpochMilli(T0 + 25_005));
     }
+
+    @Test
+    void repeatedSitesAreParsedOnceYetEachLineKeepsItsOwnObserverAndTimesAndALineWrittenByHandIsReadWhole() throws Exception {
+        String header = Recording.header(new Recording.Header(1, "c", "primary", "standby", Set.copyOf(OBSERVERS)));
+        String first = Recording.line(new Recording.Verdict(T0 + 5, report("witness", T0, false)));
+        String same = Recording.line(new Recording.Verdict(T0 + 505, report("standby", T0 + 500, false)));
+        String down = Recording.line(new Recording.Verdict(T0 + 1005, report("witness", T0 + 1000, true)));
+        // the same sites as the first line, but "s" before "o" and "a", and something after it
+        String byHand = "{\"t\":\"v\",\"r\":" + (T0 + 1505) + first.substring(first.indexOf(",\"s\":"), first.length() - 1)
+                + ",\"o\":\"primary-side\",\"a\":" + (T0 + 1500) + ",\"x\":{\"y\":1}}";
+
+        List<Recording.Verdict> read = new ArrayList<>();
+        try (RecordingReader in = new RecordingReader(new BufferedReader(new StringReader(String.join("\n", header, first, same, down, byHand))))) {
+            for (Recording.Entry e = in.next(); e != null; e = in.next()) {
+                read.add((Recording.Verdict) e);
+            }
+        }
+
+        assertThat(read).extracting(v -> v.report().observer()).containsExactly("witness", "standby", "witness", "primary-side");
+        assertThat(read).extracting(Recording.Verdict::at).containsExactly(T0 + 5, T0 + 505, T0 + 1005, T0 + 1505);
+        assertThat(read).extracting(v -> v.report().observedAt().toEpochMilli()).containsExactly(T0, T0 + 500, T0 + 1000, T0 + 1500);
+        assertThat(read.get(1).report().sites()).isSameAs(read.get(0).report().sites());
+        assertThat(read.get(2).report().sites().get("primary").status()).isEqualTo(HealthStatus.DOWN);
+        assertThat(read.get(3).report().sites()).isEqualTo(read.get(0).report().sites());
+    }
 }
