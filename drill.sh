@@ -49,7 +49,9 @@ run() {
   if [ "$(id -u)" = 0 ]; then
     id baton-ci >/dev/null 2>&1 || useradd --create-home --shell /bin/bash baton-ci
     chown -R baton-ci "$root_dir"
-    runuser -u baton-ci -- env HOME=/home/baton-ci "$@"
+    # setpriv, not runuser: it becomes the command itself, so a Ctrl-C reaches the drill's JVM, whose shutdown hook
+    # stops the world it started (runuser/su SIGKILL their child 2 s after a signal: the world would be left running)
+    setpriv --reuid=baton-ci --regid=baton-ci --init-groups env HOME=/home/baton-ci "$@"
   else
     "$@"
   fi
