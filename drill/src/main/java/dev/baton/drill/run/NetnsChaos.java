@@ -142,7 +142,7 @@ public final class NetnsChaos {
     }
 
     /** What is in force at an instant: the faults injected and not yet healed. */
-    private static final class InForce {
+    static final class InForce {
         final Set<String> faults = new HashSet<>();
         /** Intervals [from, to) in which a quorum could not see the active site UP (to null: still so). */
         final List<Instant[]> blind = new ArrayList<>();
@@ -218,8 +218,6 @@ public final class NetnsChaos {
         Instant healed = Instant.now();
         track(now, null, null);
         String state = settle(world, healed.plus(SETTLE));
-        Corpus.directory().ifPresent(dir -> Corpus.write(world, dir, "netns-" + runSeed, start, healed, labels(now, name))
-                .ifPresent(f -> rep.figure("replay corpus", f.getFileName().toString())));
 
         // ---- the checks
         int violations = world.violations().size();
@@ -251,6 +249,8 @@ public final class NetnsChaos {
         }
         world.primary().events().stream().filter(e -> !e.at().isBefore(start))
                 .forEach(e -> world.timeline().record("engine", "primary " + (e.running() ? "started" : "stopped") + " at " + e.at() + ": " + e.cause()));
+        Corpus.directory().ifPresent(dir -> Corpus.write(world, dir, "netns-" + runSeed, start, healed,
+                labels(now, gateStopped(world.primary().events(), start, healed), name)).ifPresent(f -> rep.figure("replay corpus", f.getFileName().toString())));
         // (recorded here, after the run: each line carries its own time) a heartbeat that reached the broker after its
         // session had expired: a frozen engine resumed, or the last request of an engine that died behind a partition,
         // delivered by its kernel once the partition healed
@@ -522,18 +522,22 @@ public final class NetnsChaos {
 
     /**
      * The run's ground truth for replay: a failover of the primary was due from the moment a quorum of live observers
-     * saw it DOWN, in each stretch that lasted {@link #DUE_AFTER} (to the end of the blindness around it); a stretch in
+     * saw it DOWN (or its own gate stopped its engine: {@code gateStopped}), in each stretch that lasted
+     * {@link #DUE_AFTER} (to the end of the blindness around it); a stretch in
      * which a quorum could not see it UP but that did not last so long is a blip that a failover should ride out.
      * The recording ends with the last heal: after it, what the observers saw is the world the live coordinator made
      * (a primary it fenced stays DOWN), not the faults.
      */
-    static List<Corpus.Label> labels(InForce now, String name) {
+    static List<Corpus.Label> labels(InForce now, List<Instant[]> gateStopped, String name) {
+        // an engine its own gate stopped is DOWN for every observer, and its site not trading: as much a fault as one injected
+        List<Instant[]> down = union(now.down, gateStopped);
+        List<Instant[]> blind = union(now.blind, gateStopped);
         List<Corpus.Label> out = new ArrayList<>();
         List<Instant[]> dueBlind = new ArrayList<>();
-        for (Instant[] d : now.down) {
+        for (Instant[] d : down) {
             if (d[1] != null && Duration.between(d[0], d[1]).compareTo(DUE_AFTER) >= 0) {
                 Instant end = d[1];
-                for (Instant[] b : now.blind) {
+                for (Instant[] b : blind) {
                     if (!b[0].isAfter(d[0]) && b[1] != null && b[1].isAfter(end)) {
                         end = b[1];
                         dueBlind.add(b);
@@ -542,13 +546,52 @@ public final class NetnsChaos {
                 out.add(new Corpus.Label(d[0], end, "primary", true, name + ": DOWN for a quorum " + Duration.between(d[0], d[1]).toMillis() + " ms"));
             }
         }
-        for (Instant[] b : now.blind) {
+        for (Instant[] b : blind) {
             boolean containsDue = dueBlind.contains(b) || out.stream().anyMatch(l -> !l.from().isBefore(b[0]) && b[1] != null && !l.from().isAfter(b[1]));
             if (b[1] != null && !containsDue) {
                 out.add(new Corpus.Label(b[0], b[1], "primary", false, name + ": a blip of " + Duration.between(b[0], b[1]).toMillis() + " ms"));
             }
         }
         return out;
+    }
+
+    /**
+     * When the primary's engine was down because its start gate stopped it (no lease: its place cut off from the
+     * coordinators) during [{@code from}, {@code to}]: from each such stop to the engine's next start, or {@code to}.
+     */
+    static List<Instant[]> gateStopped(List<dev.baton.drill.site.SimulatedSite.EngineEvent> events, Instant from, Instant to) {
+        List<Instant[]> out = new ArrayList<>();
+        Instant stopped = null;
+        for (dev.baton.drill.site.SimulatedSite.EngineEvent e : events) {
+            if (e.at().isBefore(from) || e.at().isAfter(to)) {
+                continue;
+            }
+            if (!e.running() && e.cause().startsWith("exited by itself") && stopped == null) {
+                stopped = e.at();
+            } else if (e.running() && stopped != null) {
+                out.add(new Instant[] {stopped, e.at()});
+                stopped = null;
+            }
+        }
+        if (stopped != null) {
+            out.add(new Instant[] {stopped, to});
+        }
+        return out;
+    }
+
+    /** The closed intervals of both lists, overlapping ones joined, in time order (open ones are left out). */
+    static List<Instant[]> union(List<Instant[]> a, List<Instant[]> b) {
+        List<Instant[]> all = new ArrayList<>();
+        Stream.concat(a.stream(), b.stream()).filter(i -> i[1] != null).sorted(Comparator.comparing((Instant[] i) -> i[0]))
+                .forEach(i -> {
+                    Instant[] last = all.isEmpty() ? null : all.get(all.size() - 1);
+                    if (last != null && !i[0].isAfter(last[1])) {
+                        last[1] = i[1].isAfter(last[1]) ? i[1] : last[1];
+                    } else {
+                        all.add(new Instant[] {i[0], i[1]});
+                    }
+                });
+        return all;
     }
 
     /** When a quorum of live observers had seen the active site DOWN for {@link #DUE_AFTER} in a row, if ever. */

@@ -89,4 +89,45 @@ class NetnsChaosTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Campaign.Share.parse("3/3")).hasMessageContaining("0 <= W < P");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Campaign.Share.parse("2")).hasMessageContaining("W/P");
     }
+
+    @Test
+    void theCorpusLabelsAStretchOfEightSecondsDownAsDueToTheEndOfItsBlindnessAndAShorterOneAsABlip() {
+        java.time.Instant t = java.time.Instant.parse("2026-12-06T22:00:00Z");
+        NetnsChaos.InForce now = new NetnsChaos.InForce();
+        now.blind.add(new java.time.Instant[] {t, t.plusSeconds(10)});
+        now.down.add(new java.time.Instant[] {t.plusMillis(500), t.plusMillis(9000)});
+        now.blind.add(new java.time.Instant[] {t.plusSeconds(20), t.plusSeconds(24)});
+        now.down.add(new java.time.Instant[] {t.plusSeconds(20), t.plusSeconds(23)});
+        // still open when the run ended: not a label
+        now.blind.add(new java.time.Instant[] {t.plusSeconds(40), null});
+
+        List<Corpus.Label> labels = NetnsChaos.labels(now, List.of(), "lose(primary)");
+
+        assertThat(labels).containsExactly(
+                new Corpus.Label(t.plusMillis(500), t.plusSeconds(10), "primary", true, "lose(primary): DOWN for a quorum 8500 ms"),
+                new Corpus.Label(t.plusSeconds(20), t.plusSeconds(24), "primary", false, "lose(primary): a blip of 4000 ms"));
+        assertThat(Corpus.line(labels.get(0))).isEqualTo("{\"t\":\"l\",\"from\":" + t.plusMillis(500).toEpochMilli() + ",\"to\":"
+                + t.plusSeconds(10).toEpochMilli() + ",\"site\":\"primary\",\"due\":true,\"note\":\"lose(primary): DOWN for a quorum 8500 ms\"}\n");
+    }
+
+    @Test
+    void anEngineItsGateStoppedIsDownForTheLabelsFromTheStopToItsNextStart() {
+        java.time.Instant t = java.time.Instant.parse("2026-12-06T22:00:00Z");
+        NetnsChaos.InForce now = new NetnsChaos.InForce();
+        // a 5 s partition of the primary: a blip by itself
+        now.blind.add(new java.time.Instant[] {t, t.plusSeconds(5)});
+        now.down.add(new java.time.Instant[] {t, t.plusSeconds(5)});
+        List<dev.baton.drill.site.SimulatedSite.EngineEvent> events = List.of(
+                new dev.baton.drill.site.SimulatedSite.EngineEvent(t.minusSeconds(60), "primary", true, "started"),
+                new dev.baton.drill.site.SimulatedSite.EngineEvent(t.plusSeconds(4), "primary", false, "exited by itself (the gate: no lease)"),
+                new dev.baton.drill.site.SimulatedSite.EngineEvent(t.plusSeconds(15), "primary", true, "restart policy"));
+
+        List<java.time.Instant[]> stopped = NetnsChaos.gateStopped(events, t, t.plusSeconds(30));
+        List<Corpus.Label> labels = NetnsChaos.labels(now, stopped, "partition(primary)");
+
+        assertThat(stopped).hasSize(1);
+        assertThat(stopped.get(0)).containsExactly(t.plusSeconds(4), t.plusSeconds(15));
+        // the partition and the stopped engine after it: DOWN for 15 s, a failover due
+        assertThat(labels).containsExactly(new Corpus.Label(t, t.plusSeconds(15), "primary", true, "partition(primary): DOWN for a quorum 15000 ms"));
+    }
 }
