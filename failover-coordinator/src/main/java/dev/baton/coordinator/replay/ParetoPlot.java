@@ -33,7 +33,8 @@ final class ParetoPlot {
         double maxX = points.stream().mapToDouble(p -> p[0]).filter(Double::isFinite).max().orElse(1);
         double maxY = points.stream().mapToDouble(p -> p[1]).max().orElse(1);
         maxX = Math.max(1, Math.ceil(maxX * 1.1));
-        maxY = Math.max(1, Math.ceil(maxY * 1.1));
+        // counts: five whole steps up the axis
+        maxY = Math.max(5, Math.ceil(maxY * 1.1 / 5) * 5);
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
                 + "font-family=\"sans-serif\" font-size=\"11\">%n", W, H, W, H));
@@ -50,7 +51,7 @@ final class ParetoPlot {
             double vx = maxX * i / 5;
             double vy = maxY * i / 5;
             s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.1f</text>%n", px(vx, maxX, x0, x1), y0 + 16, vx));
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>%n", x0 - 6, py(vy, maxY, y0, y1) + 4, vy));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0f</text>%n", x0 - 6, py(vy, maxY, y0, y1) + 4, vy));
         }
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s (s)</text>%n", (x0 + x1) / 2, H - 20,
                 judged ? "detection p50: fault to failover" : "p50 time from the first DOWN verdict to the failover"));
@@ -71,6 +72,7 @@ final class ParetoPlot {
             }
             s.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"#c0392b\" stroke-dasharray=\"4 3\"/>\n");
         }
+        List<double[]> placed = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             double[] p = points.get(i);
             if (!Double.isFinite(p[0])) {
@@ -81,8 +83,18 @@ final class ParetoPlot {
             boolean f = front.get(i);
             s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" stroke=\"#c0392b\"/>%n", cx, cy,
                     f ? "#c0392b" : "white"));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\">%s</text>%n", cx + 7, cy - 6, escape(results.get(i).candidate().label()
-                    + (judged ? " (missed " + results.get(i).missed() + ")" : ""))));
+            String label = results.get(i).candidate().label() + (judged ? " (missed " + results.get(i).missed() + ")" : "");
+            // about 6 px a character at 11 px: a label that would run off the right edge is written leftwards of its
+            // point, and one that would cover a label already written goes a line lower, then lower again
+            double width = label.length() * 6.2;
+            boolean leftwards = cx + 7 + width > W - 4;
+            double from = leftwards ? cx - 7 - width : cx + 7;
+            double y = cy - 6;
+            while (covers(placed, from, from + width, y)) {
+                y += 14;
+            }
+            placed.add(new double[] {from, from + width, y});
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\">%s</text>%n", from, y, escape(label)));
         }
         long never = points.stream().filter(p -> !Double.isFinite(p[0])).count();
         if (never > 0) {
@@ -92,6 +104,16 @@ final class ParetoPlot {
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#c0392b\">filled: Pareto front</text>%n", x1 - 120, y1 + 12));
         s.append("</svg>\n");
         return s.toString();
+    }
+
+    /** Whether a label from {@code a} to {@code b} on the line at {@code y} would cross one of {@code placed}. */
+    private static boolean covers(List<double[]> placed, double a, double b, double y) {
+        for (double[] q : placed) {
+            if (Math.abs(q[2] - y) < 12 && a < q[1] && q[0] < b) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double px(double v, double max, int x0, int x1) {

@@ -152,6 +152,7 @@ public final class Replayer {
         for (Run r : runs) {
             if (last >= 0) {
                 r.to(last);
+                r.lastTick(last);
             }
             results.add(r.result(labels, actual));
         }
@@ -261,6 +262,16 @@ public final class Replayer {
             while (nextTick <= t) {
                 tick(nextTick);
                 nextTick += tick;
+            }
+        }
+
+        /**
+         * One more tick at the recording's last entry, when the last tick came before it: the recording may end (an
+         * export's {@code to}) within a tick of a decision the live coordinator, ticking in its own phase, took.
+         */
+        void lastTick(long t) {
+            if (nextTick - tick < t) {
+                tick(t);
             }
         }
 

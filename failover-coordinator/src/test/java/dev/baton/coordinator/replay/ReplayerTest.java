@@ -336,4 +336,24 @@ class ReplayerTest {
         assertThat(read.get(2).report().sites().get("primary").status()).isEqualTo(HealthStatus.DOWN);
         assertThat(read.get(3).report().sites()).isEqualTo(read.get(0).report().sites());
     }
+
+    @Test
+    void aRecordingThatEndsBetweenTwoTicksIsDecidedOnceMoreAtItsEnd() throws Exception {
+        // ticks every second from the first entry (0.505 s); the primary DOWN from 20 s, so a 2 s confirmation holds
+        // from 22 s, but the next tick (22.505 s) is after the recording's end: the live coordinator, ticking in its
+        // own phase, decided at 22.1 s, its decision the recording's last entry
+        StringBuilder r = new StringBuilder(Recording.header(new Recording.Header(1, "c", "primary", "standby", Set.copyOf(OBSERVERS))))
+                .append('\n');
+        for (long t = 0; t <= 21_500; t += 500) {
+            for (String o : OBSERVERS) {
+                r.append(Recording.line(new Recording.Verdict(T0 + t + 505, report(o, T0 + t, t >= 20_000)))).append('\n');
+            }
+        }
+        r.append(Recording.line(new Recording.DecisionMade(T0 + 22_100, "PROCEED", "primary", "standby", "PROCEED"))).append('\n');
+
+        Replayer.Result result = replay(r.toString(), List.of(with("tick", "1s"))).results().get(0);
+
+        assertThat(result.failovers()).extracting(Replayer.Failover::at).containsExactly(Instant.ofEpochMilli(T0 + 22_100));
+        assertThat(result.sameAsActual()).isEqualTo(1);
+    }
 }
