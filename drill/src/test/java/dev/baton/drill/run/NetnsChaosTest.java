@@ -101,7 +101,7 @@ class NetnsChaosTest {
         // still open when the run ended: not a label
         now.blind.add(new java.time.Instant[] {t.plusSeconds(40), null});
 
-        List<Corpus.Label> labels = NetnsChaos.labels(now, List.of(), "lose(primary)");
+        List<Corpus.Label> labels = NetnsChaos.labels(now, List.of(), "lose(primary)", t, t.plusSeconds(60));
 
         assertThat(labels).containsExactly(
                 new Corpus.Label(t.plusMillis(500), t.plusSeconds(10), "primary", true, "lose(primary): DOWN for a quorum 8500 ms"),
@@ -123,11 +123,21 @@ class NetnsChaosTest {
                 new dev.baton.drill.site.SimulatedSite.EngineEvent(t.plusSeconds(15), "primary", true, "restart policy"));
 
         List<java.time.Instant[]> stopped = NetnsChaos.gateStopped(events, t, t.plusSeconds(30));
-        List<Corpus.Label> labels = NetnsChaos.labels(now, stopped, "partition(primary)");
+        List<Corpus.Label> labels = NetnsChaos.labels(now, stopped, "partition(primary)", t, t.plusSeconds(30));
 
         assertThat(stopped).hasSize(1);
         assertThat(stopped.get(0)).containsExactly(t.plusSeconds(4), t.plusSeconds(15));
         // the partition and the stopped engine after it: DOWN for 15 s, a failover due
         assertThat(labels).containsExactly(new Corpus.Label(t, t.plusSeconds(15), "primary", true, "partition(primary): DOWN for a quorum 15000 ms"));
+    }
+
+    @Test
+    void aRunInWhichNothingHidThePrimaryIsLabelledNotDueThroughout() {
+        java.time.Instant t = java.time.Instant.parse("2026-12-06T22:00:00Z");
+
+        List<Corpus.Label> labels = NetnsChaos.labels(new NetnsChaos.InForce(), List.of(), "kill(notifier)", t, t.plusSeconds(12));
+
+        assertThat(labels).containsExactly(new Corpus.Label(t, t.plusSeconds(12), "primary", false,
+                "kill(notifier): the primary in sight of a quorum throughout"));
     }
 }
